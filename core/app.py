@@ -1,0 +1,115 @@
+"""``create_app(settings)``: the one place where an app is wired together."""
+
+from __future__ import annotations
+
+import inspect
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar_htmx import HTMXPlugin, HTMXRequest
+from piccolo.apps.migrations.tables import Migration
+
+from core.db.apps import app_configs
+from core.db.engine import bind_tables, close_pool, get_engine, start_pool
+from core.kernel import Kernel, build_kernel, feature_of
+from core.plugins.discovery import Catalog
+from core.settings import Settings
+from core.web.assets import vendor_dirs
+from core.web.security import security_headers
+from core.web.templating import build_environment, search_path
+
+VERSION = "0.1.0"
+
+
+class RouteOutsidePrefix(ValueError):
+    pass
+
+
+def _paths(handler) -> list[str]:
+    paths = getattr(handler, "paths", None)
+    if paths:
+        return list(paths)
+    path = getattr(handler, "path", "")
+    return [path] if isinstance(path, str) else list(path)
+
+
+def collect_routes(kernel: Kernel) -> list:
+    """Routes of core and enabled plugins, minus those whose feature is off.
+
+    A plugin's routes must live under ``/<plugin name>``; a route elsewhere is
+    an error at build time, not a surprise in production.
+    """
+    routes = []
+    for owner, handlers in kernel.collect_by_plugin("register_routes"):
+        for handler in handlers:
+            if owner != "core":
+                for path in _paths(handler):
+                    if not (path == f"/{owner}" or path.startswith(f"/{owner}/")):
+                        raise RouteOutsidePrefix(f"plugin {owner!r} registered {path!r}; its routes belong under /{owner}/")
+            if kernel.features.enabled(feature_of(handler)):
+                routes.append(handler)
+    return routes
+
+
+def _lifespan(kernel: Kernel):
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        engine = get_engine(kernel.settings)
+        await start_pool(engine, kernel.settings)
+        try:
+            await _fire(kernel.hook.on_startup(kernel=kernel, app=app))
+            yield
+            await _fire(kernel.hook.on_shutdown(kernel=kernel, app=app))
+        finally:
+            await close_pool(engine)
+
+    return lifespan
+
+
+async def _fire(results) -> None:
+    for result in results:
+        if inspect.isawaitable(result):
+            await result
+
+
+def create_app(settings: Settings | None = None, catalog: Catalog | None = None) -> Litestar:
+    settings = settings or Settings()
+    kernel = build_kernel(settings, catalog)
+    engine = get_engine(settings)
+    tables = [t for config in app_configs(kernel.plugins) for t in config.table_classes]
+    bind_tables(tables + [Migration], engine)
+
+    static = [create_static_files_router(path="/static", directories=search_path(kernel, "static"), name="static", opt={"public": True}, include_in_schema=False)]
+    for name, folder in vendor_dirs(settings.node_modules).items():
+        static.append(
+            create_static_files_router(path=f"/static/vendor/{name}", directories=[folder], name=f"vendor-{name}", opt={"public": True}, include_in_schema=False)
+        )
+
+    environment = build_environment(kernel)
+    app = Litestar(
+        route_handlers=collect_routes(kernel) + static,
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        plugins=[HTMXPlugin()],
+        request_class=HTMXRequest,
+        openapi_config=OpenAPIConfig(
+            title="Klientela",
+            version=VERSION,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        lifespan=[_lifespan(kernel)],
+        after_request=security_headers,
+        debug=settings.debug,
+    )
+    app.state.kernel = kernel
+    return app
+
+
+def app_from_env() -> Litestar:
+    """Factory for ``uvicorn --factory`` (``klientela serve`` uses it)."""
+    return create_app(Settings())

@@ -1,0 +1,31 @@
+"""Which Piccolo apps exist: core's, then each plugin's ``piccolo_app`` module."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from piccolo.conf.apps import AppConfig
+
+from core.plugins.manifest import Manifest
+
+CORE_APP_MODULE = "core.db.piccolo_app"
+
+
+def app_module(manifest: Manifest) -> str | None:
+    name = f"{manifest.package}.piccolo_app"
+    try:
+        return name if importlib.util.find_spec(name) else None
+    except ModuleNotFoundError:
+        return None
+
+
+def app_config(module: str) -> AppConfig:
+    config = importlib.import_module(module).APP_CONFIG
+    return config
+
+
+def app_configs(order: tuple[Manifest, ...]) -> list[AppConfig]:
+    """Core first, then plugins in resolver order (dependencies first)."""
+    modules = [CORE_APP_MODULE] + [m for m in (app_module(p) for p in order) if m]
+    return [app_config(m) for m in modules]

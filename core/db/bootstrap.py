@@ -1,0 +1,30 @@
+"""Bring an instance's database up to date with its enabled plugins."""
+
+from __future__ import annotations
+
+from piccolo.apps.migrations.tables import Migration
+
+from core.db import migrations
+from core.db.apps import app_configs
+from core.db.engine import bind_tables, get_engine
+from core.kernel import Kernel, build_kernel
+from core.settings import Settings
+
+
+def bound_kernel(settings: Settings, catalog=None) -> Kernel:
+    """A kernel whose tables (core's and enabled plugins') use this instance's engine."""
+    kernel = build_kernel(settings, catalog)
+    engine = get_engine(settings)
+    tables = [t for c in app_configs(kernel.plugins) for t in c.table_classes]
+    bind_tables(tables + [Migration], engine)
+    return kernel
+
+
+async def migrate_instance(settings: Settings, catalog=None) -> list[str]:
+    kernel = bound_kernel(settings, catalog)
+    return await migrations.migrate(app_configs(kernel.plugins))
+
+
+async def instance_status(settings: Settings, catalog=None) -> list[migrations.AppStatus]:
+    kernel = bound_kernel(settings, catalog)
+    return await migrations.status(app_configs(kernel.plugins))

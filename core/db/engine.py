@@ -1,0 +1,87 @@
+"""One database engine per process, chosen from settings before any table is used.
+
+Piccolo caches the engine on each table class the first time it is queried
+(field notes: switching later mixed SQLite and PostgreSQL in one process).
+So the engine is process-wide, created once from the settings, and asking for
+a different URL later is an error rather than a silent mix.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
+
+from core.settings import Settings
+
+_engine: Engine | None = None
+_engine_url: str | None = None
+
+
+class EngineMismatch(RuntimeError):
+    pass
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _prepare_sqlite_file(path)
+        # timeout is SQLite's busy timeout: writers wait instead of failing.
+        return SQLiteEngine(path=str(path), timeout=30)
+    return PostgresEngine(config={"dsn": url})
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """WAL lets readers run while one writer writes; it is stored in the file."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+    finally:
+        con.close()
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    global _engine, _engine_url
+    url = (settings or Settings()).resolved_database_url
+    if _engine is None:
+        _engine, _engine_url = make_engine(url), url
+    elif url != _engine_url:
+        raise EngineMismatch(
+            f"this process already uses {redact(_engine_url)}; one database per process "
+            f"(asked for {redact(url)})"
+        )
+    return _engine
+
+
+def bind_tables(tables: list[type[Table]], engine: Engine) -> None:
+    for table in tables:
+        table._meta.db = engine
+
+
+def engine_kind(engine: Engine) -> str:
+    return "postgres" if isinstance(engine, PostgresEngine) else "sqlite"
+
+
+def redact(url: str | None) -> str:
+    """A URL fit for messages and logs: the password is never printed."""
+    if not url or "@" not in url or "://" not in url:
+        return url or ""
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+async def start_pool(engine: Engine, settings: Settings) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+
+
+async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()

@@ -1,0 +1,63 @@
+"""Value types that hook implementations return.
+
+They are plain frozen dataclasses so a plugin can build them without touching
+core internals, and so they can be listed in a dry run before anything changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+PERMISSION_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+ACTIONS = ("read", "create", "write", "delete", "restore", "purge", "export", "import", "report", "assign", "manage")
+
+
+@dataclass(frozen=True)
+class Permission:
+    """``<plugin>.<entity>.<action>``; ``feature`` (qualified) gates it by edition."""
+
+    name: str
+    label: dict[str, str] = field(default_factory=dict)
+    feature: str | None = None
+
+    def __post_init__(self) -> None:
+        if not PERMISSION_RE.match(self.name):
+            raise ValueError(f"permission {self.name!r} must look like <plugin>.<entity>.<action>")
+
+    @property
+    def plugin(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def action(self) -> str:
+        return self.name.rsplit(".", 1)[1]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the main navigation.
+
+    ``permission`` hides it from users who lack it; ``feature`` hides it when
+    the edition switches the feature off. ``order`` sorts the menu (ties by key).
+    """
+
+    key: str
+    label: dict[str, str]
+    url: str
+    order: int = 100
+    icon: str = ""
+    permission: str | None = None
+    feature: str | None = None
+    parent: str | None = None
+
+    def label_for(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.key
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """A named readiness probe; ``check`` is an async callable returning None or raising."""
+
+    name: str
+    check: object

@@ -1,0 +1,98 @@
+"""The hook catalogue: every extension point of Klientela, in one file.
+
+Families by verb (see docs/hooks.md):
+
+* ``register_*`` — called once while an app is built; return declarations.
+* plural nouns (``menu_items``) — called per request; return contributions.
+* ``on_*`` — events; return value ignored.
+* ``resolve_*`` — the only ``firstresult`` hooks.
+
+Stability rule: a spec only ever grows by new keyword arguments (pluggy lets an
+implementation accept fewer), so a plugin written today keeps working. Every
+spec below carries a docstring; a contract test fails when one does not.
+
+``kernel`` everywhere is the :class:`core.kernel.Kernel` of the app being built:
+its ``settings``, the resolved ``edition``, ``features.enabled(name)``.
+"""
+
+from __future__ import annotations
+
+from core.hooks import hookspec
+
+
+class KlientelaSpecs:
+    @hookspec
+    def register_routes(self, kernel):
+        """Return Litestar route handlers, controllers or routers for the app.
+
+        Called once per app build, for enabled plugins only. Paths must start
+        with ``/<plugin name>/`` (core's own use ``/``). A handler or controller
+        may set ``opt={"feature": "<plugin>.<feature>"}``; it is left out of the
+        app when the edition switches that feature off. Returns a list.
+        """
+
+    @hookspec
+    def register_permissions(self, kernel):
+        """Return the :class:`~core.hooks.contributions.Permission` s the plugin declares.
+
+        Names are ``<plugin>.<entity>.<action>`` and must start with the
+        plugin's own name. A permission with ``feature`` set exists only while
+        that feature is on. Called once per app build. Returns a list.
+        """
+
+    @hookspec
+    def register_template_globals(self, kernel):
+        """Return a dict of names to add to the Jinja environment's globals.
+
+        Keys must be prefixed with the plugin name (``contacts_...``) unless
+        contributed by core. Called once per app build.
+        """
+
+    @hookspec
+    def register_cli_commands(self, kernel):
+        """Return ``click`` commands or groups to add under ``klientela``.
+
+        Called when the command line starts, for enabled plugins only. A group
+        should be named after the plugin.
+        """
+
+    @hookspec
+    def register_health_checks(self, kernel):
+        """Return :class:`~core.hooks.contributions.HealthCheck` s run by ``GET /health``.
+
+        Each check is an async callable without arguments that raises when the
+        component is unhealthy. Called once per app build.
+        """
+
+    @hookspec
+    def menu_items(self, kernel, request):
+        """Return :class:`~core.hooks.contributions.MenuItem` s for this request.
+
+        Called for every full page render. Core drops items whose feature is
+        off or whose permission the user lacks, then sorts by ``order``.
+        ``request`` is ``None`` when core lists what a plugin would add (the
+        dry run of ``klientela plugin enable``): return the full list then.
+        """
+
+    @hookspec
+    def on_demo(self, kernel):
+        """Load demo data for ``klientela demo``. Async allowed; idempotent.
+
+        Called after migrations, in resolver order (dependencies first are
+        already loaded when a dependent plugin runs). Must not duplicate data
+        when run twice. Return value ignored.
+        """
+
+    @hookspec
+    def on_startup(self, kernel, app):
+        """The app is starting (after the database is connected). Async allowed.
+
+        Return value ignored. Keep it quick: startup time is a measured bar.
+        """
+
+    @hookspec
+    def on_shutdown(self, kernel, app):
+        """The app is stopping (before the database pool closes). Async allowed.
+
+        Return value ignored.
+        """

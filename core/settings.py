@@ -1,0 +1,115 @@
+"""Typed settings: ``KLIENTELA_*`` environment variables over a TOML file.
+
+Precedence (highest first): explicit keyword arguments, environment variables,
+the instance's TOML file (``<data_dir>/klientela.toml`` or ``KLIENTELA_CONFIG``),
+defaults. The TOML file is what ``klientela init`` writes and what
+``klientela plugin enable/disable`` edits, so an instance's state is a file an
+integrator can read and version.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "KLIENTELA_"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get(f"{ENV_PREFIX}DATA_DIR", "data")).resolve()
+
+
+def config_path() -> Path:
+    explicit = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if explicit:
+        return Path(explicit).resolve()
+    return default_data_dir() / "klientela.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    edition: str = "corp"
+    # Per-instance deviations from the edition, edited by `klientela plugin`.
+    plugins_enable: list[str] = Field(default_factory=list)
+    plugins_disable: list[str] = Field(default_factory=list)
+    theme: str = "default"
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    debug: bool = False
+    # Where npm put the front-end packages (package.json + lockfile at the root).
+    node_modules: Path = REPO_ROOT / "node_modules"
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError(
+                "database_url must start with sqlite:/// or postgresql:// "
+                f"(got {value.split(':', 1)[0]!r})"
+            )
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'klientela.sqlite3'}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.resolved_database_url.startswith(("postgresql://", "postgres://"))
+
+
+def read_config_file(path: Path | None = None) -> dict[str, Any]:
+    import tomllib
+
+    path = path or config_path()
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def write_config_file(values: dict[str, Any], path: Path | None = None) -> Path:
+    """Write the instance TOML file atomically (a crash never leaves half a file)."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    clean = {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items() if v is not None}
+    tmp.write_bytes(tomli_w.dumps(clean).encode())
+    os.replace(tmp, path)
+    return path
+
+
+def update_config_file(**changes: Any) -> Path:
+    values = read_config_file()
+    values.update(changes)
+    return write_config_file(values)

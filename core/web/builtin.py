@@ -1,0 +1,79 @@
+"""Core's own web contributions, made through the public hooks.
+
+Like Datasette's default plugins, this module proves the catalogue: the home
+page, the health endpoint, the API docs page, the Home menu entry and core's
+permissions all arrive exactly as a plugin's would.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from litestar import Request, get
+from litestar.response import Response, Template
+
+from core.hooks import hookimpl
+from core.hooks.contributions import MenuItem
+from core.permissions.declare import entity_permissions
+from core.web.menu import visible_menu
+
+
+@get("/", name="core:home", opt={"public": True})
+async def home(request: Request) -> Template:
+    return Template(template_name="core/home.html", context={})
+
+
+@get("/health", name="core:health", opt={"public": True}, include_in_schema=True)
+async def health(request: Request) -> Response[dict]:
+    """Readiness: every registered health check must pass."""
+    kernel = request.app.state.kernel
+    results: dict[str, str] = {}
+    ok = True
+    for check in kernel.collect("register_health_checks"):
+        try:
+            outcome = check.check()
+            if inspect.isawaitable(outcome):
+                await outcome
+            results[check.name] = "ok"
+        except Exception as exc:  # a failing probe is reported, never raised
+            ok = False
+            results[check.name] = f"failed: {type(exc).__name__}"
+    body = {"status": "ok" if ok else "failing", "checks": results, "edition": kernel.edition.name}
+    return Response(body, status_code=200 if ok else 503)
+
+
+@get("/api/docs", name="core:api-docs", opt={"public": True}, include_in_schema=False)
+async def api_docs(request: Request) -> Template:
+    return Template(template_name="core/api_docs.html", context={"schema_url": "/schema/openapi.json"})
+
+
+@hookimpl
+def register_routes(kernel):
+    return [home, health, api_docs]
+
+
+@hookimpl
+def register_permissions(kernel):
+    return [
+        *entity_permissions("core", "user", actions=("read", "create", "write", "delete", "assign")),
+        *entity_permissions("core", "role", actions=("read", "write")),
+        *entity_permissions("core", "plugin", actions=("read", "manage")),
+        *entity_permissions("core", "field", actions=("read", "write"), feature="core.custom_fields"),
+        *entity_permissions("core", "view", actions=("read", "write"), feature="core.saved_views"),
+        *entity_permissions("core", "document", actions=("read", "write"), feature="core.documents"),
+    ]
+
+
+@hookimpl
+def register_template_globals(kernel):
+    return {
+        "edition": kernel.edition,
+        "plugins": kernel.plugins,
+        "menu": lambda request: visible_menu(kernel, request),
+        "lang": "en",
+    }
+
+
+@hookimpl
+def menu_items(kernel, request):
+    return [MenuItem(key="home", label={"en": "Home", "ru": "Главная"}, url="/", order=0)]

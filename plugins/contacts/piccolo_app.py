@@ -1,0 +1,14 @@
+"""The contacts plugin's Piccolo app: its tables and its own migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from plugins.contacts.tables import Client, Contact
+
+APP_CONFIG = AppConfig(
+    app_name="contacts",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[Client, Contact],
+    migration_dependencies=["core.db.piccolo_app"],
+)

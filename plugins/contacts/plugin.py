@@ -1,0 +1,45 @@
+"""Hook implementations of the contacts plugin."""
+
+from core.hooks import hookimpl
+from core.hooks.contributions import MenuItem
+from core.permissions.declare import entity_permissions
+from core.web.overview import overview_controller
+from plugins.contacts.tables import Client, Contact
+
+NAME = "contacts"
+
+
+@hookimpl
+def register_routes(kernel):
+    return [overview_controller(NAME, tables=[Client, Contact], permission="contacts.client.read")]
+
+
+@hookimpl
+def register_permissions(kernel):
+    return [
+        *entity_permissions("contacts", "client"),
+        *entity_permissions("contacts", "contact"),
+        *entity_permissions("contacts", "interaction"),
+        *entity_permissions("contacts", "task", feature="contacts.assignments"),
+        *entity_permissions("contacts", "event", feature="contacts.significant_events"),
+    ]
+
+
+@hookimpl
+def menu_items(kernel, request):
+    return [
+        MenuItem(
+            key=NAME,
+            label={"en": "Contacts", "ru": "Клиенты"},
+            url="/contacts/",
+            order=10,
+            permission="contacts.client.read",
+        )
+    ]
+
+
+@hookimpl
+async def on_demo(kernel):
+    from plugins.contacts.demo import load
+
+    await load()

@@ -1,0 +1,1 @@
+"""The marketing plugin. Hook implementations live in ``plugin.py``; see plugin.toml."""

@@ -1,0 +1,1 @@
+"""The sales plugin. Hook implementations live in ``plugin.py``; see plugin.toml."""

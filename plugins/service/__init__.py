@@ -1,0 +1,1 @@
+"""The service plugin. Hook implementations live in ``plugin.py``; see plugin.toml."""

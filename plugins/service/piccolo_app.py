@@ -1,0 +1,14 @@
+"""The service plugin's Piccolo app: its tables and its own migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from plugins.service.tables import Request
+
+APP_CONFIG = AppConfig(
+    app_name="service",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[Request],
+    migration_dependencies=["core.db.piccolo_app", "plugins.contacts.piccolo_app"],
+)

@@ -1,0 +1,39 @@
+"""Hook implementations of the service plugin."""
+
+from core.hooks import hookimpl
+from core.hooks.contributions import MenuItem
+from core.permissions.declare import entity_permissions
+from core.web.overview import overview_controller
+from plugins.service.tables import Request
+
+NAME = "service"
+
+
+@hookimpl
+def register_routes(kernel):
+    return [overview_controller(NAME, tables=[Request], permission="service.request.read")]
+
+
+@hookimpl
+def register_permissions(kernel):
+    return [
+        *entity_permissions("service", "request"),
+        *entity_permissions("service", "service_object"),
+        *entity_permissions("service", "article", feature="service.knowledge_base"),
+        *entity_permissions("service", "queue", feature="service.dispatching"),
+        *entity_permissions("service", "project", feature="service.projects"),
+        *entity_permissions("service", "call", feature="service.call_center"),
+    ]
+
+
+@hookimpl
+def menu_items(kernel, request):
+    return [
+        MenuItem(
+            key=NAME,
+            label={"en": "Service", "ru": "Сервис"},
+            url="/service/",
+            order=40,
+            permission="service.request.read",
+        )
+    ]
