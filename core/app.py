@@ -6,7 +6,7 @@ import inspect
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -56,19 +56,28 @@ def collect_routes(kernel: Kernel) -> list:
     return routes
 
 
-def _lifespan(kernel: Kernel):
-    @asynccontextmanager
-    async def lifespan(app: Litestar):
-        engine = get_engine(kernel.settings)
-        await start_pool(engine, kernel.settings)
-        try:
-            await _fire(kernel.hook.on_startup(kernel=kernel, app=app))
-            yield
-            await _fire(kernel.hook.on_shutdown(kernel=kernel, app=app))
-        finally:
-            await close_pool(engine)
+async def startup(app: Litestar) -> None:
+    """Connect the database, then let plugins start (the ``on_startup`` hook)."""
+    kernel = app.state.kernel
+    await start_pool(get_engine(kernel.settings), kernel.settings)
+    await _fire(kernel.hook.on_startup(kernel=kernel, app=app))
 
-    return lifespan
+
+async def shutdown(app: Litestar) -> None:
+    kernel = app.state.kernel
+    try:
+        await _fire(kernel.hook.on_shutdown(kernel=kernel, app=app))
+    finally:
+        await close_pool(get_engine(kernel.settings))
+
+
+@asynccontextmanager
+async def _lifespan(app: Litestar):
+    await startup(app)
+    try:
+        yield
+    finally:
+        await shutdown(app)
 
 
 async def _fire(results) -> None:
@@ -102,7 +111,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        lifespan=[_lifespan(kernel)],
+        lifespan=[_lifespan],
         after_request=security_headers,
         debug=settings.debug,
     )

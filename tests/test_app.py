@@ -1,0 +1,55 @@
+"""The app factory: routes, templates, static files, health, OpenAPI, headers."""
+
+from core.testing.fixtures import serving
+from core.web.security import CSP
+
+
+async def test_health_reports_database(client):
+    response = await client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"] == {"database": "ok"}
+    assert body["edition"] == "corp"
+
+
+async def test_home_lists_menu_from_hook_in_order(client):
+    response = await client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    positions = [html.index(f'href="{url}"') for url in ("/contacts/", "/sales/", "/marketing/", "/service/", "/accounting_bridge/")]
+    assert positions == sorted(positions)
+    assert response.headers["content-security-policy"] == CSP
+
+
+async def test_openapi_schema_and_local_docs(client):
+    schema = (await client.get("/schema/openapi.json")).json()
+    assert schema["info"]["title"] == "Klientela"
+    assert "/health" in schema["paths"]
+    docs = await client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "http://" not in docs.text and "https://" not in docs.text  # nothing from a CDN
+    assert 'src="/static/vendor/swagger-ui/swagger-ui-bundle.js"' in docs.text
+
+
+async def test_vendor_assets_are_served_locally(client):
+    htmx = await client.get("/static/vendor/htmx/htmx.min.js")
+    assert htmx.status_code == 200
+    assert b"htmx" in htmx.content[:2000]
+    assert (await client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")).status_code == 200
+    # Only the listed folders of node_modules are exposed.
+    assert (await client.get("/static/vendor/htmx/../../package.json")).status_code in (400, 404)
+
+
+async def test_plugin_page_renders_its_own_template(client):
+    response = await client.get("/contacts", follow_redirects=True)
+    assert response.status_code == 200
+    assert "contacts_client" in response.text
+
+
+async def test_basic_edition_app_has_fewer_features(app_factory):
+    app = app_factory(edition="basic")
+    async with serving(app) as c:
+        page = (await c.get("/contacts", follow_redirects=True)).text
+    assert "Assignments — off" in page
+    assert "Calendar and reminders — on" in page
