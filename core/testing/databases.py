@@ -78,3 +78,32 @@ def reset_postgres_schema(url: str) -> None:
             await con.close()
 
     _in_thread(reset)
+
+
+def query(url: str, sql: str) -> list[tuple]:
+    """Run one read query on any test database, outside Piccolo (for assertions)."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        con = sqlite3.connect(url[len("sqlite:///"):])
+        try:
+            return [tuple(r) for r in con.execute(sql).fetchall()]
+        finally:
+            con.close()
+
+    async def run():
+        con = await asyncpg.connect(url)
+        try:
+            return [tuple(r) for r in await con.fetch(sql)]
+        finally:
+            await con.close()
+
+    return _in_thread(run)
+
+
+def table_names(url: str) -> set[str]:
+    if url.startswith("sqlite:///"):
+        rows = query(url, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    else:
+        rows = query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    return {r[0] for r in rows}

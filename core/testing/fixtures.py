@@ -102,3 +102,31 @@ class serving:
 def instance(tmp_path) -> Instance:
     """A private instance (own data dir, own database) for CLI tests."""
     return Instance(data_dir=tmp_path / "data", database_url=fresh_database_url(tmp_path, "cli"))
+
+
+def with_dependencies(*names: str) -> list[str]:
+    """The plugins named plus everything they depend on (the minimal app for a plugin's tests)."""
+    from core.plugins.discovery import discover
+
+    catalog = discover()
+    wanted, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in wanted or name == "core":
+            continue
+        wanted.add(name)
+        todo += list(catalog.plugins[name].depends)
+    return sorted(wanted)
+
+
+@pytest.fixture
+def plugin_client_factory(app_factory):
+    """``async with plugin_client_factory("sales") as client``: an app with only that plugin and its deps."""
+    from core.editions.loader import load_edition
+
+    def build(*names: str, edition: str = "corp"):
+        keep = set(with_dependencies(*names))
+        drop = sorted(set(load_edition(edition).plugins) - keep)
+        return serving(app_factory(edition=edition, plugins_disable=drop))
+
+    return build
