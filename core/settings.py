@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     plugins_enable: list[str] = Field(default_factory=list)
     plugins_disable: list[str] = Field(default_factory=list)
     theme: str = "default"
+    # Where theme folders live; an integrator may keep client themes elsewhere.
+    themes_dir: Path = REPO_ROOT / "themes"
     secret_key: str = ""
     host: str = "127.0.0.1"
     port: int = 8000

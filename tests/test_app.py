@@ -53,3 +53,28 @@ async def test_basic_edition_app_has_fewer_features(app_factory):
         page = (await c.get("/contacts", follow_redirects=True)).text
     assert "Assignments — off" in page
     assert "Calendar and reminders — on" in page
+
+
+async def test_template_precedence_theme_then_plugin_then_core(app_factory, tmp_path):
+    theme = tmp_path / "themes" / "acme"
+    (theme / "templates" / "contacts").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates" / "contacts" / "index.html").write_text(
+        '{% extends "core/plugin_overview.html" %}{% block extra %}<p id="acme">ACME contacts</p>{% endblock %}'
+    )
+    (theme / "static" / "theme.css").write_text("body { color: rebeccapurple; }")
+    app = app_factory(theme="acme", themes_dir=tmp_path / "themes")
+    async with serving(app) as c:
+        contacts = (await c.get("/contacts", follow_redirects=True)).text
+        sales = (await c.get("/sales", follow_redirects=True)).text
+        css = (await c.get("/static/theme.css")).text
+    assert '<p id="acme">ACME contacts</p>' in contacts  # theme overrides the plugin
+    assert "ACME" not in sales and "<h1>Sales</h1>" in sales  # the rest falls back
+    assert "rebeccapurple" in css
+
+
+def test_unknown_theme_is_a_clear_error(app_factory):
+    import pytest
+
+    with pytest.raises(ValueError, match="theme 'nope' not found"):
+        app_factory(theme="nope")

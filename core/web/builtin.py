@@ -16,6 +16,7 @@ from core.hooks import hookimpl
 from core.hooks.contributions import MenuItem
 from core.permissions.declare import entity_permissions
 from core.web.menu import visible_menu
+from core.web.security import CSP
 
 
 @get("/", name="core:home", opt={"public": True})
@@ -44,7 +45,13 @@ async def health(request: Request) -> Response[dict]:
 
 @get("/api/docs", name="core:api-docs", opt={"public": True}, include_in_schema=False)
 async def api_docs(request: Request) -> Template:
-    return Template(template_name="core/api_docs.html", context={"schema_url": "/schema/openapi.json"})
+    # Swagger UI sets inline styles; scripts stay 'self'-only like everywhere.
+    csp = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return Template(
+        template_name="core/api_docs.html",
+        context={"schema_url": "/schema/openapi.json"},
+        headers={"Content-Security-Policy": csp},
+    )
 
 
 @hookimpl

@@ -6,26 +6,25 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from core.settings import REPO_ROOT
-
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 CORE_STATIC = Path(__file__).resolve().parent / "static"
-THEMES_DIR = REPO_ROOT / "themes"
 DEFAULT_THEME = "default"
 
 
-def theme_chain(theme: str) -> list[Path]:
-    """The chosen theme, then the default theme it falls back to."""
-    names = [theme] if theme == DEFAULT_THEME else [theme, DEFAULT_THEME]
-    folders = [THEMES_DIR / name for name in names]
-    if not folders[0].is_dir():
-        raise ValueError(f"theme {theme!r} not found in {THEMES_DIR}")
-    return folders
+def theme_chain(settings) -> list[Path]:
+    """The chosen theme, then the default theme (shipped with core) it falls back to."""
+    from core.settings import REPO_ROOT
+
+    chosen = settings.themes_dir / settings.theme
+    if not chosen.is_dir():
+        raise ValueError(f"theme {settings.theme!r} not found in {settings.themes_dir}")
+    default = REPO_ROOT / "themes" / DEFAULT_THEME
+    return [chosen] if chosen.resolve() == default.resolve() else [chosen, default]
 
 
 def search_path(kernel, kind: str) -> list[Path]:
     """Folders named ``kind`` ("templates" or "static") in precedence order."""
-    folders = [t / kind for t in theme_chain(kernel.settings.theme)]
+    folders = [t / kind for t in theme_chain(kernel.settings)]
     folders += [m.path / kind for m in kernel.plugins if m.path is not None]
     folders.append(CORE_TEMPLATES if kind == "templates" else CORE_STATIC)
     return [f for f in folders if f.is_dir()]
