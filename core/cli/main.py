@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from core.cli.bench import bench
 from core.cli.common import die, load_settings
 from core.cli.db import db
 from core.cli.editions import edition
@@ -27,7 +28,7 @@ def cli(data_dir: str | None, config: str | None) -> None:
         os.environ[f"{ENV_PREFIX}CONFIG"] = os.path.abspath(config)
 
 
-for command in (init, serve, demo, db, edition, plugin):
+for command in (init, serve, demo, db, edition, plugin, bench):
     cli.add_command(command)
 
 

@@ -1,0 +1,64 @@
+"""Bars whose feature does not exist yet: listed in the table, never faked.
+
+Each one moves to its own module, with a real measurement against its
+baseline, together with the work that builds the feature (the data generator,
+``klientela bench data``, comes with the first of them).
+"""
+
+from __future__ import annotations
+
+from bench.runner import NotYetMeasurable, register
+
+PENDING = [
+    (
+        "P1", "p1-import", "Import 1M clients (CSV/XLSX)",
+        "≤ 30 s per 1M rows; ≥ 1/5 of raw executemany/COPY; ≤ 300 MB peak RSS",
+        "no client importer and no data generator yet",
+    ),
+    (
+        "P2", "p2-list", "Client list page, 1M clients",
+        "≤ 2× the raw SQL query + 5 ms; global search ≤ 50 ms",
+        "no client list page yet (plugins show an overview only)",
+    ),
+    (
+        "P3", "p3-throughput", "List page / JSON API throughput",
+        "≥ 50% of a bare Litestar handler on the same raw query",
+        "no list page or JSON list API yet",
+    ),
+    (
+        "P4", "p4-dedupe", "Duplicate scan, 1M clients",
+        "≤ 60 s; precision ≥ 0.98, recall ≥ 0.95",
+        "no duplicate scan yet",
+    ),
+    (
+        "P5", "p5-reports", "ABC/XYZ/funnel reports, 10M lines",
+        "≤ 1.5× the raw SQL aggregate",
+        "no sales lines and no reports yet",
+    ),
+    (
+        "P7", "p7-mailing", "Mailing, 100k recipients via SMTP",
+        "≥ 1000 msg/s; 0 lost, 0 duplicated after kill -9 and resume",
+        "no mailing engine yet",
+    ),
+    (
+        "P8", "p8-exchange", "Accounting exchange, 100k + 1M docs",
+        "initial ≤ 60 s; 100 changes ≤ 1 s at any base size",
+        "no accounting exchange yet",
+    ),
+    (
+        "P9", "p9-scale-out", "Scale-out, 2 workers on PostgreSQL",
+        "2 workers ≥ 1.7× one; no state in process memory",
+        "no list page/API to load and no job queue yet",
+    ),
+]
+
+
+def _pending(reason: str):
+    def measure(ctx):
+        raise NotYetMeasurable(reason)
+
+    return measure
+
+
+for _id, _name, _title, _bar, _reason in PENDING:
+    register(_id, _name, _title, _bar)(_pending(_reason))
