@@ -83,7 +83,9 @@ class Kernel:
         kwargs = dict(kwargs, kernel=self)
         caller = getattr(self.pm.hook, hook_name)
         out = []
-        for impl in reversed(caller.get_hookimpls()):
+        # get_hookimpls() lists implementations in registration order (pluggy
+        # *calls* them in reverse): core first, then plugins in resolver order.
+        for impl in caller.get_hookimpls():
             result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
             out.append((owner_name(impl.plugin_name), flatten([result])))
         return out

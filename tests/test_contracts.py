@@ -150,3 +150,9 @@ def test_apps_do_not_share_plugin_managers(migrated):
     corp = create_app(make_settings()).state.kernel
     assert basic.pm is not corp.pm
     assert "contacts.maps" not in basic.features.names and "contacts.maps" in corp.features.names
+
+
+def test_contributions_are_collected_core_first_then_resolver_order(migrated):
+    kernel = create_app(make_settings()).state.kernel
+    owners = [owner for owner, _ in kernel.collect_by_plugin("register_routes")]
+    assert owners == ["core", *kernel.resolution.names]
