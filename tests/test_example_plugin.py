@@ -305,3 +305,21 @@ def test_web_pages_then_disable_keeps_data_and_enable_brings_it_back(inst, editi
     assert back["status"] == 200
     assert "Call Anna back" in back["text"] and "Unpinned thought" in back["text"] and "2 notes" in back["text"]
     assert notes_in_db(inst) == before
+
+    # The demo hook adds its two sample notes once, however often it runs, and
+    # after contacts loaded its clients (dependencies first), so they link one.
+    demo = textwrap.dedent(
+        """
+        import asyncio
+        from core.demo import load_demo_data
+        from core.settings import Settings
+        for _ in range(2):
+            print(asyncio.run(load_demo_data(Settings())))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", demo], env=inst.env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    first_run = proc.stdout.splitlines()[0]
+    assert first_run.index("demo data: contacts") < first_run.index("demo data: notes"), first_run
+    assert len(notes_in_db(inst)) == len(before) + 2
+    assert query(inst.database_url, "SELECT count(*) FROM notes_note WHERE client IS NOT NULL") == [(2,)]
