@@ -71,6 +71,20 @@ async def shutdown(app: Litestar) -> None:
         await close_pool(get_engine(kernel.settings))
 
 
+def feature_guard(connection, route_handler) -> None:
+    """Switched-off features answer 404, also for handlers nested in a controller.
+
+    ``collect_routes`` already leaves out top-level handlers and controllers
+    whose feature is off; this guard covers a feature set on one handler
+    inside an otherwise enabled controller (Litestar merges opts downwards).
+    """
+    from litestar.exceptions import NotFoundException
+
+    feature = route_handler.opt.get("feature")
+    if feature and not connection.app.state.kernel.features.enabled(feature):
+        raise NotFoundException()
+
+
 @asynccontextmanager
 async def _lifespan(app: Litestar):
     await startup(app)
@@ -113,6 +127,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         ),
         lifespan=[_lifespan],
         after_request=security_headers,
+        guards=[feature_guard],
         debug=settings.debug,
     )
     app.state.kernel = kernel

@@ -78,3 +78,31 @@ def test_unknown_theme_is_a_clear_error(app_factory):
 
     with pytest.raises(ValueError, match="theme 'nope' not found"):
         app_factory(theme="nope")
+
+
+async def test_feature_set_inside_a_controller_answers_404_when_off(app_factory, monkeypatch):
+    from litestar import Controller, get
+
+    from core.hooks import hookimpl
+    from plugins.sales import plugin as sales_plugin
+
+    class Board(Controller):
+        path = "/sales/board-demo"
+
+        @get("/", opt={"public": True})
+        async def always(self) -> str:
+            return "always"
+
+        @get("/funnel", opt={"public": True, "feature": "sales.funnel"})
+        async def funnel(self) -> str:
+            return "funnel"
+
+    original = sales_plugin.register_routes
+    # pluggy reads the module's attributes when the plugin is registered.
+    monkeypatch.setattr(sales_plugin, "register_routes", hookimpl(lambda kernel: [*original(kernel), Board]))
+    basic, corp = app_factory(edition="basic"), app_factory(edition="corp")
+    async with serving(basic) as c:
+        assert (await c.get("/sales/board-demo/")).text == "always"
+        assert (await c.get("/sales/board-demo/funnel")).status_code == 404
+    async with serving(corp) as c:
+        assert (await c.get("/sales/board-demo/funnel")).text == "funnel"

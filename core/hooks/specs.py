@@ -27,8 +27,9 @@ class KlientelaSpecs:
 
         Called once per app build, for enabled plugins only. Paths must start
         with ``/<plugin name>/`` (core's own use ``/``). A handler or controller
-        may set ``opt={"feature": "<plugin>.<feature>"}``; it is left out of the
-        app when the edition switches that feature off. Returns a list.
+        (or a handler inside a controller) may set
+        ``opt={"feature": "<plugin>.<feature>"}``; it is left out of the app, or
+        answers 404, when the edition switches that feature off. Returns a list.
         """
 
     @hookspec
