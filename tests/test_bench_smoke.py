@@ -25,8 +25,14 @@ HOOK_ROWS = 4  # menu_items, then pluggy with 0, 1 and 5 implementations
 def bench_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench")
     output = tmp / "bench.json"
-    instance = Instance(data_dir=tmp / "data", database_url=fresh_database_url(tmp, "bench"))
-    proc = instance.run("bench", "run", "--repeat", "2", "--requests", "3", "--calls", "100", "--output", str(output), timeout=240)
+    database = fresh_database_url(tmp, "bench")
+    instance = Instance(data_dir=tmp / "data", database_url=database)
+    # The bench never reads KLIENTELA_DATABASE_URL (it must not touch an
+    # instance by accident): the database is always named explicitly.
+    proc = instance.run(
+        "bench", "run", "--repeat", "2", "--requests", "3", "--calls", "100",
+        "--database-url", database, "--output", str(output), timeout=240,
+    )
     assert proc.returncode == 0, f"klientela bench run failed:\n{proc.stdout}\n{proc.stderr}"
     rows: dict[str, list[str]] = {}
     for line in proc.stdout.splitlines():
