@@ -100,6 +100,12 @@ class Kernel:
                 merged.update(part)
         return merged
 
+    @cached_property
+    def entities(self):
+        from core.entities.registry import EntityRegistry
+
+        return EntityRegistry.build(self)
+
     def permissions(self) -> list:
         return self.features.gate(self.collect("register_permissions"))
 

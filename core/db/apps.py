@@ -10,6 +10,8 @@ from piccolo.conf.apps import AppConfig
 from core.plugins.manifest import Manifest
 
 CORE_APP_MODULE = "core.db.piccolo_app"
+# Core's Piccolo apps, in migration order: users/roles first, then the audit trail.
+CORE_APP_MODULES = (CORE_APP_MODULE, "core.audit.piccolo_app")
 
 
 def app_module(manifest: Manifest) -> str | None:
@@ -27,5 +29,5 @@ def app_config(module: str) -> AppConfig:
 
 def app_configs(order: tuple[Manifest, ...]) -> list[AppConfig]:
     """Core first, then plugins in resolver order (dependencies first)."""
-    modules = [CORE_APP_MODULE] + [m for m in (app_module(p) for p in order) if m]
+    modules = list(CORE_APP_MODULES) + [m for m in (app_module(p) for p in order) if m]
     return [app_config(m) for m in modules]

@@ -11,12 +11,12 @@ migration can be generated for any of them.
 
 from piccolo.conf.apps import AppRegistry
 
-from core.db.apps import CORE_APP_MODULE, app_module
+from core.db.apps import CORE_APP_MODULES, app_module
 from core.db.engine import get_engine
 from core.plugins.discovery import discover
 
 DB = get_engine()
 
 APP_REGISTRY = AppRegistry(
-    apps=[CORE_APP_MODULE] + [m for m in (app_module(p) for p in discover().plugins.values()) if m]
+    apps=list(CORE_APP_MODULES) + [m for m in (app_module(p) for p in discover().plugins.values()) if m]
 )

@@ -8,6 +8,11 @@ Decided once for the whole product:
   id clashes.
 * ``version`` counts writes for optimistic locking.
 * ``deleted_at`` is the trash marker; rows are only removed by a purge.
+* ``owner_id`` is the responsible user: what the "own", "team" and
+  "department" permission scopes are measured against.
+* ``search_text`` is the case-folded text of the entity's search fields,
+  maintained by the query gate on every write (SQLite's ``lower()`` and
+  ``LIKE`` fold ASCII only, so Cyrillic search needs it on both engines).
 * ``custom`` holds custom field values (JSONB on PostgreSQL, JSON text on
   SQLite), indexed per field by expression indexes.
 """
@@ -17,7 +22,7 @@ from __future__ import annotations
 import uuid
 
 import uuid_utils.compat
-from piccolo.columns import JSONB, UUID, Integer, Timestamptz
+from piccolo.columns import JSONB, UUID, Integer, Text, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -36,4 +41,6 @@ class EntityTable(Table):
     updated_by = UUID(null=True, default=None)
     version = Integer(default=1)
     deleted_at = Timestamptz(null=True, default=None)
+    owner_id = UUID(null=True, default=None, index=True)
+    search_text = Text(default="")
     custom = JSONB(default={})

@@ -33,6 +33,18 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def register_entities(self, kernel):
+        """Return the :class:`~core.entities.spec.Entity` s the plugin declares.
+
+        Keys are ``<plugin>.<name>`` and each table must belong to the
+        plugin's own Piccolo app. From a declaration core derives the list
+        view, record page, forms, REST API under ``/api/<plugin>/<name>``,
+        the standard permissions ``<key>.<action>`` and import/export. An
+        entity with ``feature`` set exists only while that feature is on.
+        Called once per app build. Returns a list.
+        """
+
+    @hookspec
     def register_permissions(self, kernel):
         """Return the :class:`~core.hooks.contributions.Permission` s the plugin declares.
 

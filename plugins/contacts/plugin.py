@@ -15,6 +15,13 @@ def register_routes(kernel):
 
 
 @hookimpl
+def register_entities(kernel):
+    from plugins.contacts.entities import ENTITIES
+
+    return ENTITIES
+
+
+@hookimpl
 def register_permissions(kernel):
     return [
         *entity_permissions("contacts", "client"),

@@ -1,0 +1,98 @@
+"""SQL pieces for the query gate, composed as Piccolo ``QueryString`` s.
+
+Values always travel as parameters; identifiers come only from declarations
+(field names validated by ``FIELD_RE``, table names from Piccolo tables), and
+are quoted here. Custom fields use the exact expression their index was built
+on (``core.custom_fields.sql.field_sql``) so the planner can use it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from piccolo.querystring import QueryString
+
+from core.entities.spec import FIELD_RE, Field
+
+OPERATORS = {
+    "eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
+}
+TEXT_OPERATORS = ("contains", "startswith")
+ALL_OPERATORS = tuple(OPERATORS) + TEXT_OPERATORS + ("in", "isnull")
+
+
+def quote(name: str) -> str:
+    if not FIELD_RE.match(name):
+        raise ValueError(f"not a safe identifier: {name!r}")
+    return f'"{name}"'
+
+
+def expression(field: Field, engine_kind: str) -> str:
+    if field.custom:
+        from core.custom_fields.sql import field_sql
+
+        return field_sql(field, engine_kind)
+    return quote(field.name)
+
+
+def join(parts: list[QueryString], glue: str) -> QueryString:
+    if not parts:
+        return QueryString("1 = 1")
+    return QueryString(glue.join("{}" for _ in parts), *parts)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: str
+    value: Any = None
+
+
+def compile_filter(field: Field, op: str, value: Any, engine_kind: str) -> QueryString:
+    expr = expression(field, engine_kind)
+    if op in OPERATORS:
+        return QueryString(f"{expr} {OPERATORS[op]} {{}}", value)
+    if op == "isnull":
+        return QueryString(f"{expr} IS NULL" if value else f"{expr} IS NOT NULL")
+    if op == "in":
+        values = list(value)
+        if not values:
+            return QueryString("1 = 0")
+        return QueryString(f"{expr} IN ({', '.join('{}' for _ in values)})", *values)
+    if op in TEXT_OPERATORS:
+        pattern = escape_like(str(value).casefold())
+        pattern = f"%{pattern}%" if op == "contains" else f"{pattern}%"
+        # lower() folds ASCII on SQLite; the search_text column covers Cyrillic.
+        return QueryString(f"lower({expr}) LIKE {{}} ESCAPE '\\'", pattern)
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def encode_cursor(values: list[Any]) -> str:
+    payload = json.dumps([_jsonable(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    if not isinstance(data, list):
+        raise ValueError("bad cursor")
+    return data
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    return value

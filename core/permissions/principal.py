@@ -1,0 +1,65 @@
+"""Who is asking: the user (or API token) behind a request or a job, and what they may do.
+
+A :class:`Principal` is built once per request by the auth layer and handed
+to the query gate; jobs rebuild it from the user who started them, so
+permissions hold outside requests too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+from uuid import UUID
+
+# Widening order: a grant of "team" includes "own", and so on.
+SCOPES = ("none", "own", "team", "department", "all")
+SCOPE_RANK = {s: i for i, s in enumerate(SCOPES)}
+
+
+def widest(a: str, b: str) -> str:
+    return a if SCOPE_RANK[a] >= SCOPE_RANK[b] else b
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: UUID | None
+    email: str = ""
+    language: str = "en"
+    # permission name -> widest scope granted by any of the user's roles
+    grants: Mapping[str, str] = field(default_factory=dict)
+    # ids of users whose records "team" / "department" scope reaches (self included)
+    team_member_ids: frozenset[UUID] = frozenset()
+    department_member_ids: frozenset[UUID] = frozenset()
+    # entity key -> field names the user may not read / may not write
+    unreadable: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    unwritable: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # an API token may narrow the user's permissions to these (None: no narrowing)
+    token_permissions: frozenset[str] | None = None
+    via: str = "session"  # "session", "token", "job" or "system"
+    ip: str = ""  # where the request came from, for the audit trail
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def scope(self, permission: str) -> str:
+        if self.token_permissions is not None and permission not in self.token_permissions:
+            return "none"
+        return self.grants.get(permission, "none")
+
+    def can(self, permission: str) -> bool:
+        return self.scope(permission) != "none"
+
+    def can_read_field(self, entity_key: str, name: str) -> bool:
+        return name not in self.unreadable.get(entity_key, frozenset())
+
+    def can_write_field(self, entity_key: str, name: str) -> bool:
+        return self.can_read_field(entity_key, name) and name not in self.unwritable.get(entity_key, frozenset())
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        """Every permission this principal holds at some scope (for menus)."""
+        return frozenset(p for p in self.grants if self.can(p))
+
+
+ANONYMOUS = Principal(user_id=None, via="anonymous")
