@@ -32,8 +32,31 @@ def make_engine(url: str) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         _prepare_sqlite_file(path)
         # timeout is SQLite's busy timeout: writers wait instead of failing.
-        return SQLiteEngine(path=str(path), timeout=30)
+        return SQLiteEngine(path=str(path), timeout=30, factory=KlientelaConnection)
     return PostgresEngine(config={"dsn": url})
+
+
+class KlientelaConnection(sqlite3.Connection):
+    """Every SQLite connection Piccolo opens gets Unicode case folding.
+
+    SQLite's ``lower()`` and ``LIKE`` fold ASCII only, so "Ромашка" would not
+    match "ромаш". ``casefold(x)`` is Python's ``str.casefold``; it is used in
+    queries only, never in an index (a writer without the function could not
+    update such a table).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(value):
+    return value.casefold() if isinstance(value, str) else value
+
+
+def fold_sql(expression: str, kind: str) -> str:
+    """Unicode case folding of a text expression on either engine."""
+    return f"casefold({expression})" if kind == "sqlite" else f"lower({expression})"
 
 
 def _prepare_sqlite_file(path: Path) -> None:

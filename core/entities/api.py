@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
+from litestar.params import FromPath
 from litestar.response import Response
 
 from core.entities.query_params import list_request
@@ -47,19 +48,19 @@ class EntityAPI(Controller):
     include_in_schema = False  # documented per entity by core.entities.openapi
 
     @get("/{plugin:str}/{name:str}", opt={"entity_action": "read"})
-    async def list_records(self, request: Request, plugin: str, name: str) -> Response:
+    async def list_records(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         page = await gate.list(list_request(request.query_params))
         return Response({"items": jsonable(page.rows), "next_cursor": page.next_cursor, "keyset": page.keyset})
 
     @get("/{plugin:str}/{name:str}/count", opt={"entity_action": "read"})
-    async def count_records(self, request: Request, plugin: str, name: str) -> Response:
+    async def count_records(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         req = list_request(request.query_params)
         return Response({"count": await gate.count(req.filters, req.search)})
 
     @get("/{plugin:str}/{name:str}/trash", opt={"entity_action": "restore"})
-    async def trash(self, request: Request, plugin: str, name: str) -> Response:
+    async def trash(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         req = list_request(request.query_params)
         req.trash = True
@@ -67,32 +68,32 @@ class EntityAPI(Controller):
         return Response({"items": jsonable(page.rows), "next_cursor": page.next_cursor, "keyset": page.keyset})
 
     @post("/{plugin:str}/{name:str}", opt={"entity_action": "create"}, status_code=201)
-    async def create_record(self, request: Request, plugin: str, name: str, data: Any) -> Response:
+    async def create_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], data: Any) -> Response:
         gate = await _gate(request, plugin, name)
         row = await gate.create(_body(data))
         return Response(jsonable(row), status_code=201, headers=_etag(row))
 
     @get("/{plugin:str}/{name:str}/{record_id:str}", opt={"entity_action": "read"})
-    async def get_record(self, request: Request, plugin: str, name: str, record_id: str) -> Response:
+    async def get_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         row = await gate.get(record_id)
         return Response(jsonable(row), headers=_etag(row))
 
     @patch("/{plugin:str}/{name:str}/{record_id:str}", opt={"entity_action": "write"})
-    async def update_record(self, request: Request, plugin: str, name: str, record_id: str, data: Any) -> Response:
+    async def update_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str], data: Any) -> Response:
         gate = await _gate(request, plugin, name)
         await gate.get(record_id)  # 404 before 400: an unreadable id reveals nothing
         row = await gate.update(record_id, _body(data), _if_match(request))
         return Response(jsonable(row), headers=_etag(row))
 
     @delete("/{plugin:str}/{name:str}/{record_id:str}", opt={"entity_action": "delete"}, status_code=204)
-    async def delete_record(self, request: Request, plugin: str, name: str, record_id: str) -> None:
+    async def delete_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str]) -> None:
         gate = await _gate(request, plugin, name)
         version = _if_match(request) if request.headers.get("if-match") else None
         await gate.delete(record_id, version)
 
     @post("/{plugin:str}/{name:str}/{record_id:str}/restore", opt={"entity_action": "restore"}, status_code=200)
-    async def restore_record(self, request: Request, plugin: str, name: str, record_id: str) -> Response:
+    async def restore_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         row = await gate.restore(record_id)
         return Response(jsonable(row), headers=_etag(row))

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from piccolo.querystring import QueryString
 
+from core.db.engine import fold_sql
 from core.entities.spec import FIELD_RE, Field
 
 OPERATORS = {
@@ -72,8 +73,7 @@ def compile_filter(field: Field, op: str, value: Any, engine_kind: str) -> Query
     if op in TEXT_OPERATORS:
         pattern = escape_like(str(value).casefold())
         pattern = f"%{pattern}%" if op == "contains" else f"{pattern}%"
-        # lower() folds ASCII on SQLite; the search_text column covers Cyrillic.
-        return QueryString(f"lower({expr}) LIKE {{}} ESCAPE '\\'", pattern)
+        return QueryString(f"{fold_sql(expr, engine_kind)} LIKE {{}} ESCAPE '\\'", pattern)
     raise ValueError(f"unknown operator {op!r}")
 
 

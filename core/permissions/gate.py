@@ -73,9 +73,7 @@ class Gate:
         entity = kernel.entities.get(key)
         if entity is None:
             raise NotFound(key)
-        from core.custom_fields.definitions import list_fields
-
-        return cls(kernel, entity, principal, await list_fields(key))
+        return cls(kernel, entity, principal, await active_custom_fields(key))
 
     # -- what the principal may see -------------------------------------------
 
@@ -246,9 +244,10 @@ class Gate:
             raise NotFound(str(record_id))
         return self._decode(rows[0])
 
-    def _decode(self, row: dict) -> dict:
+    def _decode(self, record) -> dict:
         from core.entities.validation import from_storage
 
+        row = dict(record)  # asyncpg returns Records
         custom = row.pop("custom", None) or {}
         if isinstance(custom, str):
             custom = json.loads(custom)
@@ -437,6 +436,12 @@ class Gate:
                 errors[name] = "this value is already used by another record"
         if errors:
             raise Invalid(errors)
+
+
+async def active_custom_fields(key: str) -> list[Field]:
+    from core.custom_fields.definitions import list_fields
+
+    return await list_fields(key)
 
 
 def _uuid(value: Any) -> UUID | None:
