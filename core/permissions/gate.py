@@ -439,8 +439,10 @@ class Gate:
 
 
 async def active_custom_fields(key: str) -> list[Field]:
-    from core.custom_fields.definitions import list_fields
-
+    try:
+        from core.custom_fields.definitions import list_fields
+    except ImportError:  # TRANSITIONAL: removed when core.custom_fields lands (same session)
+        return []
     return await list_fields(key)
 
 
