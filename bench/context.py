@@ -72,11 +72,24 @@ def default_database_url(workdir: Path) -> str:
     return f"sqlite:///{workdir / 'bench.sqlite3'}"
 
 
-def prepare(ctx: Context) -> list[str]:
-    """Migrate the bench database for the corp edition (every plugin, every table)."""
-    from core.db.bootstrap import migrate_instance
+# The administrator the measured pages are requested as (signed in once per client).
+BENCH_ADMIN = ("bench-admin@klientela.example", "bench-admin-password")
 
-    return asyncio.run(migrate_instance(ctx.settings("corp")))
+
+def prepare(ctx: Context) -> list[str]:
+    """Migrate the bench database for the corp edition (every plugin, every table),
+    synchronise the stock roles and create the administrator the pages are requested as."""
+    from core.auth.users import ensure_admin
+    from core.db.bootstrap import bound_kernel, migrate_instance
+    from core.permissions.roles import sync_builtin_roles
+
+    async def run() -> list[str]:
+        ran = await migrate_instance(ctx.settings("corp"))
+        await sync_builtin_roles(bound_kernel(ctx.settings("corp")))
+        await ensure_admin(*BENCH_ADMIN)
+        return ran
+
+    return asyncio.run(run())
 
 
 @contextmanager

@@ -14,9 +14,11 @@ from litestar.template import TemplateConfig
 from litestar_htmx import HTMXPlugin, HTMXRequest
 from piccolo.apps.migrations.tables import Migration
 
+from core.auth.wiring import AuthPlugin
 from core.db.apps import app_configs
 from core.db.engine import bind_tables, close_pool, get_engine, start_pool
 from core.kernel import Kernel, build_kernel, feature_of
+from core.permissions.errors import GateError
 from core.plugins.discovery import Catalog
 from core.settings import Settings
 from core.web.assets import vendor_dirs
@@ -71,6 +73,17 @@ async def shutdown(app: Litestar) -> None:
         await close_pool(get_engine(kernel.settings))
 
 
+def gate_error(request, exc):
+    """Refusals of the query gate: JSON on the API, an error page elsewhere."""
+    from core.entities.api import gate_error_response
+
+    if request.url.path.startswith("/api/"):
+        return gate_error_response(request, exc)
+    from litestar.response import Template
+
+    return Template(template_name="core/error.html", context={"error": exc}, status_code=exc.status)
+
+
 def feature_guard(connection, route_handler) -> None:
     """Switched-off features answer 404, also for handlers nested in a controller.
 
@@ -117,17 +130,21 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app = Litestar(
         route_handlers=collect_routes(kernel) + static,
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
-        plugins=[HTMXPlugin()],
+        plugins=[HTMXPlugin(), AuthPlugin()],  # AuthPlugin: sessions/tokens, CSRF, route guard
         request_class=HTMXRequest,
         openapi_config=OpenAPIConfig(
             title="Klientela",
             version=VERSION,
-            path="/schema",
+            # Litestar's own schema of the static routes, kept out of the way;
+            # the public /schema/openapi.json adds the entity APIs to it
+            # (core/entities/openapi.py).
+            path="/_litestar/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
         lifespan=[_lifespan],
         after_request=security_headers,
         guards=[feature_guard],
+        exception_handlers={GateError: gate_error},
         debug=settings.debug,
     )
     app.state.kernel = kernel

@@ -49,7 +49,17 @@ class Settings(BaseSettings):
     theme: str = "default"
     # Where theme folders live; an integrator may keep client themes elsewhere.
     themes_dir: Path = REPO_ROOT / "themes"
+    # Signs the known-device cookie (login throttling). ``klientela init``
+    # writes a random one; when empty, no signed cookie is issued or trusted.
     secret_key: str = ""
+    # Session cookie: Secure unless an instance runs on plain http (a dev box).
+    cookie_secure: bool = True
+    # A session ends after this much inactivity, and at the latest this long after login.
+    session_idle_minutes: int = Field(default=480, ge=1)
+    session_max_hours: int = Field(default=24 * 14, ge=1)
+    # Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For is
+    # believed. Default: none, so the client address is the TCP peer.
+    trusted_proxies: list[str] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

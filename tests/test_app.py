@@ -1,6 +1,6 @@
 """The app factory: routes, templates, static files, health, OpenAPI, headers."""
 
-from core.testing.fixtures import serving
+from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, serving
 from core.web.security import CSP
 
 
@@ -49,7 +49,7 @@ async def test_plugin_page_renders_its_own_template(client):
 
 async def test_basic_edition_app_has_fewer_features(app_factory):
     app = app_factory(edition="basic")
-    async with serving(app) as c:
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as c:
         page = (await c.get("/contacts", follow_redirects=True)).text
     assert "Assignments — off" in page
     assert "Calendar and reminders — on" in page
@@ -64,7 +64,7 @@ async def test_template_precedence_theme_then_plugin_then_core(app_factory, tmp_
     )
     (theme / "static" / "theme.css").write_text("body { color: rebeccapurple; }")
     app = app_factory(theme="acme", themes_dir=tmp_path / "themes")
-    async with serving(app) as c:
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as c:
         contacts = (await c.get("/contacts", follow_redirects=True)).text
         sales = (await c.get("/sales", follow_redirects=True)).text
         css = (await c.get("/static/theme.css")).text

@@ -42,6 +42,7 @@ DRIVER = textwrap.dedent(
 
     from core.app import create_app, shutdown, startup
     from core.settings import Settings
+    from core.testing.clients import BASE_URL, login
 
 
     async def main(plan):
@@ -51,7 +52,8 @@ DRIVER = textwrap.dedent(
             await startup(app)
             try:
                 transport = httpx.ASGITransport(app=app)
-                async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+                    await login(client, *ADMIN)
                     results = []
                     for r in step["requests"]:
                         resp = await client.request(r["method"], r["path"], data=r.get("data"))
@@ -67,6 +69,7 @@ DRIVER = textwrap.dedent(
         return out
 
 
+    ADMIN = json.loads(sys.argv[2])
     print(json.dumps(asyncio.run(main(json.loads(sys.argv[1])))))
     """
 )
@@ -169,7 +172,7 @@ def inst(work, site, editions) -> Instance:
 def drive(inst: Instance, *plan: dict) -> list[list[dict]]:
     """Run the web app in a subprocess with the instance's environment."""
     proc = subprocess.run(
-        [sys.executable, "-c", DRIVER, json.dumps(list(plan))],
+        [sys.executable, "-c", DRIVER, json.dumps(list(plan)), json.dumps([ADMIN[1], ADMIN[3]])],
         env=inst.env(), capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr

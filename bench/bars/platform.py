@@ -74,11 +74,15 @@ async def served(*apps):
     second start finds it open and the first stop closes it (Piccolo warns
     about both; the warnings are expected here and silenced). httpx's
     per-request INFO log line (Litestar sets the root logger to INFO) is
-    silenced too: it is the client's cost, not the app's.
+    silenced too: it is the client's cost, not the app's. Each client signs
+    in as the bench administrator, so pages pay for the session lookup and the
+    permission checks as a user's would.
     """
     import httpx
 
+    from bench.context import BENCH_ADMIN
     from core.app import shutdown, startup
+    from core.testing.clients import BASE_URL, login
 
     clients = []
     httpx_log = logging.getLogger("httpx")
@@ -92,7 +96,9 @@ async def served(*apps):
             for app in apps:
                 await startup(app)
                 started.append(app)
-                clients.append(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench"))
+                client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+                clients.append(client)
+                await login(client, *BENCH_ADMIN)
             yield clients
         finally:
             for client in clients:

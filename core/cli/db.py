@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from core.cli.common import load_settings, run
-from core.db.bootstrap import instance_status, migrate_instance
+from core.db.bootstrap import bound_kernel, instance_status, migrate_instance
+from core.permissions.roles import sync_builtin_roles
 from core.db.engine import redact
 
 
@@ -24,6 +25,8 @@ def migrate() -> None:
         click.echo("nothing to migrate: the database is up to date")
     for entry in ran:
         click.echo(f"applied {entry}")
+    changes = run(sync_builtin_roles(bound_kernel(settings)))
+    click.echo(f"roles: {len(changes)} change(s)" if changes else "roles: up to date")
 
 
 @db.command()

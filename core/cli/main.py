@@ -14,6 +14,7 @@ from core.cli.db import db
 from core.cli.editions import edition
 from core.cli.plugins import plugin
 from core.cli.setup import demo, init, serve
+from core.cli.users import token, user
 from core.settings import ENV_PREFIX
 
 
@@ -28,7 +29,7 @@ def cli(data_dir: str | None, config: str | None) -> None:
         os.environ[f"{ENV_PREFIX}CONFIG"] = os.path.abspath(config)
 
 
-for command in (init, serve, demo, db, edition, plugin, bench):
+for command in (init, serve, demo, db, edition, plugin, bench, user, token):
     cli.add_command(command)
 
 

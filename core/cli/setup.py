@@ -12,6 +12,7 @@ from core.auth.users import UserError, ensure_admin
 from core.cli.common import die, load_settings, run
 from core.db.bootstrap import bound_kernel, instance_status, migrate_instance
 from core.db.engine import redact
+from core.permissions.roles import sync_builtin_roles
 from core.editions.loader import EditionError, check
 from core.plugins.discovery import discover
 from core.plugins.resolver import ResolutionError
@@ -48,6 +49,8 @@ def _init(edition: str, database: str | None, email: str | None, password: str |
             die("no administrator password: pass --admin-password or KLIENTELA_ADMIN_PASSWORD")
         password = click.prompt("Administrator password", hide_input=True, confirmation_prompt=True)
     kernel = bound_kernel(settings)
+    changes = run(sync_builtin_roles(kernel))
+    click.echo(f"roles: {len(changes)} change(s)" if changes else "roles: up to date")
     try:
         user, created = run(ensure_admin(email, password, kernel.edition.max_users))
     except (UserError, WeakPassword) as exc:

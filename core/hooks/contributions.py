@@ -61,3 +61,29 @@ class HealthCheck:
 
     name: str
     check: object
+
+
+SCOPES = ("none", "own", "team", "department", "all")
+GRANT_PATTERN_RE = re.compile(r"^(\*|[a-z*][a-z0-9_*]*\.[a-z*][a-z0-9_*]*\.[a-z*][a-z0-9_*]*)$")
+
+
+@dataclass(frozen=True)
+class DefaultGrant:
+    """What a stock role gets out of the box (``register_default_grants``).
+
+    ``role`` is a stock role key (administrator, head_of_sales, sales_manager,
+    marketer, service_engineer, read_only); ``permission`` a permission name
+    or an ``fnmatch`` pattern over them (``"contacts.*.read"``,
+    ``"sales.deal.*"``); ``scope`` one of none, own, team, department, all.
+    Where several grants of a role match one permission, the widest scope wins.
+    """
+
+    role: str
+    permission: str
+    scope: str = "all"
+
+    def __post_init__(self) -> None:
+        if self.scope not in SCOPES:
+            raise ValueError(f"default grant {self.role}/{self.permission}: scope must be one of {', '.join(SCOPES)}")
+        if not GRANT_PATTERN_RE.match(self.permission):
+            raise ValueError(f"default grant {self.role}/{self.permission!r}: expected <plugin>.<entity>.<action> (may use *)")

@@ -18,6 +18,8 @@ from core.plugins.manifest import Manifest
 BUILTIN_MODULES = (
     "core.web.builtin",
     "core.db.builtin",
+    "core.auth.builtin",
+    "core.entities.builtin",
 )
 
 

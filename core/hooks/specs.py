@@ -54,6 +54,20 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def register_default_grants(self, kernel):
+        """Return :class:`~core.hooks.contributions.DefaultGrant` s: what the stock roles get.
+
+        Each grant names a stock role (administrator, head_of_sales,
+        sales_manager, marketer, service_engineer, read_only), a permission
+        or ``fnmatch`` pattern that must start with the plugin's own name
+        (``"contacts.*.read"``) and a scope (none, own, team, department, all).
+        Read when the roles are synchronised (``klientela init``,
+        ``klientela db migrate``, ``klientela demo``), not per request; a
+        builtin role an administrator edited only receives grants for
+        permissions it has never seen. Returns a list.
+        """
+
+    @hookspec
     def register_template_globals(self, kernel):
         """Return a dict of names to add to the Jinja environment's globals.
 
@@ -85,6 +99,17 @@ class KlientelaSpecs:
         off or whose permission the user lacks, then sorts by ``order``.
         ``request`` is ``None`` when core lists what a plugin would add (the
         dry run of ``klientela plugin enable``): return the full list then.
+        """
+
+    @hookspec
+    def timeline_entries(self, kernel, entity, record, principal):
+        """Return entries for a record's timeline (besides its field history).
+
+        Called when a record page is rendered, only for a record the
+        ``principal`` can read. Return a list of dicts with ``at`` (an aware
+        datetime), ``kind`` (e.g. "call", "email"), ``text`` and optionally
+        ``url`` — and include only what the principal may see (read your own
+        rows through the query gate). Async allowed.
         """
 
     @hookspec

@@ -37,6 +37,9 @@ class Principal:
     token_permissions: frozenset[str] | None = None
     via: str = "session"  # "session", "token", "job" or "system"
     ip: str = ""  # where the request came from, for the audit trail
+    name: str = ""  # the user's display name (the shell shows it)
+    # A temporary password must be replaced before anything else (web sessions).
+    must_change_password: bool = False
 
     @property
     def is_authenticated(self) -> bool:

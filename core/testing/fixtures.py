@@ -11,10 +11,10 @@ import os
 import tempfile
 from pathlib import Path
 
-import httpx
 import pytest
 
 from core.testing.cli import Instance
+from core.testing.clients import BASE_URL, login, logout, serving  # noqa: F401 (re-exported for suites)
 from core.testing.databases import fresh_database_url, on_postgres, pg_admin_url, reset_postgres_schema
 
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="klientela-tests-"))
@@ -32,10 +32,18 @@ for key in ("KLIENTELA_EDITION", "KLIENTELA_PLUGINS_ENABLE", "KLIENTELA_PLUGINS_
     os.environ.pop(key, None)
 
 
+# The administrator every suite's ``client`` signs in as (created once per session).
+ADMIN_EMAIL = "admin@klientela-tests.example"
+ADMIN_PASSWORD = "admin-pass-for-tests"
+TEST_SECRET_KEY = "tests-only-secret-key-0123456789abcdef"
+# The password ``make_user`` gives when none is asked for.
+USER_PASSWORD = "user-pass-for-tests"
+
+
 def make_settings(**overrides):
     from core.settings import Settings
 
-    values = {"database_url": SESSION_DB_URL, "data_dir": _SESSION_DIR, "edition": "corp"}
+    values = {"database_url": SESSION_DB_URL, "data_dir": _SESSION_DIR, "edition": "corp", "secret_key": TEST_SECRET_KEY}
     values.update(overrides)
     return Settings(**values)
 
@@ -54,8 +62,21 @@ async def migrated(settings):
     return settings
 
 
+@pytest.fixture(scope="session")
+async def accounts(migrated):
+    """Stock roles synchronised and the tests' administrator created (once per session)."""
+    from core.auth.users import ensure_admin
+    from core.db.bootstrap import bound_kernel
+    from core.permissions.roles import sync_builtin_roles
+
+    kernel = bound_kernel(migrated)
+    await sync_builtin_roles(kernel)
+    await ensure_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
+    return migrated
+
+
 @pytest.fixture
-def app_factory(migrated):
+def app_factory(accounts):
     """Build an app for any edition or settings change; all share the session database."""
     from core.app import create_app
 
@@ -67,35 +88,70 @@ def app_factory(migrated):
 
 @pytest.fixture
 async def client(app_factory):
-    """An httpx client on the corp app, inside its lifespan (same loop as the test)."""
+    """An httpx client on the corp app, inside its lifespan (same loop as the test),
+    signed in as the administrator through the real login form."""
     app = app_factory()
-    async with serving(app) as c:
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as c:
         yield c
 
 
-class serving:
-    """``async with serving(app) as client``: startup, an httpx client, shutdown.
+@pytest.fixture
+async def anonymous(app_factory):
+    """An httpx client on the corp app, not signed in."""
+    async with serving(app_factory()) as c:
+        yield c
 
-    Calls the app's startup/shutdown directly rather than Litestar's lifespan
-    context: an async fixture's setup and teardown run in different tasks,
-    which anyio's cancel scopes inside the lifespan refuse.
+
+@pytest.fixture
+def make_user(accounts):
+    """``await make_user("ann@example.com", roles=["sales_manager"], team="North", department="Sales")``.
+
+    Creates an active user (password ``USER_PASSWORD`` unless given; no
+    temporary-password step) with those roles, in that team and department
+    (created by name when missing; a department given as "Sales/North" is a
+    path in the tree). Returns the ``User`` row. Emails must be unique in the
+    session: add a suffix (``unique_email``) when a test may run twice.
     """
+    from core.auth import org
+    from core.auth.tables import Department
+    from core.auth.users import create_user, set_teams
 
-    def __init__(self, app, base_url: str = "http://testserver"):
-        self.app, self.base_url = app, base_url
+    async def department_path(path: str):
+        parent = None
+        for name in path.split("/"):
+            query = Department.objects().where(Department.name == name)
+            query = query.where(Department.parent.is_null() if parent is None else Department.parent == parent.id)
+            found = await query.first()
+            parent = found or await org.create_department(name, parent.id if parent else None)
+        return parent
 
-    async def __aenter__(self) -> httpx.AsyncClient:
-        from core.app import startup
+    async def make(email: str | None = None, roles=(), team=None, department=None, password: str = USER_PASSWORD, name: str = ""):
+        email = email or unique_email("user")
+        department_id = (await department_path(department)).id if department else None
+        user, _ = await create_user(email, name=name, password=password, roles=list(roles), department=department_id)
+        teams = [team] if isinstance(team, str) else list(team or [])
+        if teams:
+            await set_teams(user.id, [(await org.team_by_name(t, create=True)).id for t in teams])
+        return user
 
-        await startup(self.app)
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=self.base_url)
-        return self.client
+    return make
 
-    async def __aexit__(self, *exc) -> None:
-        from core.app import shutdown
 
-        await self.client.aclose()
-        await shutdown(self.app)
+def unique_email(label: str = "user") -> str:
+    import uuid
+
+    return f"{label}-{uuid.uuid4().hex[:10]}@klientela-tests.example"
+
+
+@pytest.fixture
+def client_as(app_factory):
+    """``async with client_as(user_or_email, password=USER_PASSWORD, **settings) as c``: a signed-in client."""
+
+    def build(who, password: str = USER_PASSWORD, **overrides):
+        email = who if isinstance(who, str) else who.email
+        return serving(app_factory(**overrides), login=(email, password))
+
+    return build
 
 
 @pytest.fixture
@@ -121,12 +177,32 @@ def with_dependencies(*names: str) -> list[str]:
 
 @pytest.fixture
 def plugin_client_factory(app_factory):
-    """``async with plugin_client_factory("sales") as client``: an app with only that plugin and its deps."""
+    """``async with plugin_client_factory("sales") as client``: an app with only that plugin and its deps,
+    signed in as the administrator."""
     from core.editions.loader import load_edition
 
     def build(*names: str, edition: str = "corp"):
         keep = set(with_dependencies(*names))
         drop = sorted(set(load_edition(edition).plugins) - keep)
-        return serving(app_factory(edition=edition, plugins_disable=drop))
+        return serving(app_factory(edition=edition, plugins_disable=drop), login=(ADMIN_EMAIL, ADMIN_PASSWORD))
 
     return build
+
+
+async def check_plugin_alone(plugin_client_factory, name: str, title: str) -> None:
+    """A plugin's page works in an app with only it and its dependencies, and nothing else shows.
+
+    Each built-in plugin's own tests call this; a third-party plugin can too.
+    """
+    from core.plugins.discovery import discover
+
+    present = set(with_dependencies(name))
+    async with plugin_client_factory(name) as client:
+        page = await client.get(f"/{name}/")
+        assert page.status_code == 200
+        assert f"<h1>{title}</h1>" in page.text
+        home = (await client.get("/")).text
+        for other in sorted(set(discover().plugins) - {"notes"}):
+            assert (f'href="/{other}/"' in home) == (other in present), other
+            if other not in present:
+                assert (await client.get(f"/{other}/")).status_code == 404

@@ -19,7 +19,7 @@ from core.web.menu import visible_menu
 from core.web.security import CSP
 
 
-@get("/", name="core:home", opt={"public": True})
+@get("/", name="core:home", opt={"authenticated": True})
 async def home(request: Request) -> Template:
     return Template(template_name="core/home.html", context={})
 
@@ -64,6 +64,9 @@ def register_permissions(kernel):
     return [
         *entity_permissions("core", "user", actions=("read", "create", "write", "delete", "assign")),
         *entity_permissions("core", "role", actions=("read", "write")),
+        *entity_permissions("core", "team", actions=("read", "write")),
+        *entity_permissions("core", "department", actions=("read", "write")),
+        *entity_permissions("core", "security", actions=("read",)),
         *entity_permissions("core", "plugin", actions=("read", "manage")),
         *entity_permissions("core", "field", actions=("read", "write"), feature="core.custom_fields"),
         *entity_permissions("core", "view", actions=("read", "write"), feature="core.saved_views"),

@@ -1,16 +1,7 @@
 """The sales plugin in an app with only itself and its dependencies."""
 
-from core.testing.fixtures import with_dependencies
+from core.testing.fixtures import check_plugin_alone
 
 
 async def test_sales_page_and_menu_with_only_its_dependencies(plugin_client_factory):
-    async with plugin_client_factory("sales") as client:
-        page = await client.get("/sales/")
-        assert page.status_code == 200
-        assert "<h1>Sales</h1>" in page.text
-        home = (await client.get("/")).text
-        for name in with_dependencies("sales"):
-            assert f'href="/{name}/"' in home
-        for other in {"contacts", "sales", "marketing", "service", "accounting_bridge"} - set(with_dependencies("sales")):
-            assert f'href="/{other}/"' not in home
-            assert (await client.get(f"/{other}/")).status_code == 404
+    await check_plugin_alone(plugin_client_factory, "sales", "Sales")

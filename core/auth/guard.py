@@ -1,0 +1,140 @@
+"""Route authorization: one app-level guard reading each handler's ``opt``.
+
+* ``opt={"public": True}`` — anyone (login, health, static files, API docs);
+* ``opt={"permission": "plugin.entity.action"}`` — a principal holding that
+  permission at some scope (record scopes are the query gate's business);
+* ``opt={"entity_action": "read"}`` — the generic entity routes: the
+  permission ``<entity key>.<action>``, the key taken from ``opt["entity"]``,
+  else the ``plugin`` and ``name`` path parameters (``/api/{plugin}/{name}``),
+  else the entity whose URL the route lives under;
+* ``opt={"authenticated": True}`` — any signed-in user (home, logout, one's
+  own API tokens and password);
+* anything else — nobody: an undeclared route is closed, not open (the route
+  inventory test makes sure there is none).
+
+Who is refused, and how:
+
+* nobody signed in: an HTML page request gets 303 to ``/login?next=<path>``;
+  an API/JSON or htmx request gets 401 (htmx also gets ``HX-Redirect``);
+* signed in but lacking the permission: 404, exactly like a missing page
+  (forbidden and missing look the same), and an ``authorization_failed``
+  security event;
+* signed in with a temporary password: HTML pages redirect to the password
+  page until it is changed (``opt={"password_change": True}`` routes excepted).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.response import Redirect, Response
+
+from core.auth import events
+from core.permissions.request import principal_of
+
+LOGIN_PATH = "/login"
+PASSWORD_PATH = "/account/password"
+
+
+class LoginRequired(HTTPException):
+    status_code = 401
+    detail = "Sign in first"
+
+
+class PasswordChangeRequired(HTTPException):
+    status_code = 403
+    detail = "Choose a new password first"
+
+
+def wants_html(request) -> bool:
+    path = request.scope["path"]
+    if path.startswith("/api/") or request.headers.get("hx-request"):
+        return False
+    accept = request.headers.get("accept", "")
+    return not ("application/json" in accept and "text/html" not in accept)
+
+
+def local_path(value: str | None, default: str = "/") -> str:
+    """``next`` must be a path on this site: never a scheme, host or ``//``."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in value):
+        return default
+    return value
+
+
+def login_url(request) -> str:
+    """Where to sign in, coming back here afterwards (GET pages only)."""
+    if request.method != "GET":
+        return LOGIN_PATH
+    target = request.scope["path"]
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    if query:
+        target += "?" + query
+    if target == "/":
+        return LOGIN_PATH
+    return f"{LOGIN_PATH}?next={quote(target, safe='/')}"
+
+
+def entity_key(connection, route_handler) -> str:
+    key = route_handler.opt.get("entity")
+    if key:
+        return key
+    params = connection.path_params
+    if "plugin" in params and "name" in params:
+        return f"{params['plugin']}.{params['name']}"
+    path = connection.scope["path"]
+    for entity in connection.app.state.kernel.entities.values():
+        url = getattr(entity, "url", None)
+        if url and (path == url or path.startswith(url.rstrip("/") + "/")):
+            return entity.key
+    return "unknown.entity"
+
+
+async def authorize(connection, route_handler) -> None:
+    opt = route_handler.opt
+    if opt.get("public"):
+        return
+    openapi = connection.app.openapi_config
+    if openapi is not None and connection.scope["path"].startswith(openapi.path):
+        return  # Litestar's own OpenAPI endpoints: public by design
+    principal = principal_of(connection)
+    if not principal.is_authenticated:
+        raise LoginRequired()
+    if principal.must_change_password and not opt.get("password_change"):
+        raise PasswordChangeRequired()
+    permission = opt.get("permission")
+    if not permission and opt.get("entity_action"):
+        permission = f"{entity_key(connection, route_handler)}.{opt['entity_action']}"
+    if permission:
+        if principal.can(permission):
+            return
+        await events.record(
+            "authorization_failed",
+            request=connection,
+            principal=principal,
+            detail={"method": connection.scope.get("method", ""), "path": connection.scope["path"], "permission": permission},
+        )
+        raise NotFoundException()
+    if opt.get("authenticated"):
+        return
+    raise NotFoundException()
+
+
+def login_required_handler(request, exc: LoginRequired) -> Response:
+    url = login_url(request)
+    if wants_html(request):
+        return Redirect(path=url, status_code=303)
+    headers = {"WWW-Authenticate": 'Bearer realm="klientela"'}
+    if request.headers.get("hx-request"):
+        headers["HX-Redirect"] = url
+    return Response({"status_code": 401, "detail": "Sign in first, or send an API token"}, status_code=401, headers=headers)
+
+
+def password_change_handler(request, exc: PasswordChangeRequired) -> Response:
+    if wants_html(request):
+        return Redirect(path=PASSWORD_PATH, status_code=303)
+    headers = {"HX-Redirect": PASSWORD_PATH} if request.headers.get("hx-request") else {}
+    return Response({"status_code": 403, "detail": exc.detail}, status_code=403, headers=headers)

@@ -1,0 +1,120 @@
+"""Authentication and CSRF, once per request, before the route's guards.
+
+For every routed request (static files excepted) this middleware:
+
+1. resolves who is asking — the session cookie ``klientela_session`` or an
+   ``Authorization: Bearer kl_<prefix>_<secret>`` API token (a token wins
+   when both are present) — and sets ``request.state.principal``
+   (:data:`ANONYMOUS` when neither names a live session or usable token);
+2. refuses (403) an unsafe method (POST, PUT, PATCH, DELETE) on a
+   session-authenticated request whose CSRF token does not match the
+   session's (``X-CSRF-Token`` header or ``_csrf`` form field). Token
+   requests carry no cookies, so no browser can forge them: they are exempt;
+3. slides the session: at most once a minute it records activity and
+   re-sends the cookie with a fresh idle max-age; a cookie naming no live
+   session is cleared.
+
+Authorization (which routes a principal may reach) is the guard's job
+(``core.auth.guard``), which reads the principal set here.
+"""
+
+from __future__ import annotations
+
+from litestar.connection import Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.exceptions import PermissionDeniedException
+from litestar.middleware import ASGIMiddleware
+from litestar.utils.scope.state import ScopeState
+
+from core.auth import principals, sessions
+from core.auth.common import client_address, utcnow
+from core.auth.csrf import SAFE_METHODS, tokens_match, submitted_token
+from core.auth.sessions import SESSION_COOKIE, Lifetimes
+from core.permissions.principal import ANONYMOUS, Principal
+
+TOKEN_TOUCH_EVERY = sessions.TOUCH_EVERY
+
+
+def _bearer(scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            text = value.decode("latin-1")
+            scheme, _, credentials = text.partition(" ")
+            if scheme.lower() == "bearer" and credentials.strip():
+                return credentials.strip()
+            return None
+    return None
+
+
+class AuthMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+    should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith("/static/"))
+
+    async def handle(self, scope, receive, send, next_app) -> None:
+        request: Request = Request(scope, receive)
+        settings = scope["litestar_app"].state.kernel.settings
+        ip = client_address(scope, settings)
+        state = scope.setdefault("state", {})
+        now = utcnow()
+        principal: Principal = ANONYMOUS
+        cookie_out = None  # a Set-Cookie to add to the response, if the handler sets none
+
+        raw_token = _bearer(scope)
+        if raw_token is not None:
+            principal = await self._token_principal(raw_token, ip, now)
+        else:
+            token = request.cookies.get(SESSION_COOKIE)
+            if token:
+                row = await principals.session_row(sessions.session_id(token))
+                life = Lifetimes.of(settings)
+                if row and row["is_active"] and sessions.is_live(row["expires_at"], row["last_seen_at"], now, life):
+                    principal = await principals.build(row, via="session", ip=ip)
+                    state["session"] = {"id": row["id"], "csrf_token": row["csrf_token"], "token": token}
+                    state["csrf_token"] = row["csrf_token"]  # request.state.csrf_token, for templates' helpers
+                    # Litestar's ``csrf_input`` template variable shows the same token.
+                    ScopeState.from_scope(scope).csrf_token = row["csrf_token"]
+                    if now - row["last_seen_at"] >= sessions.TOUCH_EVERY:
+                        await sessions.touch(row["id"], now)
+                        cookie_out = sessions.session_cookie(token, settings, sessions.cookie_max_age(row["expires_at"], now, life))
+                else:
+                    if row:  # expired, or its user was deactivated
+                        await sessions.delete_by_id(row["id"])
+                    cookie_out = sessions.clear_session_cookie(settings)
+        state["principal"] = principal
+        state["client_ip"] = ip
+
+        if scope["method"] not in SAFE_METHODS and principal.via == "session":
+            if not tokens_match(await submitted_token(request), state["session"]["csrf_token"]):
+                raise PermissionDeniedException(detail="CSRF token missing or invalid: reload the page and try again")
+
+        if cookie_out is None:
+            await next_app(scope, receive, send)
+            return
+        header_value = cookie_out.to_header(header="")
+
+        async def send_with_cookie(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                already = any(
+                    v.startswith(f"{SESSION_COOKIE}=") for v in headers.getall("set-cookie", [])
+                )
+                if not already:
+                    headers.add("set-cookie", header_value)
+            await send(message)
+
+        await next_app(scope, receive, send_with_cookie)
+
+    @staticmethod
+    async def _token_principal(raw: str, ip: str, now) -> Principal:
+        parsed = principals.parse_token(raw)
+        if parsed is None:
+            return ANONYMOUS
+        row = await principals.token_row(parsed[0])
+        if row is None or not principals.token_usable(row, parsed[1], now):
+            return ANONYMOUS
+        if row["last_used_at"] is None or now - row["last_used_at"] >= TOKEN_TOUCH_EVERY:
+            from core.auth.tables import ApiToken
+
+            await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["token_id"])
+        return await principals.build(row, via="token", ip=ip, token_permissions=principals.token_scope(row["permissions"]))
