@@ -4,11 +4,17 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from core.auth.tables import User
+from core.auth.tables import ApiToken, Department, LoginAttempt, SecurityEvent, Session, Team, TeamMember, User
+from core.custom_fields.tables import CustomField
+from core.permissions.tables import Role, RoleFieldRule, RoleGrant, UserRole
 
 APP_CONFIG = AppConfig(
     app_name="core",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[User],
+    table_classes=[
+        User, CustomField,
+        Department, Team, TeamMember, Session, ApiToken, LoginAttempt, SecurityEvent,
+        Role, RoleGrant, RoleFieldRule, UserRole,
+    ],
     migration_dependencies=[],
 )

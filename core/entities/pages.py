@@ -1,0 +1,164 @@
+"""The pages every declared entity gets: list, record with timeline, forms, trash, bulk actions.
+
+One controller per entity, under the entity's own URL (``/contacts/client``),
+built from the declaration. Each handler goes through the query gate; the
+templates live in ``core/web/templates/core/entity/`` and a theme or the
+plugin may override them (``<plugin>/<entity>/list.html`` is tried first).
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from core.entities.forms import form_values
+from core.entities.query_params import list_request
+from core.entities.spec import SYSTEM_FIELDS, Entity
+from core.entities.timeline import timeline
+from core.entities.values import display_rows
+from core.permissions.errors import Conflict, Invalid, NotFound, Refused
+from core.permissions.gate import Gate
+from core.permissions.request import principal_of
+
+
+def _templates(entity: Entity, page: str) -> list[str]:
+    return [f"{entity.plugin}/{entity.name}/{page}.html", f"core/entity/{page}.html"]
+
+
+def _template(request: Request, entity: Entity, page: str, context: dict, status: int = 200) -> Template:
+    env = request.app.template_engine.engine
+    name = env.select_template(_templates(entity, page)).name
+    return Template(template_name=name, context={"entity": entity, **context}, status_code=status)
+
+
+def entity_pages(entity: Entity) -> type[Controller]:
+    key = entity.key
+
+    async def gate(request: Request) -> Gate:
+        return await Gate.open(request.app.state.kernel, key, principal_of(request))
+
+    def editable(g: Gate):
+        return [f for f in g.readable_fields if f.name not in SYSTEM_FIELDS and not f.readonly
+                and g.principal.can_write_field(key, f.name)
+                and (f.name != entity.owner_field or g.principal.can(entity.permission("assign")))]
+
+    @get("/", opt={"entity_action": "read"}, name=f"{key}:list")
+    async def list_page(self, request: Request) -> Template:
+        g = await gate(request)
+        req = list_request(request.query_params)
+        page = await g.list(req)
+        columns = [f for f in (g.fields.get(c) for c in entity.list_columns) if f and g.readable(f.name)]
+        rows = await display_rows(g, page.rows, columns, principal_of(request))
+        partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "entity-rows"
+        context = {"rows": rows, "columns": columns, "page": page, "query": dict(request.query_params),
+                   "can_create": g.principal.can(entity.permission("create")), "trash": req.trash}
+        return _template(request, entity, "rows" if partial else "list", context)
+
+    @get("/trash", opt={"entity_action": "restore"}, name=f"{key}:trash")
+    async def trash_page(self, request: Request) -> Template:
+        g = await gate(request)
+        req = list_request(request.query_params)
+        req.trash = True
+        page = await g.list(req)
+        columns = [f for f in (g.fields.get(c) for c in entity.list_columns) if f and g.readable(f.name)]
+        rows = await display_rows(g, page.rows, columns, principal_of(request))
+        return _template(request, entity, "list", {"rows": rows, "columns": columns, "page": page,
+                                                    "query": dict(request.query_params), "can_create": False, "trash": True})
+
+    @get("/new", opt={"entity_action": "create"}, name=f"{key}:new")
+    async def new_form(self, request: Request) -> Template:
+        g = await gate(request)
+        if not g.principal.can(entity.permission("create")):
+            raise NotFound(key)
+        values = {f.name: f.default for f in editable(g) if f.default is not None}
+        return _template(request, entity, "form", {"fields": editable(g), "values": values, "errors": {}, "record": None})
+
+    @post("/", opt={"entity_action": "create"}, name=f"{key}:create")
+    async def create(self, request: Request) -> Template | Redirect:
+        g = await gate(request)
+        fields = editable(g)
+        data, _ = await form_values(request, fields)
+        try:
+            row = await g.create(data)
+        except (Invalid, Refused) as exc:
+            return _template(request, entity, "form", {"fields": fields, "values": data, "errors": exc.errors, "record": None}, 422)
+        return Redirect(f"{entity.url}/{row['id']}", status_code=303)
+
+    @get("/{record_id:str}", opt={"entity_action": "read"}, name=f"{key}:detail")
+    async def detail(self, request: Request, record_id: FromPath[str]) -> Template:
+        g = await gate(request)
+        row = await g.get(record_id)
+        fields = [f for f in g.readable_fields if f.name not in ("deleted_at",)]
+        shown = (await display_rows(g, [row], fields, principal_of(request)))[0]
+        related = []
+        for rel in entity.relations:
+            try:
+                child = await Gate.open(request.app.state.kernel, rel.entity, principal_of(request))
+                from core.entities.sql import Filter
+                from core.permissions.gate import ListRequest
+
+                page = await child.list(ListRequest(filters=[Filter(rel.field, "eq", str(row["id"]))], limit=50))
+                cols = [f for f in (child.fields.get(c) for c in child.entity.list_columns) if f and child.readable(f.name) and f.name != rel.field]
+                related.append({"relation": rel, "entity": child.entity, "columns": cols,
+                                "rows": await display_rows(child, page.rows, cols, principal_of(request))})
+            except NotFound:
+                continue  # the user may not read that entity: no panel
+        return _template(request, entity, "detail", {
+            "record": row, "shown": shown, "fields": fields, "related": related,
+            "timeline": await timeline(request, g, row),
+            "can_write": g.principal.can(entity.permission("write")),
+            "can_delete": g.principal.can(entity.permission("delete")),
+        })
+
+    @get("/{record_id:str}/edit", opt={"entity_action": "write"}, name=f"{key}:edit")
+    async def edit_form(self, request: Request, record_id: FromPath[str]) -> Template:
+        g = await gate(request)
+        row = await g.get(record_id, action="write")
+        return _template(request, entity, "form", {"fields": editable(g), "values": row, "errors": {}, "record": row})
+
+    @post("/{record_id:str}", opt={"entity_action": "write"}, name=f"{key}:update")
+    async def update(self, request: Request, record_id: FromPath[str]) -> Template | Redirect:
+        g = await gate(request)
+        current = await g.get(record_id, action="write")
+        fields = editable(g)
+        data, version = await form_values(request, fields)
+        try:
+            row = await g.update(record_id, data, version)
+        except (Invalid, Refused) as exc:
+            return _template(request, entity, "form", {"fields": fields, "values": {**current, **data}, "errors": exc.errors, "record": current}, 422)
+        except Conflict as exc:
+            return _template(request, entity, "form", {"fields": fields, "values": {**exc.current, **data}, "errors": {},
+                                                        "record": exc.current, "conflict": exc}, 409)
+        return Redirect(f"{entity.url}/{row['id']}", status_code=303)
+
+    @post("/{record_id:str}/delete", opt={"entity_action": "delete"}, name=f"{key}:delete")
+    async def remove(self, request: Request, record_id: FromPath[str]) -> Redirect:
+        g = await gate(request)
+        _, version = await form_values(request, [])
+        await g.delete(record_id, version)
+        return Redirect(f"{entity.url}/", status_code=303)
+
+    @post("/{record_id:str}/restore", opt={"entity_action": "restore"}, name=f"{key}:restore")
+    async def restore(self, request: Request, record_id: FromPath[str]) -> Redirect:
+        g = await gate(request)
+        row = await g.restore(record_id)
+        return Redirect(f"{entity.url}/{row['id']}", status_code=303)
+
+    @post("/bulk", opt={"entity_action": "write"}, name=f"{key}:bulk")
+    async def bulk(self, request: Request) -> Template | Redirect:
+        from core.entities.bulk import run_bulk
+
+        g = await gate(request)
+        form = await request.form()
+        result = await run_bulk(g, form.get("action", ""), form.getall("ids") if hasattr(form, "getall") else [],
+                                form.get("field", ""), form.get("value", ""))
+        return _template(request, entity, "bulk_result", {"result": result})
+
+    handlers = {
+        "list_page": list_page, "trash_page": trash_page, "new_form": new_form, "create": create,
+        "detail": detail, "edit_form": edit_form, "update": update, "remove": remove,
+        "restore": restore, "bulk": bulk,
+    }
+    attrs = {"path": entity.url, "__module__": __name__, **handlers}
+    return type(f"{entity.key.replace('.', '_').title().replace('_', '')}Pages", (Controller,), attrs)
