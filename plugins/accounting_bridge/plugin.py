@@ -2,7 +2,7 @@
 
 from core.hooks import hookimpl
 from core.hooks.contributions import MenuItem
-from core.permissions.declare import entity_permissions
+from core.permissions.declare import entity_permissions, role_grants
 from core.web.overview import overview_controller
 from plugins.accounting_bridge.tables import Peer
 
@@ -19,6 +19,14 @@ def register_permissions(kernel):
     return [
         *entity_permissions("accounting_bridge", "peer", feature="accounting_bridge.exchange"),
         *entity_permissions("accounting_bridge", "message", feature="accounting_bridge.exchange"),
+    ]
+
+
+@hookimpl
+def register_default_grants(kernel):
+    return [
+        *role_grants("head_of_sales", NAME, read="all", report="all"),
+        *role_grants("read_only", NAME, read="all"),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from core.hooks import hookimpl
 from core.hooks.contributions import MenuItem
-from core.permissions.declare import entity_permissions
+from core.permissions.declare import entity_permissions, role_grants
 from core.web.overview import overview_controller
 from plugins.contacts.tables import Client, Contact
 
@@ -29,6 +29,20 @@ def register_permissions(kernel):
         *entity_permissions("contacts", "interaction"),
         *entity_permissions("contacts", "task", feature="contacts.assignments"),
         *entity_permissions("contacts", "event", feature="contacts.significant_events"),
+    ]
+
+
+@hookimpl
+def register_default_grants(kernel):
+    # Sales see their team's clients and change their own; the head of sales the department.
+    return [
+        *role_grants("head_of_sales", NAME, **dict.fromkeys(
+            ("read", "create", "write", "delete", "restore", "export", "import", "report", "assign"), "department")),
+        *role_grants("sales_manager", NAME, read="team", create="own", write="own", delete="own",
+                     restore="own", export="own", report="team"),
+        *role_grants("marketer", NAME, read="all", export="all", report="all"),
+        *role_grants("service_engineer", NAME, read="all"),
+        *role_grants("read_only", NAME, read="all"),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from core.hooks import hookimpl
 from core.hooks.contributions import MenuItem
-from core.permissions.declare import entity_permissions
+from core.permissions.declare import entity_permissions, role_grants
 from core.web.overview import overview_controller
 from plugins.marketing.tables import Campaign
 
@@ -21,6 +21,16 @@ def register_permissions(kernel):
         *entity_permissions("marketing", "segment"),
         *entity_permissions("marketing", "mailing", feature="marketing.mailings"),
         *entity_permissions("marketing", "survey", feature="marketing.surveys"),
+    ]
+
+
+@hookimpl
+def register_default_grants(kernel):
+    return [
+        *role_grants("marketer", NAME, **dict.fromkeys(
+            ("read", "create", "write", "delete", "restore", "export", "import", "report", "assign"), "all")),
+        *role_grants("head_of_sales", NAME, read="department", report="department"),
+        *role_grants("read_only", NAME, read="all"),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from core.hooks import hookimpl
 from core.hooks.contributions import MenuItem
-from core.permissions.declare import entity_permissions
+from core.permissions.declare import entity_permissions, role_grants
 from core.web.overview import overview_controller
 from plugins.service.tables import Request
 
@@ -23,6 +23,16 @@ def register_permissions(kernel):
         *entity_permissions("service", "queue", feature="service.dispatching"),
         *entity_permissions("service", "project", feature="service.projects"),
         *entity_permissions("service", "call", feature="service.call_center"),
+    ]
+
+
+@hookimpl
+def register_default_grants(kernel):
+    # "Service requests of the team": engineers work on their team's requests.
+    return [
+        *role_grants("service_engineer", NAME, read="team", create="own", write="team", delete="own",
+                     restore="own", export="team", report="team"),
+        *role_grants("read_only", NAME, read="all"),
     ]
 
 
