@@ -57,7 +57,7 @@ class EntityAPI(Controller):
     async def count_records(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         req = list_request(request.query_params)
-        return Response({"count": await gate.count(req.filters, req.search)})
+        return Response({"count": await gate.count(req.filters, req.search, req.sort)})
 
     @get("/{plugin:str}/{name:str}/trash", opt={"entity_action": "restore"})
     async def trash(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:

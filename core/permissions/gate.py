@@ -154,7 +154,19 @@ class Gate:
             return []
         if not self.entity.search_fields:
             raise Refused({"search": "this list has no search fields"})
-        return [QueryString("\"search_text\" LIKE {} ESCAPE '\\'", f"%{escape_like(t)}%") for t in terms[:8]]
+        patterns = [f"%{escape_like(t)}%" for t in terms[:8]]
+        visible = [n for n in self.entity.search_fields if self.readable(n)]
+        if len(visible) == len(self.entity.search_fields):
+            return [QueryString("\"search_text\" LIKE {} ESCAPE '\\'", p) for p in patterns]
+        # ``search_text`` holds every search field, hidden ones too: matching
+        # it would answer "which records have this tax id" to someone who may
+        # not read tax ids. Search the readable fields one by one instead.
+        if not visible:
+            raise Refused({"search": "you may not read any of the fields this list searches"})
+        from core.db.engine import fold_sql
+
+        matches = [f"{fold_sql(quote(n), self.kind)} LIKE {{}} ESCAPE '\\'" for n in visible]
+        return [QueryString("(" + " OR ".join(matches) + ")", *([p] * len(visible))) for p in patterns]
 
     def _order(self, sort: list[str]) -> tuple[list[tuple[Field, bool]], bool]:
         keys = sort or list(self.entity.order)
@@ -224,7 +236,11 @@ class Gate:
         except FieldError:
             raise Refused({"cursor": "invalid cursor"}) from None
 
-    async def count(self, filters: list[Filter] = (), search: str = "") -> int:
+    async def count(self, filters: list[Filter] = (), search: str = "", sort: list[str] = ()) -> int:
+        """How many rows a list with these filters and search shows. A ``sort``
+        is checked like a list's (refused on unknown or unreadable fields),
+        so one query string means the same on every channel, then ignored."""
+        self._order(list(sort))
         where = self._where("read", extra=self._filters(list(filters)) + self._search(search))
         if where is None:
             raise NotFound(self.entity.key)

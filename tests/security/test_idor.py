@@ -1,0 +1,116 @@
+"""S2 (IDOR): user A calls every ``{id}`` route with user B's ids — always 404, database unchanged.
+
+The routes are walked from the app itself, so a route added later is covered
+without editing this test (an id parameter this test cannot fill fails it).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from core.auth.org import team_by_name
+from core.auth.principals import principal_for_user
+from core.auth.tables import Department, User
+from core.auth.tokens import create_token
+from core.permissions.gate import Gate
+from core.testing.fixtures import ADMIN_EMAIL, USER_PASSWORD, serving
+from tests.security.db_state import differences, snapshot
+
+PARAM = re.compile(r"\{(\w+):(\w+)\}")
+SKIP_PREFIXES = ("/static/", "/_litestar/")
+TITLE = {"contacts.client": "name", "contacts.contact": "full_name"}
+
+
+async def b_world(kernel, make_user, suffix: str) -> dict:
+    """User B (another department and team) with a record of every entity, a token, a team."""
+    b = await make_user(roles=["head_of_sales"], team=f"B-team-{suffix}", department=f"B-dept-{suffix}")
+    admin = await User.objects().where(User.email == ADMIN_EMAIL).first()
+    system = await principal_for_user(admin.id, via="system")
+    records = {}
+    for key, entity in kernel.entities.items():
+        title = TITLE.get(key) or entity.title_field
+        row = await Gate(kernel, entity, system).create({title: f"B's {key} {suffix}", "owner_id": str(b.id)})
+        records[key] = row["id"]
+    trashed = {}
+    for key, entity in kernel.entities.items():
+        title = TITLE.get(key) or entity.title_field
+        gate = Gate(kernel, entity, system)
+        row = await gate.create({title: f"B's trashed {key} {suffix}", "owner_id": str(b.id)})
+        await gate.delete(row["id"])
+        trashed[key] = row["id"]
+    token, _ = await create_token(b.id, "B's integration")
+    department = await Department.objects().where(Department.name == f"B-dept-{suffix}").first()
+    team = await team_by_name(f"B-team-{suffix}")
+    return {"user": b, "records": records, "trashed": trashed, "token_id": token.id,
+            "department_id": department.id, "team_id": team.id}
+
+
+def requests_for(app, kernel, b: dict):
+    """(method, url) for every route with an id parameter, filled with B's ids."""
+    for route in app.routes:
+        if route.path.startswith(SKIP_PREFIXES) or "{" not in route.path:
+            continue
+        for handler in route.route_handlers:
+            names = [name for name, _ in PARAM.findall(route.path)]
+            if not set(names) - {"plugin", "name"}:
+                continue  # a list or create route: no id to take (lists are the matrix's business)
+            for method in sorted(handler.http_methods - {"OPTIONS", "HEAD"}):
+                keys = list(kernel.entities) if "plugin" in names else [
+                    next((k for k, e in kernel.entities.items() if route.path.startswith(e.url + "/")), None)
+                ]
+                for key in keys:
+                    values = {}
+                    for name in names:
+                        if name in ("plugin", "name"):
+                            values["plugin"], values["name"] = key.split(".")
+                        elif name == "record_id":
+                            values[name] = b["trashed" if route.path.endswith("/restore") else "records"][key]
+                        elif name in ("user_id", "token_id", "team_id", "department_id"):
+                            values[name] = b[name] if name != "user_id" else b["user"].id
+                        elif name == "key":
+                            values[name] = "sales_manager"
+                        elif name == "rule_id":
+                            values[name] = uuid.uuid4()
+                        else:
+                            raise AssertionError(f"{route.path}: cannot fill {{{name}}}: teach this test about it")
+                    url = PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+                    yield method, url, key
+
+
+# The stock roles whose scopes stop short of B's department (read_only, marketer
+# and service engineer read every client by design), and a user with no role.
+@pytest.mark.parametrize("a_role", ["sales_manager", "head_of_sales", None])
+async def test_other_users_ids_are_not_found_on_every_id_route_and_nothing_changes(a_role, app_factory, make_user):
+    suffix = uuid.uuid4().hex[:8]
+    app = app_factory()
+    kernel = app.state.kernel
+    b = await b_world(kernel, make_user, suffix)
+    a = await make_user(roles=[a_role] if a_role else [], team=f"A-team-{suffix}", department=f"A-dept-{suffix}")
+    async with serving(app, login=(a.email, USER_PASSWORD)) as client:
+        # Not vacuous: A reaches A's own record through the same routes.
+        own = await Gate(kernel, kernel.entities["contacts.client"], await principal_for_user(a.id)).create(
+            {"name": f"A's own {suffix}"}
+        ) if a_role else None
+        if own:
+            assert (await client.get(f"/api/contacts/client/{own['id']}")).status_code == 200
+
+        before = await snapshot()
+        answered = {}
+        for method, url, key in requests_for(app, kernel, b):
+            title = TITLE.get(key or "", "name")
+            if url.startswith("/api/"):
+                response = await client.request(method, url, json={title: "taken over", "owner_id": str(a.id)},
+                                                 headers={"If-Match": '"1"'})
+            else:
+                response = await client.request(method, url, data={title: "taken over", "name": "taken over",
+                                                                   "email": "x@example.com", "roles": "administrator",
+                                                                   "user": str(a.id), "_version": "1"})
+            answered[f"{method} {url}"] = response.status_code
+        after = await snapshot()
+    wrong = {call: status for call, status in answered.items() if status != 404}
+    assert wrong == {}
+    assert len(answered) >= 20, answered  # the walk found the id routes
+    assert differences(before, after) == []
