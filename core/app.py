@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from litestar.exceptions import NotFoundException
 from litestar_htmx import HTMXPlugin, HTMXRequest
 from piccolo.apps.migrations.tables import Migration
 
@@ -84,6 +85,15 @@ def gate_error(request, exc):
     return Template(template_name="core/error.html", context={"error": exc}, status_code=exc.status)
 
 
+def not_found(request, exc):
+    """Every 404 looks the same, whoever refused: the router (no such path),
+    the auth guard (no permission) or the query gate (no such record, or not
+    yours) — so a status or a body never tells "forbidden" from "missing"."""
+    from core.permissions.errors import NotFound
+
+    return gate_error(request, NotFound("not found"))
+
+
 def feature_guard(connection, route_handler) -> None:
     """Switched-off features answer 404, also for handlers nested in a controller.
 
@@ -144,7 +154,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         lifespan=[_lifespan],
         after_request=security_headers,
         guards=[feature_guard],
-        exception_handlers={GateError: gate_error},
+        exception_handlers={GateError: gate_error, NotFoundException: not_found},
         debug=settings.debug,
     )
     app.state.kernel = kernel

@@ -20,6 +20,7 @@ from litestar.params import FromPath
 from litestar import Request, delete, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
+from litestar.openapi import ResponseSpec
 from litestar.response import Redirect, Response, Template
 
 from core.auth import devices, events, sessions, throttle
@@ -193,7 +194,10 @@ async def api_me(request: Request) -> dict:
     }
 
 
-@delete("/api/auth/tokens/{token_id:uuid}", name="core:api-token-revoke", opt={"authenticated": True}, status_code=204)
+@delete(
+    "/api/auth/tokens/{token_id:uuid}", name="core:api-token-revoke", opt={"authenticated": True}, status_code=204,
+    responses={404: ResponseSpec(data_container=dict, description="No live token of yours has this id")},
+)
 async def api_revoke_token(request: Request, token_id: FromPath[UUID]) -> None:
     """Revoke one of your own API tokens (404 if it is not yours or already revoked)."""
     if not await revoke_token(token_id, owner=principal_of(request).user_id, request=request):

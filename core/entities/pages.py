@@ -151,7 +151,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
 
         g = await gate(request)
         form = await request.form()
-        result = await run_bulk(g, form.get("action", ""), form.getall("ids") if hasattr(form, "getall") else [],
+        result = await run_bulk(g, form.get("action", ""), form.getall("ids", []),
                                 form.get("field", ""), form.get("value", ""))
         return _template(request, entity, "bulk_result", {"result": result})
 
@@ -160,5 +160,6 @@ def entity_pages(entity: Entity) -> type[Controller]:
         "detail": detail, "edit_form": edit_form, "update": update, "remove": remove,
         "restore": restore, "bulk": bulk,
     }
-    attrs = {"path": entity.url, "__module__": __name__, **handlers}
+    # HTML pages: the REST API (core.entities.api) is what the OpenAPI schema documents.
+    attrs = {"path": entity.url, "__module__": __name__, "include_in_schema": False, **handlers}
     return type(f"{entity.key.replace('.', '_').title().replace('_', '')}Pages", (Controller,), attrs)

@@ -18,6 +18,8 @@ of them alike:
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -53,6 +55,10 @@ class Page:
     rows: list[dict]
     next_cursor: str | None
     keyset: bool  # False when the chosen sort can only page by offset
+
+
+# Field types stored in text columns, where "" can stand for "no value".
+TEXT_TYPES = frozenset({"text", "long_text", "email", "phone", "url", "choice"})
 
 
 class Gate:
@@ -269,7 +275,14 @@ class Gate:
             custom = json.loads(custom)
         for f in self.custom:
             row[f.name] = from_storage(f, custom.get(f.name))
+        for name in self._blank_as_null:
+            if row.get(name) == "":
+                row[name] = None  # the other half of _native_empty: no value reads as null everywhere
         return row
+
+    @cached_property
+    def _blank_as_null(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields.values() if not f.custom and f.type in TEXT_TYPES)
 
     def _mask(self, row: dict) -> dict:
         return {k: v for k, v in row.items() if self.readable(k)}
@@ -301,9 +314,22 @@ class Gate:
     def _split(self, values: dict) -> tuple[dict, dict]:
         from core.entities.validation import to_storage
 
-        native = {k: v for k, v in values.items() if not self.fields[k].custom}
+        native = {k: self._native_empty(k, v) for k, v in values.items() if not self.fields[k].custom}
         custom = {k: to_storage(self.fields[k], v) for k, v in values.items() if self.fields[k].custom}
         return native, custom
+
+    def _native_empty(self, name: str, value: Any) -> Any:
+        """A cleared optional text field on a NOT NULL column is stored as "".
+
+        Plugins' tables often declare text columns NOT NULL with default ""
+        (Piccolo's default); "no value" must still be writable there.
+        """
+        if value is not None:
+            return value
+        column = self.entity.table._meta.get_column_by_name(name)
+        if not column._meta.null and self.fields[name].type in TEXT_TYPES:
+            return ""
+        return value
 
     def _search_text(self, row: dict) -> str:
         parts = [str(row.get(name) or "") for name in self.entity.search_fields]
