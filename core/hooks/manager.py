@@ -20,6 +20,7 @@ BUILTIN_MODULES = (
     "core.db.builtin",
     "core.auth.builtin",
     "core.entities.builtin",
+    "core.audit.builtin",
 )
 
 

@@ -103,7 +103,7 @@ class KlientelaSpecs:
 
     @hookspec
     def timeline_entries(self, kernel, entity, record, principal):
-        """Return entries for a record's timeline (besides its field history).
+        """Return entries for a record's timeline (core's audit trail adds the field history).
 
         Called when a record page is rendered, only for a record the
         ``principal`` can read. Return a list of dicts with ``at`` (an aware

@@ -137,6 +137,23 @@ def make_user(accounts):
     return make
 
 
+async def custom_role(grants: dict[str, str], hidden=(), readonly=()):
+    """A non-stock role with exactly these grants (permission -> scope) and field
+    rules (``hidden``/``readonly``: (entity key, field) pairs). Returns the ``Role`` row."""
+    import uuid
+
+    from core.permissions.tables import Role, RoleFieldRule, RoleGrant
+
+    role = Role(key=f"t_{uuid.uuid4().hex[:10]}", label_en="Test role", builtin=False)
+    await role.save()
+    await RoleGrant.insert(*[RoleGrant(role=role.id, permission=p, scope=s) for p, s in grants.items()])
+    rules = [RoleFieldRule(role=role.id, entity=e, field=f, access="hidden") for e, f in hidden]
+    rules += [RoleFieldRule(role=role.id, entity=e, field=f, access="readonly") for e, f in readonly]
+    if rules:
+        await RoleFieldRule.insert(*rules)
+    return role
+
+
 def unique_email(label: str = "user") -> str:
     import uuid
 

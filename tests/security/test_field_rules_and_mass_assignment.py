@@ -11,22 +11,11 @@ import pytest
 from core.auth.principals import principal_for_user
 from core.auth.tables import User
 from core.permissions.gate import Gate
-from core.permissions.tables import Role, RoleFieldRule, RoleGrant, UserRole
-from core.testing.fixtures import ADMIN_EMAIL, USER_PASSWORD, serving
+from core.permissions.tables import UserRole
+from core.testing.fixtures import ADMIN_EMAIL, USER_PASSWORD, custom_role, serving
 from tests.security.db_state import differences, snapshot
 
 ACTIONS = ("read", "create", "write", "delete", "restore")
-
-
-async def custom_role(grants: dict[str, str], hidden=(), readonly=()) -> Role:
-    role = Role(key=f"t_{uuid.uuid4().hex[:10]}", label_en="Test role", builtin=False)
-    await role.save()
-    await RoleGrant.insert(*[RoleGrant(role=role.id, permission=p, scope=s) for p, s in grants.items()])
-    rules = [RoleFieldRule(role=role.id, entity=e, field=f, access="hidden") for e, f in hidden]
-    rules += [RoleFieldRule(role=role.id, entity=e, field=f, access="readonly") for e, f in readonly]
-    if rules:
-        await RoleFieldRule.insert(*rules)
-    return role
 
 
 @pytest.fixture
