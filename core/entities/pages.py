@@ -32,6 +32,20 @@ def _template(request: Request, entity: Entity, page: str, context: dict, status
     return Template(template_name=name, context={"entity": entity, **context}, status_code=status)
 
 
+async def bulk_choices(g: Gate, editable: list) -> dict | None:
+    """What the list's bulk form offers this user (None: no bulk form at all)."""
+    from core.auth.tables import User
+
+    can = g.principal.can
+    fields = [f for f in editable if f.name != g.entity.owner_field and f.type not in ("multi_choice", "boolean")]
+    users = []
+    if can(g.entity.permission("assign")) and can(g.entity.permission("write")):
+        users = await User.select(User.id, User.name, User.email).where(User.is_active == True).order_by(User.name)  # noqa: E712
+    choices = {"delete": can(g.entity.permission("delete")), "users": users,
+               "fields": fields if can(g.entity.permission("write")) else []}
+    return choices if any(choices.values()) else None
+
+
 def entity_pages(entity: Entity) -> type[Controller]:
     key = entity.key
 
@@ -52,7 +66,8 @@ def entity_pages(entity: Entity) -> type[Controller]:
         rows = await display_rows(g, page.rows, columns, principal_of(request))
         partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "entity-rows"
         context = {"rows": rows, "columns": columns, "page": page, "query": dict(request.query_params),
-                   "can_create": g.principal.can(entity.permission("create")), "trash": req.trash}
+                   "can_create": g.principal.can(entity.permission("create")), "trash": req.trash,
+                   "bulk": await bulk_choices(g, editable(g))}
         return _template(request, entity, "rows" if partial else "list", context)
 
     @get("/trash", opt={"entity_action": "restore"}, name=f"{key}:trash")
@@ -145,14 +160,17 @@ def entity_pages(entity: Entity) -> type[Controller]:
         row = await g.restore(record_id)
         return Redirect(f"{entity.url}/{row['id']}", status_code=303)
 
-    @post("/bulk", opt={"entity_action": "write"}, name=f"{key}:bulk")
+    # Read is the floor: each record then goes through the gate with the
+    # action's own permission (delete, write, assign), so nothing is widened.
+    @post("/bulk", opt={"entity_action": "read"}, name=f"{key}:bulk")
     async def bulk(self, request: Request) -> Template | Redirect:
         from core.entities.bulk import run_bulk
 
         g = await gate(request)
         form = await request.form()
-        result = await run_bulk(g, form.get("action", ""), form.getall("ids", []),
-                                form.get("field", ""), form.get("value", ""))
+        action = form.get("action", "")
+        value = form.get("user", "") if action == "assign" else form.get("value", "")
+        result = await run_bulk(g, action, form.getall("ids", []), form.get("field", ""), value)
         return _template(request, entity, "bulk_result", {"result": result})
 
     handlers = {
