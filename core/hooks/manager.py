@@ -21,6 +21,7 @@ BUILTIN_MODULES = (
     "core.auth.builtin",
     "core.entities.builtin",
     "core.audit.builtin",
+    "core.custom_fields.builtin",
 )
 
 

@@ -126,8 +126,25 @@ class Gate:
             spec = self._field_for_query(f.field, "filter on it")
             if f.op not in ALL_OPERATORS:
                 raise Refused({f.field: f"unknown operator {f.op!r} (use one of {', '.join(ALL_OPERATORS)})"})
+            if spec.custom and spec.type == "multi_choice" and f.op in ("eq", "in"):
+                out.append(self._multi_choice_filter(spec, f))
+                continue
             out.append(compile_filter(spec, f.op, self._filter_value(spec, f), self.kind))
         return out
+
+    def _multi_choice_filter(self, spec: Field, f: Filter) -> QueryString:
+        """A multi-choice holds a list: ``eq`` a,b means it holds both, ``in`` a,b either."""
+        from core.custom_fields.sql import contains_sql
+        from core.entities.validation import FieldError, clean_value
+
+        try:
+            chosen = clean_value(spec, f.value)
+        except FieldError as exc:
+            raise Refused({f.field: f"cannot filter on {f.value!r}: {exc}"}) from None
+        if not chosen:
+            return QueryString("1 = 1")
+        parts = [QueryString(contains_sql(spec, self.kind), self._param(spec, v)) for v in chosen]
+        return QueryString("(" + (" AND " if f.op == "eq" else " OR ").join("{}" for _ in parts) + ")", *parts)
 
     def _filter_value(self, spec: Field, f: Filter) -> Any:
         from core.entities.validation import FieldError, clean_value
@@ -145,11 +162,15 @@ class Gate:
             raise Refused({f.field: f"cannot filter on {f.value!r}: {exc}"}) from None
 
     def _param(self, spec: Field, value: Any) -> Any:
-        """A cleaned value as a query parameter comparable with the field's expression."""
-        if spec.custom and self.kind == "sqlite" and spec.type in ("decimal", "money"):
-            return float(value)
-        if spec.custom and spec.type in ("date", "datetime") and self.kind == "sqlite":
-            return value.isoformat()
+        """A cleaned value as a query parameter comparable with the field's expression.
+
+        Custom fields go through ``field_param``, the counterpart of the
+        ``field_sql`` expression their index is built on (stored text forms on
+        SQLite, typed values on PostgreSQL)."""
+        if spec.custom:
+            from core.custom_fields.sql import field_param
+
+            return field_param(spec, value, self.kind)
         return value
 
     def _search(self, text: str) -> list[QueryString]:
@@ -158,21 +179,53 @@ class Gate:
         terms = [t for t in text.casefold().split() if t]
         if not terms:
             return []
+        terms = terms[:8]
+        patterns = [f"%{escape_like(t)}%" for t in terms]
         if not self.entity.search_fields:
+            if self._custom_search:
+                return [self._with_custom(QueryString("1 = 0"), p) for p in patterns]
             raise Refused({"search": "this list has no search fields"})
-        patterns = [f"%{escape_like(t)}%" for t in terms[:8]]
         visible = [n for n in self.entity.search_fields if self.readable(n)]
         if len(visible) == len(self.entity.search_fields):
-            return [QueryString("\"search_text\" LIKE {} ESCAPE '\\'", p) for p in patterns]
+            return [self._with_custom(self._search_text_match(t, p), p) for t, p in zip(terms, patterns)]
         # ``search_text`` holds every search field, hidden ones too: matching
         # it would answer "which records have this tax id" to someone who may
         # not read tax ids. Search the readable fields one by one instead.
-        if not visible:
+        if not visible and not self._custom_search:
             raise Refused({"search": "you may not read any of the fields this list searches"})
         from core.db.engine import fold_sql
 
-        matches = [f"{fold_sql(quote(n), self.kind)} LIKE {{}} ESCAPE '\\'" for n in visible]
-        return [QueryString("(" + " OR ".join(matches) + ")", *([p] * len(visible))) for p in patterns]
+        matches = [f"{fold_sql(quote(n), self.kind)} LIKE {{}} ESCAPE '\\'" for n in visible] or ["1 = 0"]
+        return [self._with_custom(QueryString("(" + " OR ".join(matches) + ")", *([p] * len(visible))), p) for p in patterns]
+
+    def _search_text_match(self, term: str, pattern: str) -> QueryString:
+        """``search_text`` contains ``term``, answered by the trigram index (core.entities.search_index).
+
+        PostgreSQL's GIN trigram index serves the plain LIKE; SQLite's FTS5
+        trigram table needs the LIKE asked of it, and only for terms it can
+        answer (3+ characters, no wildcards), else the scan stays.
+        """
+        from core.entities.search_index import index_table, sqlite_match
+
+        if self.kind == "sqlite" and sqlite_match(term):
+            fts = quote(index_table(self.table))
+            return QueryString(f'"rowid" IN (SELECT "rowid" FROM {fts} WHERE "search_text" LIKE {{}})', f"%{term}%")
+        return QueryString("\"search_text\" LIKE {} ESCAPE '\\'", pattern)
+
+    @cached_property
+    def _custom_search(self) -> list[Field]:
+        """Readable one-line text custom fields: searched by their own expression, not through
+        ``search_text``, so a retired, purged or hidden field never matches (long text is left out:
+        scanning it on every search is too costly)."""
+        return [f for f in self.custom if f.type in ("text", "email", "phone", "url") and self.readable(f.name)]
+
+    def _with_custom(self, native: QueryString, pattern: str) -> QueryString:
+        if not self._custom_search:
+            return native
+        from core.db.engine import fold_sql
+
+        matches = [f"{fold_sql(expression(f, self.kind), self.kind)} LIKE {{}} ESCAPE '\\'" for f in self._custom_search]
+        return QueryString("({} OR " + " OR ".join(matches) + ")", native, *([pattern] * len(matches)))
 
     def _order(self, sort: list[str]) -> tuple[list[tuple[Field, bool]], bool]:
         keys = sort or list(self.entity.order)
@@ -481,10 +534,8 @@ class Gate:
 
 
 async def active_custom_fields(key: str) -> list[Field]:
-    try:
-        from core.custom_fields.definitions import list_fields
-    except ImportError:  # TRANSITIONAL: removed when core.custom_fields lands (same session)
-        return []
+    from core.custom_fields.definitions import list_fields
+
     return await list_fields(key)
 
 
