@@ -22,7 +22,13 @@ def bound_kernel(settings: Settings, catalog=None) -> Kernel:
 
 async def migrate_instance(settings: Settings, catalog=None) -> list[str]:
     kernel = bound_kernel(settings, catalog)
-    return await migrations.migrate(app_configs(kernel.plugins))
+    ran = await migrations.migrate(app_configs(kernel.plugins))
+    # Not a Piccolo migration: one index per declared entity, whichever
+    # plugin declares it (core.entities.search_index).
+    from core.entities.search_index import ensure_search_indexes
+
+    ran += [f"search index: {table}" for table in await ensure_search_indexes(kernel)]
+    return ran
 
 
 async def instance_status(settings: Settings, catalog=None) -> list[migrations.AppStatus]:

@@ -126,6 +126,8 @@ async def plan_disable(settings: Settings, name: str, catalog: Catalog | None = 
 
 async def purge(settings: Settings, name: str, catalog: Catalog | None = None) -> list[str]:
     """Drop a disabled plugin's tables and forget its migrations. Irreversible."""
+    from core.entities.search_index import drop_search_index
+
     kernel = build_kernel(settings, catalog)
     if name in kernel.resolution.names:
         raise LifecycleError(f"plugin {name!r} is enabled; disable it before purging its data")
@@ -143,6 +145,7 @@ async def purge(settings: Settings, name: str, catalog: Catalog | None = None) -
         for table in reversed(tables):
             table._meta.db = engine
             if await table.table_exists().run():
+                await drop_search_index(table._meta.tablename, engine)
                 await table.alter().drop_table(if_exists=True).run()
                 dropped.append(table._meta.tablename)
         Migration._meta.db = engine

@@ -42,10 +42,17 @@ async def b_world(kernel, make_user, suffix: str) -> dict:
         await gate.delete(row["id"])
         trashed[key] = row["id"]
     token, _ = await create_token(b.id, "B's integration")
+    field = f"b_{suffix}"
+    try:  # custom field definitions are administrators' business: nobody else reaches them
+        from core.custom_fields.definitions import create_field
+
+        await create_field("contacts.client", field, "text", "B's field", kernel=kernel)
+    except ImportError:
+        pass
     department = await Department.objects().where(Department.name == f"B-dept-{suffix}").first()
     team = await team_by_name(f"B-team-{suffix}")
     return {"user": b, "records": records, "trashed": trashed, "token_id": token.id,
-            "department_id": department.id, "team_id": team.id}
+            "department_id": department.id, "team_id": team.id, "field": field}
 
 
 def requests_for(app, kernel, b: dict):
@@ -74,6 +81,8 @@ def requests_for(app, kernel, b: dict):
                             values[name] = "sales_manager"
                         elif name == "rule_id":
                             values[name] = uuid.uuid4()
+                        elif name == "field":
+                            values[name] = b["field"]
                         else:
                             raise AssertionError(f"{route.path}: cannot fill {{{name}}}: teach this test about it")
                     url = PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
