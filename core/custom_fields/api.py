@@ -94,6 +94,8 @@ class FieldsAPI(Controller):
     async def update(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str], data: Any) -> Response:
         try:
             body = _body(data, ("label", "name", *defs.EDITABLE))
+            if "name" in body:
+                raise defs.DefinitionError({"name": "a field cannot be renamed (its values are stored under its name); add a new field"})
             changed = await defs.update_field(_key(plugin, name), field, kernel=request.app.state.kernel,
                                               principal=principal_of(request), **body)
         except defs.DefinitionError as exc:

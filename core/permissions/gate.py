@@ -419,8 +419,10 @@ class Gate:
         columns = ", ".join(quote(k) for k in row)
         sql = f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({', '.join('{}' for _ in row)})"
         async with self._transaction():
-            await self.engine.run_querystring(QueryString(sql, *row.values()))
+            # Checked before the write: a unique expression index (custom fields)
+            # would otherwise refuse the INSERT itself, with no per-field message.
             await self._check_unique(clean, record_id)
+            await self.engine.run_querystring(QueryString(sql, *row.values()))
             await record_changes(self.principal, self.entity.key, record_id, "create", {}, {**clean, self.entity.owner_field: native[self.entity.owner_field]})
         return await self.get(record_id)
 
@@ -450,11 +452,11 @@ class Gate:
             )
             sets = ", ".join(f"{quote(k)} = {{}}" for k in assignments)
             sql = f'UPDATE {quote(self.table)} SET {sets}, "version" = "version" + 1 WHERE "id" = {{}} AND "version" = {{}} RETURNING "id"'
+            await self._check_unique(changes, current["id"])  # before the write, as in create
             done = await self.engine.run_querystring(QueryString(sql, *assignments.values(), current["id"], version))
             if not done:
                 latest = await self._fetch(record_id, "read")
                 raise Conflict(self._mask(latest), self._changed_since(latest, data, version))
-            await self._check_unique(changes, current["id"])
             await record_changes(self.principal, self.entity.key, current["id"], "update", {k: current.get(k) for k in changes}, changes)
         return await self.get(current["id"])
 
