@@ -89,7 +89,7 @@ async def create(request: Request, plugin: FromPath[str], name: FromPath[str]) -
     values = {"name": (form.get("name") or "").strip(), **await _form(request)}
     data = _inputs(values)
     try:
-        await defs.create_field(entity.key, data.pop("name"), data.pop("type"), data.pop("label_en"), data.pop("label_ru") or "",
+        await defs.create_field(entity.key, data.pop("name", None), data.pop("type", None), data.pop("label_en", None), data.pop("label_ru", None) or "",
                                 kernel=request.app.state.kernel, principal=principal_of(request), **data)
     except defs.DefinitionError as exc:
         return await _entity_page(request, entity, exc.errors, values, exc.status)

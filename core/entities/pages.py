@@ -63,6 +63,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
         req = list_request(request.query_params)
         page = await g.list(req)
         columns = [f for f in (g.fields.get(c) for c in entity.list_columns) if f and g.readable(f.name)]
+        columns += [f for f in g.custom if g.readable(f.name) and f.type != "long_text"]  # custom fields: columns too
         rows = await display_rows(g, page.rows, columns, principal_of(request))
         partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "entity-rows"
         context = {"rows": rows, "columns": columns, "page": page, "query": dict(request.query_params),
@@ -77,6 +78,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
         req.trash = True
         page = await g.list(req)
         columns = [f for f in (g.fields.get(c) for c in entity.list_columns) if f and g.readable(f.name)]
+        columns += [f for f in g.custom if g.readable(f.name) and f.type != "long_text"]  # custom fields: columns too
         rows = await display_rows(g, page.rows, columns, principal_of(request))
         return _template(request, entity, "list", {"rows": rows, "columns": columns, "page": page,
                                                     "query": dict(request.query_params), "can_create": False, "trash": True})
