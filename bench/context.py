@@ -34,6 +34,7 @@ class Context:
     warmup: int = 1
     requests: int = DEFAULT_REQUESTS  # requests per sample for page bars
     calls: int = DEFAULT_CALLS  # calls per sample for micro bars
+    rows: int | None = None  # table size for data bars (None: each bar's own default)
     python: str = sys.executable
 
     @property
