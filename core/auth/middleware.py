@@ -10,6 +10,8 @@ For every routed request (static files excepted) this middleware:
    session-authenticated request whose CSRF token does not match the
    session's (``X-CSRF-Token`` header or ``_csrf`` form field). Token
    requests carry no cookies, so no browser can forge them: they are exempt;
+   so is ``POST /login`` (``opt={"own_csrf": True}``), which checks its own
+   double-submit token before anything else;
 3. slides the session: at most once a minute it records activity and
    re-sends the cookie with a fresh idle max-age; a cookie naming no live
    session is cleared.
@@ -84,7 +86,12 @@ class AuthMiddleware(ASGIMiddleware):
         state["principal"] = principal
         state["client_ip"] = ip
 
-        if scope["method"] not in SAFE_METHODS and principal.via == "session":
+        # ``opt={"own_csrf": True}``: the sign-in form, whose double-submit token
+        # is checked by its handler. A browser holding a session (a second tab,
+        # or a session an attacker planted) must still be able to sign in, which
+        # replaces that session.
+        own_csrf = scope.get("route_handler") is not None and scope["route_handler"].opt.get("own_csrf")
+        if scope["method"] not in SAFE_METHODS and principal.via == "session" and not own_csrf:
             if not tokens_match(await submitted_token(request), state["session"]["csrf_token"]):
                 raise PermissionDeniedException(detail="CSRF token missing or invalid: reload the page and try again")
 

@@ -68,7 +68,7 @@ async def login_form(request: Request) -> Template | Redirect:
     return _login_page(request, next_=next_)
 
 
-@post("/login", name="core:login-submit", opt={"public": True}, include_in_schema=False, status_code=303)
+@post("/login", name="core:login-submit", opt={"public": True, "own_csrf": True}, include_in_schema=False, status_code=303)
 async def login_submit(request: Request) -> Template | Redirect:
     settings = request.app.state.kernel.settings
     form = await request.form()

@@ -1,0 +1,121 @@
+"""A small world of rows every route's path parameters can be filled from, and
+a full snapshot of the database to prove a request changed nothing."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from core.auth.common import fetch, on_postgres
+from core.auth.principals import principal_for_user
+from core.auth.tables import User
+from core.auth.tokens import create_token
+from core.permissions.gate import Gate
+from core.permissions.tables import RoleFieldRule
+from core.testing.fixtures import ADMIN_EMAIL, custom_role
+
+PARAM = re.compile(r"\{(\w+):(\w+)\}")
+SKIP_PREFIXES = ("/static/", "/_litestar/")
+TITLE = {"contacts.client": "name", "contacts.contact": "full_name"}
+
+
+async def build_world(kernel, make_user, suffix: str) -> dict:
+    from core.auth import org
+
+    other = await make_user(roles=["sales_manager"], team=f"W-team-{suffix}", department=f"W-dept-{suffix}")
+    admin = await User.objects().where(User.email == ADMIN_EMAIL).first()
+    system = await principal_for_user(admin.id, via="system")
+    records, trashed = {}, {}
+    for key, entity in kernel.entities.items():
+        title = TITLE.get(key) or entity.title_field
+        gate = Gate(kernel, entity, system)
+        records[key] = (await gate.create({title: f"W {key} {suffix}"}))["id"]
+        gone = await gate.create({title: f"W trashed {key} {suffix}"})
+        await gate.delete(gone["id"])
+        trashed[key] = gone["id"]
+    token, _ = await create_token(other.id, f"W token {suffix}")
+    role = await custom_role({"contacts.client.read": "own"})
+    rule = RoleFieldRule(role=role.id, entity="contacts.client", field="phone", access="readonly")
+    await rule.save()
+    field = f"w_{suffix}"
+    from core.custom_fields.definitions import create_field
+
+    await create_field("contacts.client", field, "text", "W field", kernel=kernel)
+    return {
+        "user": other, "records": records, "trashed": trashed, "token_id": token.id,
+        "team_id": (await org.team_by_name(f"W-team-{suffix}")).id,
+        "department_id": other.department, "key": role.key, "rule_id": rule.id, "field": field,
+    }
+
+
+def entity_of(kernel, path: str) -> str:
+    for key, entity in kernel.entities.items():
+        if path == entity.url or path.startswith(entity.url + "/"):
+            return key
+    return "contacts.client"
+
+
+def fill(kernel, path: str, world: dict) -> str:
+    key = entity_of(kernel, path)
+    values = {}
+    for name, _kind in PARAM.findall(path):
+        if name in ("plugin", "name"):
+            values["plugin"], values["name"] = key.split(".")
+        elif name == "record_id":
+            values[name] = world["trashed" if path.endswith("/restore") else "records"][key]
+        elif name == "user_id":
+            values[name] = world["user"].id
+        elif name in world:
+            values[name] = world[name]
+        else:
+            raise AssertionError(f"{path}: cannot fill {{{name}}}: teach tests/auth/world.py about it")
+    return PARAM.sub(lambda m: str(values[m.group(1)]), path)
+
+
+def routes(app, kernel, world: dict, methods: set[str]):
+    """(method, url, handler opt) for every route answering one of ``methods``, ids filled from ``world``."""
+    for route in app.routes:
+        if route.path.startswith(SKIP_PREFIXES):
+            continue
+        for handler in route.route_handlers:
+            for method in sorted(handler.http_methods & methods):
+                yield method, fill(kernel, route.path, world), handler.opt
+
+
+# -- the whole database, table by table ------------------------------------------
+
+# The only column a request may write without changing data: the session's
+# last activity, which the idle timeout needs (written at most once a minute).
+IGNORED_COLUMNS = {"core_session": {"last_seen_at"}}
+
+
+async def all_tables() -> list[str]:
+    if on_postgres():
+        rows = await fetch(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+    else:
+        rows = await fetch("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        # FTS5 search indexes and their shadow tables only mirror entity tables (kept by triggers).
+        virtual = [r["name"] for r in rows if (r["sql"] or "").upper().startswith("CREATE VIRTUAL")]
+        rows = [r for r in rows if not any(r["name"] == v or r["name"].startswith(v + "_") for v in virtual)]
+    return sorted(r["name"] for r in rows)
+
+
+async def snapshot() -> dict[str, list[str]]:
+    state = {}
+    for name in await all_tables():
+        skip = IGNORED_COLUMNS.get(name, set())
+        rows = await fetch(f'SELECT * FROM "{name}"')
+        state[name] = sorted(repr(sorted((k, v) for k, v in dict(r).items() if k not in skip)) for r in rows)
+    return state
+
+
+def differences(before: dict, after: dict) -> dict[str, int]:
+    """Table -> how many rows differ (added, removed or changed)."""
+    out = {}
+    for name in sorted(set(before) | set(after)):
+        a, b = set(before.get(name, [])), set(after.get(name, []))
+        if a != b:
+            out[name] = len(a ^ b)
+    return out
