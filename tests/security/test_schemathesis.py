@@ -9,13 +9,6 @@ Requests authenticate with API tokens, as an integration would.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -30,46 +23,10 @@ from core.auth.tables import User
 from core.auth.tokens import create_token
 from core.auth.users import create_user
 from core.testing.fixtures import ADMIN_EMAIL, unique_email
+from core.testing.server import server  # noqa: F401 (the shared real-server fixture)
 
 MAX_EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(accounts, tmp_path_factory):
-    port = _free_port()
-    # ``klientela serve`` wants an initialised instance: its config file.
-    config = tmp_path_factory.mktemp("serve") / "klientela.toml"
-    config.write_text(f'edition = "corp"\ndatabase_url = "{accounts.database_url}"\n', encoding="utf-8")
-    env = {**os.environ, "KLIENTELA_CONFIG": str(config), "KLIENTELA_COOKIE_SECURE": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the server did not start:\n{proc.stdout.read()[-3000:]}")
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
