@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from http.cookies import SimpleCookie
@@ -65,6 +66,12 @@ async def events(kind: str, email: str = "", since: datetime | None = None) -> l
     return await fetch(sql + " ORDER BY at", *args)
 
 
+def detail(event: dict) -> dict:
+    """An event's ``detail`` (JSON text on SQLite, maybe text on PostgreSQL too)."""
+    value = event["detail"]
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def session_cookie(client: httpx.AsyncClient) -> str | None:
     values = [c.value for c in client.cookies.jar if c.name == SESSION_COOKIE]
     assert len(values) <= 1, values
@@ -77,3 +84,22 @@ def plant(client: httpx.AsyncClient, value: str) -> None:
         client.cookies.jar.clear(c.domain, c.path, c.name)
     # The jar files a dotless host under "<host>.local" (RFC 2965); match it so the value is sent.
     client.cookies.set(SESSION_COOKIE, value, domain="testserver.local", path="/")
+
+
+_SELECT = re.compile(r'<select name="(grant\.[^"]+)"[^>]*>(.*?)</select>', re.S)
+_SELECTED = re.compile(r'<option value="([^"]+)" selected>')
+
+
+async def role_form(client: httpx.AsyncClient, key: str) -> dict[str, str]:
+    """The role page's grant matrix as a browser would submit it (every select's selected option)."""
+    page = await client.get(f"/admin/roles/{key}")
+    assert page.status_code == 200, page.status_code
+    form = {}
+    for name, options in _SELECT.findall(page.text):
+        chosen = _SELECTED.search(options)
+        form[name] = chosen.group(1) if chosen else "none"
+    assert form, "the role page shows no grant matrix"
+    return form
+
+
+SECRET = re.compile(r"\bkl_[0-9a-f]{12}_[A-Za-z0-9_-]{40,}")

@@ -1,7 +1,8 @@
 """/admin/roles: the roles, each edited as a permission x scope matrix plus field rules.
 
 Editing a builtin role marks it ``edited`` so the sync step keeps the
-change; "Restore defaults" clears the mark. The administrator role always
+change; "Restore defaults" clears the mark and puts back the default grants
+and no field rules (stock roles have none). The administrator role always
 holds everything and cannot be edited (nobody locks the instance out).
 Every change writes one ``role_changed`` security event listing it.
 """
@@ -144,6 +145,11 @@ async def reset_role(request: Request, key: FromPath[str]) -> Redirect:
     if not role["builtin"]:
         raise NotFoundException()
     changes = await write_grants(role["id"], default_grants(request.app.state.kernel)[key])
+    # Stock roles come with no field rules: the ones an administrator added go too.
+    rules = await RoleFieldRule.select(RoleFieldRule.entity, RoleFieldRule.field, RoleFieldRule.access).where(RoleFieldRule.role == role["id"])
+    if rules:
+        await RoleFieldRule.delete().where(RoleFieldRule.role == role["id"])
+        changes += [f"field rule {r['entity']}.{r['field']}: {r['access']} -> removed" for r in rules]
     await Role.update({Role.edited: False, Role.known: sorted(p.name for p in request.app.state.kernel.permissions())}).where(Role.id == role["id"])
     await events.record("role_changed", request=request, detail={"role": key, "grants": changes, "reset": True})
     return done(f"{BASE}/{key}", "reset")
