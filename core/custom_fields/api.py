@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import Response
 
@@ -24,6 +25,11 @@ from core.permissions.request import principal_of
 FEATURE = "core.custom_fields"
 READ = {"permission": "core.field.read", "feature": FEATURE}
 WRITE = {"permission": "core.field.write", "feature": FEATURE}
+NOT_FOUND = {404: ResponseSpec(data_container=dict, description="No such entity or field (or you may not see definitions)")}
+BAD = {400: ResponseSpec(data_container=dict, description="Invalid input: errors per input")}
+CONFLICT = {409: ResponseSpec(data_container=dict, description="The records' data forbid the change (errors per input)")}
+READ_RESPONSES = {**NOT_FOUND, **BAD}
+WRITE_RESPONSES = {**NOT_FOUND, **BAD, **CONFLICT}
 CREATE_KEYS = ("name", "type", "label", "label_en", "label_ru", *defs.EDITABLE)
 
 
@@ -60,7 +66,7 @@ class FieldsAPI(Controller):
     path = "/api/fields"
     tags = ["core.custom_fields"]
 
-    @get("/{plugin:str}/{name:str}", opt=READ, summary="List an entity's custom fields")
+    @get("/{plugin:str}/{name:str}", opt=READ, responses=READ_RESPONSES, summary="List an entity's custom fields")
     async def list_definitions(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         kernel = request.app.state.kernel
         try:
@@ -71,7 +77,7 @@ class FieldsAPI(Controller):
         items = await defs.list_definitions(_key(plugin, name), include_retired=retired)
         return Response({"items": [d.as_json() for d in items]})
 
-    @post("/{plugin:str}/{name:str}", opt=WRITE, status_code=201, summary="Add a custom field")
+    @post("/{plugin:str}/{name:str}", opt=WRITE, responses=WRITE_RESPONSES, status_code=201, summary="Add a custom field")
     async def create(self, request: Request, plugin: FromPath[str], name: FromPath[str], data: Any) -> Response:
         try:
             body = _body(data, CREATE_KEYS)
@@ -82,7 +88,7 @@ class FieldsAPI(Controller):
             return error_response(exc)
         return Response(created.as_json(), status_code=201)
 
-    @get("/{plugin:str}/{name:str}/{field:str}", opt=READ, summary="Show a custom field")
+    @get("/{plugin:str}/{name:str}/{field:str}", opt=READ, responses=READ_RESPONSES, summary="Show a custom field")
     async def show(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str]) -> Response:
         try:
             defs._entity(request.app.state.kernel, _key(plugin, name))
@@ -90,7 +96,7 @@ class FieldsAPI(Controller):
         except defs.DefinitionError as exc:
             return error_response(exc)
 
-    @patch("/{plugin:str}/{name:str}/{field:str}", opt=WRITE, summary="Change a custom field")
+    @patch("/{plugin:str}/{name:str}/{field:str}", opt=WRITE, responses=WRITE_RESPONSES, summary="Change a custom field")
     async def update(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str], data: Any) -> Response:
         try:
             body = _body(data, ("label", "name", *defs.EDITABLE))
@@ -109,19 +115,19 @@ class FieldsAPI(Controller):
             return error_response(exc)
         return Response(done.as_json())
 
-    @delete("/{plugin:str}/{name:str}/{field:str}", opt=WRITE, status_code=200, summary="Retire a custom field (values kept)")
+    @delete("/{plugin:str}/{name:str}/{field:str}", opt=WRITE, responses=WRITE_RESPONSES, status_code=200, summary="Retire a custom field (values kept)")
     async def remove(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str]) -> Response:
         return await self._act(request, plugin, name, field, defs.retire_field)
 
-    @post("/{plugin:str}/{name:str}/{field:str}/retire", opt=WRITE, status_code=200, summary="Retire a custom field (values kept)")
+    @post("/{plugin:str}/{name:str}/{field:str}/retire", opt=WRITE, responses=WRITE_RESPONSES, status_code=200, summary="Retire a custom field (values kept)")
     async def retire(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str]) -> Response:
         return await self._act(request, plugin, name, field, defs.retire_field)
 
-    @post("/{plugin:str}/{name:str}/{field:str}/restore", opt=WRITE, status_code=200, summary="Restore a retired custom field")
+    @post("/{plugin:str}/{name:str}/{field:str}/restore", opt=WRITE, responses=WRITE_RESPONSES, status_code=200, summary="Restore a retired custom field")
     async def restore(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str]) -> Response:
         return await self._act(request, plugin, name, field, defs.restore_field)
 
-    @post("/{plugin:str}/{name:str}/{field:str}/purge", opt=WRITE, status_code=200,
+    @post("/{plugin:str}/{name:str}/{field:str}/purge", opt=WRITE, responses=WRITE_RESPONSES, status_code=200,
           summary="Purge a retired custom field: its values are removed from every record")
     async def purge(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str]) -> Response:
         try:
