@@ -73,18 +73,22 @@ async def test_the_seat_limit_in_the_function_holds_under_concurrency(make_user)
         await deactivate_user(user.id)
 
 
-@pytest.mark.parametrize("target", [
+OFF_SITE = [
     "//evil.example", "https://evil.example", "/\\evil.example", "\\\\evil.example", "///evil.example",
     "http:/evil.example", " //evil.example", "/\t/evil.example", "javascript:alert(1)", "",
-])
-async def test_next_never_leaves_the_site(target, anonymous, make_user):
+]
+
+
+async def test_next_never_leaves_the_site(anonymous, make_user):
     user = await make_user()
-    answer = await attempt(anonymous, user.email, USER_PASSWORD, next_=target)
-    assert answer.status_code == 303
-    assert answer.headers["location"] == "/"
-    # Signed in, GET /login?next=... sends home too.
-    again = await anonymous.get("/login", params={"next": target})
-    assert again.status_code == 303 and again.headers["location"] == "/"
+    for target in OFF_SITE:
+        anonymous.cookies.clear()
+        answer = await attempt(anonymous, user.email, USER_PASSWORD, next_=target)
+        assert answer.status_code == 303, target
+        assert answer.headers["location"] == "/", target
+        # Signed in, GET /login?next=... sends home too.
+        again = await anonymous.get("/login", params={"next": target})
+        assert again.status_code == 303 and again.headers["location"] == "/", target
 
 
 async def test_next_keeps_a_local_path(anonymous, make_user):
