@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     node_modules: Path = REPO_ROOT / "node_modules"
     db_pool_min: int = 1
     db_pool_max: int = 10
+    # Background jobs (docs/jobs.md). On SQLite the web app runs a worker in
+    # its own process unless jobs_in_process is off; PostgreSQL always uses
+    # `klientela worker` processes (procrastinate), whatever this says.
+    jobs_in_process: bool = True
+    jobs_concurrency: int = Field(default=2, ge=1)
+    jobs_poll_seconds: float = Field(default=1.0, gt=0)
+    # A running job's worker writes a heartbeat this often; a job whose
+    # heartbeat is older than jobs_stale_seconds lost its worker and is retried.
+    jobs_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    jobs_stale_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from core.auth.tables import ApiToken, Department, LoginAttempt, SecurityEvent, Session, Team, TeamMember, User
 from core.custom_fields.tables import CustomField
+from core.jobs.tables import Job
 from core.permissions.tables import Role, RoleFieldRule, RoleGrant, UserRole
 
 APP_CONFIG = AppConfig(
@@ -15,6 +16,7 @@ APP_CONFIG = AppConfig(
         User, CustomField,
         Department, Team, TeamMember, Session, ApiToken, LoginAttempt, SecurityEvent,
         Role, RoleGrant, RoleFieldRule, UserRole,
+        Job,
     ],
     migration_dependencies=[],
 )

@@ -87,3 +87,78 @@ class DefaultGrant:
             raise ValueError(f"default grant {self.role}/{self.permission}: scope must be one of {', '.join(SCOPES)}")
         if not GRANT_PATTERN_RE.match(self.permission):
             raise ValueError(f"default grant {self.role}/{self.permission!r}: expected <plugin>.<entity>.<action> (may use *)")
+
+
+JOB_KIND_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long a failed job waits before its next attempt: ``base * factor ** (n - 1)``
+    seconds after the n-th failure, never more than ``cap``."""
+
+    base: float = 10.0
+    factor: float = 2.0
+    cap: float = 3600.0
+
+    def __post_init__(self) -> None:
+        if self.base < 0 or self.factor < 1 or self.cap < self.base:
+            raise ValueError("backoff needs base >= 0, factor >= 1 and cap >= base")
+
+    def delay(self, failures: int) -> float:
+        return min(self.cap, self.base * self.factor ** max(failures - 1, 0))
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job (``register_jobs``).
+
+    ``name`` is ``<plugin>.<name>``; ``run`` an ``async def run(ctx, **payload)``
+    whose return value (JSON) is stored as the job's result. A job is tried
+    up to ``max_attempts`` times, waiting ``backoff`` between attempts.
+    ``label`` is what the jobs page shows ({"en": ..., "ru": ...}).
+    """
+
+    name: str
+    run: object
+    max_attempts: int = 3
+    backoff: Backoff = field(default_factory=Backoff)
+    label: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not JOB_KIND_RE.match(self.name):
+            raise ValueError(f"job kind {self.name!r} must look like <plugin>.<name>")
+        if self.max_attempts < 1:
+            raise ValueError(f"job kind {self.name}: max_attempts must be at least 1")
+        if not callable(self.run):
+            raise ValueError(f"job kind {self.name}: run must be an async callable")
+
+    @property
+    def plugin(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    def label_for(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.name
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Run job kind ``kind`` periodically (``register_jobs``).
+
+    ``cron`` has five fields (minute hour day month weekday) or six (seconds
+    last), in UTC. A scheduled run belongs to no user: its principal holds no
+    permissions, so it cannot read entities through the query gate.
+    ``payload`` is passed to the job as keyword arguments.
+    """
+
+    kind: str
+    cron: str
+    payload: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not JOB_KIND_RE.match(self.kind):
+            raise ValueError(f"schedule for {self.kind!r}: kind must look like <plugin>.<name>")
+        from croniter import croniter
+
+        if not croniter.is_valid(self.cron):
+            raise ValueError(f"schedule for {self.kind}: {self.cron!r} is not a valid cron expression")

@@ -22,6 +22,7 @@ BUILTIN_MODULES = (
     "core.entities.builtin",
     "core.audit.builtin",
     "core.custom_fields.builtin",
+    "core.jobs.builtin",
 )
 
 

@@ -92,6 +92,16 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def register_jobs(self, kernel):
+        """Return :class:`~core.hooks.contributions.JobKind` s and :class:`~core.hooks.contributions.Schedule` s.
+
+        A job kind is background work (``<plugin>.<name>``) enqueued with
+        ``core.jobs.enqueue`` and run by a worker as the user who started it;
+        a schedule runs a kind periodically (cron, UTC). Called once per app
+        build and when a worker starts, for enabled plugins only. Returns a list.
+        """
+
+    @hookspec
     def menu_items(self, kernel, request):
         """Return :class:`~core.hooks.contributions.MenuItem` s for this request.
 

@@ -49,10 +49,16 @@ async def b_world(kernel, make_user, suffix: str) -> dict:
         await create_field("contacts.client", field, "text", "B's field", kernel=kernel)
     except ImportError:
         pass
+    # B's background job, due tomorrow so no worker runs it during the walk.
+    from datetime import datetime, timedelta, timezone
+
+    from core.jobs import enqueue
+
+    job_id = await enqueue(kernel, "core.cleanup_sessions", user_id=b.id, run_at=datetime.now(timezone.utc) + timedelta(days=1))
     department = await Department.objects().where(Department.name == f"B-dept-{suffix}").first()
     team = await team_by_name(f"B-team-{suffix}")
     return {"user": b, "records": records, "trashed": trashed, "token_id": token.id,
-            "department_id": department.id, "team_id": team.id, "field": field}
+            "department_id": department.id, "team_id": team.id, "field": field, "job_id": job_id}
 
 
 def requests_for(app, kernel, b: dict):
@@ -75,7 +81,7 @@ def requests_for(app, kernel, b: dict):
                             values["plugin"], values["name"] = key.split(".")
                         elif name == "record_id":
                             values[name] = b["trashed" if route.path.endswith("/restore") else "records"][key]
-                        elif name in ("user_id", "token_id", "team_id", "department_id"):
+                        elif name in ("user_id", "token_id", "team_id", "department_id", "job_id"):
                             values[name] = b[name] if name != "user_id" else b["user"].id
                         elif name == "key":
                             values[name] = "sales_manager"
