@@ -35,6 +35,7 @@ test: setup-test
 	scripts/test.sh
 
 bench: setup
+	$(BIN)/pip install -q -e ".[bench]"
 	$(BIN)/klientela bench run
 
 clean:

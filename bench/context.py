@@ -24,6 +24,9 @@ from core.settings import ENV_PREFIX, Settings
 DEFAULT_REPEAT = 9
 DEFAULT_REQUESTS = 200
 DEFAULT_CALLS = 10_000
+DEFAULT_CLIENTS = 20_000
+DEFAULT_LOAD_SECONDS = 10.0
+DEFAULT_LOAD_ROUNDS = 3
 
 
 @dataclass
@@ -34,6 +37,9 @@ class Context:
     warmup: int = 1
     requests: int = DEFAULT_REQUESTS  # requests per sample for page bars
     calls: int = DEFAULT_CALLS  # calls per sample for micro bars
+    clients: int = DEFAULT_CLIENTS  # generated for the list bars when the database has no clients
+    load_seconds: float = DEFAULT_LOAD_SECONDS  # one load-test run (P3)
+    load_rounds: int = DEFAULT_LOAD_ROUNDS  # interleaved load-test runs per side (P3)
     rows: int | None = None  # table size for data bars (None: each bar's own default)
     python: str = sys.executable
 

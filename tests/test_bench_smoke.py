@@ -17,8 +17,11 @@ from bench.runner import ERROR, MEASURED, NOT_YET, NotYetMeasurable, Result, int
 from core.testing.cli import Instance
 from core.testing.databases import fresh_database_url, on_postgres
 
-PENDING = {"P1", "P2", "P3", "P4", "P5", "P7", "P8", "P9"}
+PENDING = {"P1", "P4", "P5", "P7", "P8", "P9"}
 HOOK_ROWS = 4  # menu_items, then pluggy with 0, 1 and 5 implementations
+P2_ROWS = 6  # list page, list API, search by name, phone, e-mail, tax-id prefix
+P3_ROWS = 2  # list page and list API under load (R7 is a row of its own)
+CLIENTS = 300
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +33,15 @@ def bench_run(tmp_path_factory):
     # The bench never reads KLIENTELA_DATABASE_URL (it must not touch an
     # instance by accident): the database is always named explicitly.
     proc = instance.run(
-        "bench", "run", "--repeat", "2", "--requests", "3", "--calls", "100",
-        "--database-url", database, "--output", str(output), timeout=240,
+        "bench", "run", "--repeat", "2", "--requests", "3", "--calls", "100", "--clients", str(CLIENTS),
+        "--load-seconds", "2", "--load-rounds", "1",
+        "--database-url", database, "--output", str(output), timeout=300,
     )
     assert proc.returncode == 0, f"klientela bench run failed:\n{proc.stdout}\n{proc.stderr}"
     rows: dict[str, list[str]] = {}
     for line in proc.stdout.splitlines():
         first = line.split(" ", 1)[0]
-        if first in {f"P{i}" for i in range(1, 10)} | {"hooks"}:
+        if first in {f"P{i}" for i in range(1, 10)} | {"hooks", "R7"}:
             rows.setdefault(first, []).append(line)
     return proc, rows, json.loads(output.read_text(encoding="utf-8"))
 
@@ -45,9 +49,10 @@ def bench_run(tmp_path_factory):
 @pytest.mark.slow
 def test_table_has_a_row_for_every_bar(bench_run):
     _, rows, _ = bench_run
-    assert set(rows) == {f"P{i}" for i in range(1, 10)} | {"hooks"}
+    assert set(rows) == {f"P{i}" for i in range(1, 10)} | {"hooks", "R7"}
     assert len(rows["P6"]) == 3  # app start, GET /, GET /health
     assert len(rows["hooks"]) == HOOK_ROWS
+    assert (len(rows["P2"]), len(rows["P3"]), len(rows["R7"])) == (P2_ROWS, P3_ROWS, 1)
 
 
 @pytest.mark.slow
@@ -79,10 +84,32 @@ def test_measured_rows_have_positive_figures_and_a_ratio(bench_run):
 def test_json_file_describes_the_run(bench_run):
     proc, _, doc = bench_run
     assert doc["engine"] == ("postgres" if on_postgres() else "sqlite")
-    assert doc["sizes"] == {"repeat": 2, "warmup": 1, "requests": 3, "calls": 100}
+    assert doc["sizes"] == {"repeat": 2, "warmup": 1, "requests": 3, "calls": 100, "clients": CLIENTS, "load_seconds": 2.0, "load_rounds": 1}
     assert "wrote " in proc.stderr
     if on_postgres():
         assert ":***@" in doc["database"] or "@" not in doc["database"]
+
+
+@pytest.mark.slow
+def test_list_bars_measure_on_generated_clients(bench_run):
+    _, rows, doc = bench_run
+    p2 = [r for r in doc["results"] if r["id"] == "P2"]
+    assert len(p2) == P2_ROWS
+    for row in p2:
+        assert row["status"] == MEASURED, row
+        assert row["unit"] == "ms" and row["ours"] > 0 and row["baseline"] > 0 and isinstance(row["met"], bool), row
+        assert f"{CLIENTS:,} clients" in row["note"]
+        assert len(row["samples_seconds"]["ours"]) == 2
+    assert {r["what"] for r in p2} >= {"client list page (HTML) vs raw SQL", "client list API (JSON) vs raw SQL"}
+    p3 = [r for r in doc["results"] if r["id"] == "P3"]
+    assert len(p3) == P3_ROWS
+    for row in p3:
+        assert row["status"] == MEASURED and row["unit"] == "req/s", row
+        assert row["ours"] > 0 and row["baseline"] > 0 and row["ratio"] == pytest.approx(row["ours"] / row["baseline"])
+        assert "p50/p95/p99" in row["note"] and "failed 0" in row["note"]
+    (r7,) = [r for r in doc["results"] if r["id"] == "R7"]
+    assert r7["met"] is True and r7["ours"] == 0 and r7["baseline"] > 0  # no request failed, some were made
+    assert "req/s" in rows["P3"][0] and "0 failed" in rows["R7"][0]
 
 
 # -- the runner itself, in process (no database) ---------------------------------

@@ -13,17 +13,7 @@ PENDING = [
     (
         "P1", "p1-import", "Import 1M clients (CSV/XLSX)",
         "≤ 30 s per 1M rows; ≥ 1/5 of raw executemany/COPY; ≤ 300 MB peak RSS",
-        "no client importer and no data generator yet",
-    ),
-    (
-        "P2", "p2-list", "Client list page, 1M clients",
-        "≤ 2× the raw SQL query + 5 ms; global search ≤ 50 ms",
-        "no client list page yet (plugins show an overview only)",
-    ),
-    (
-        "P3", "p3-throughput", "List page / JSON API throughput",
-        "≥ 50% of a bare Litestar handler on the same raw query",
-        "no list page or JSON list API yet",
+        "no client importer yet (the rows and CSV/XLSX files exist: klientela bench data --files)",
     ),
     (
         "P4", "p4-dedupe", "Duplicate scan, 1M clients",
@@ -48,7 +38,7 @@ PENDING = [
     (
         "P9", "p9-scale-out", "Scale-out, 2 workers on PostgreSQL",
         "2 workers ≥ 1.7× one; no state in process memory",
-        "no list page/API to load and no job queue yet",
+        "no job queue yet, and sessions/caches not yet checked for process state (P3 measures one worker)",
     ),
 ]
 

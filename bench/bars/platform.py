@@ -108,6 +108,32 @@ async def served(*apps):
             httpx_log.setLevel(level)
 
 
+@asynccontextmanager
+async def served_as(app, *logins: tuple[str, str]):
+    """One app started as its lifespan would, and one signed-in httpx client per (email, password)."""
+    import httpx
+
+    from core.app import shutdown, startup
+    from core.testing.clients import BASE_URL, login
+
+    httpx_log = logging.getLogger("httpx")
+    level = httpx_log.level
+    httpx_log.setLevel(logging.WARNING)  # the client's per-request log line is not the app's cost
+    clients = []
+    await startup(app)
+    try:
+        for email, password in logins:
+            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+            clients.append(client)
+            await login(client, email, password)
+        yield clients
+    finally:
+        for client in clients:
+            await client.aclose()
+        await shutdown(app)
+        httpx_log.setLevel(level)
+
+
 def batch_sampler(client, path: str, requests: int):
     async def sample() -> float:
         started = time.perf_counter()

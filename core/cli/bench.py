@@ -23,6 +23,11 @@ def bench() -> None:
 @click.option("--repeat", type=click.IntRange(min=1), default=None, help="Interleaved samples per side, after one warm-up (default 9).")
 @click.option("--requests", type=click.IntRange(min=1), default=None, help="Requests per sample for page bars (default 200).")
 @click.option("--calls", type=click.IntRange(min=1), default=None, help="Calls per sample for hook bars (default 10000).")
+@click.option("--clients", type=click.IntRange(min=1), default=None,
+              help="Clients the list bars (P2, P3) generate when the database has none (default 20000); "
+              "a database filled by `klientela bench data` is used as it is.")
+@click.option("--load-seconds", type=click.FloatRange(min=0.5), default=None, help="Seconds per load-test run of P3 (default 10).")
+@click.option("--load-rounds", type=click.IntRange(min=1), default=None, help="Interleaved load-test rounds per side of P3 (default 3).")
 @click.option(
     "--database-url",
     default=None,
@@ -30,11 +35,13 @@ def bench() -> None:
     "KLIENTELA_DATABASE_URL is ignored so an instance is never touched).",
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="JSON result file (default bench-results/<timestamp>.json and bench-results/latest.json).")
-def run(names: tuple[str, ...], repeat: int | None, requests: int | None, calls: int | None, database_url: str | None, output: Path | None) -> None:
+def run(names: tuple[str, ...], repeat: int | None, requests: int | None, calls: int | None, clients: int | None,
+        load_seconds: float | None, load_rounds: int | None, database_url: str | None, output: Path | None) -> None:
     """Measure the bars NAMES (ids like P6 or names like p6-page; all when none) and print the table.
 
     Never a test: a bar that is not met is reported, not failed. The exit
-    status is 1 only when a bar could not be measured because of an error.
+    status is 1 when a bar could not be measured because of an error, and 2
+    when the load test saw a failed request (R7: 0 failed requests).
     """
     from datetime import datetime, timezone
 
@@ -42,8 +49,7 @@ def run(names: tuple[str, ...], repeat: int | None, requests: int | None, calls:
     from bench.context import bench_context
     from bench.runner import ERROR, UnknownBar, run as run_bars, select
 
-    if database_url and not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
-        die("--database-url must start with sqlite:/// or postgresql://")
+    check_url(database_url)
     try:
         bars = select(names)
     except UnknownBar as exc:
@@ -53,7 +59,8 @@ def run(names: tuple[str, ...], repeat: int | None, requests: int | None, calls:
         click.echo(f"bench: {line}", err=True)
 
     started = datetime.now(timezone.utc)
-    with bench_context(database_url, repeat=repeat, requests=requests, calls=calls) as ctx:
+    sizes = dict(repeat=repeat, requests=requests, calls=calls, clients=clients, load_seconds=load_seconds, load_rounds=load_rounds)
+    with bench_context(database_url, **sizes) as ctx:
         progress(f"database migrated for corp ({ctx.engine}); measuring {len(bars)} bar(s)")
         results = run_bars(bars, ctx, progress)
         meta = report.metadata(ctx, started, datetime.now(timezone.utc))
@@ -62,3 +69,56 @@ def run(names: tuple[str, ...], repeat: int | None, requests: int | None, calls:
         click.echo(f"wrote {path}", err=True)
     if any(r.status == ERROR for r in results):
         raise SystemExit(1)
+    if any(r.id == "R7" and r.met is False for r in results):
+        raise SystemExit(2)
+
+
+def check_url(database_url: str | None) -> None:
+    if database_url and not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        die("--database-url must start with sqlite:/// or postgresql://")
+
+
+@bench.command("data")
+@click.option("--clients", type=click.IntRange(min=1), required=True, help="Clients to write, labelled duplicates included.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed and sizes, same rows.")
+@click.option("--duplicates-share", type=click.FloatRange(min=0, max=0.5), default=0.05, show_default=True,
+              help="Share of the clients that are labelled near-duplicates of another.")
+@click.option("--interactions", type=click.IntRange(min=0), default=0, help="Interactions per client (not generated yet: no table).")
+@click.option("--database", "database_url", default=None,
+              help="A throw-away database to migrate and fill (default sqlite:///bench-data.sqlite3 in the current folder; "
+              "KLIENTELA_DATABASE_URL is ignored so an instance is never touched).")
+@click.option("--files", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write clients.csv, clients.xlsx and duplicates.csv of the same clients into this folder.")
+def data(clients: int, seed: int, duplicates_share: float, interactions: int, database_url: str | None, files: Path | None) -> None:
+    """Fill a database with realistic clients for the benchmarks (bench/data, docs/benchmarks.md)."""
+    import asyncio
+
+    from bench.context import bench_context
+    from bench.data.generate import DataError, generate
+
+    check_url(database_url)
+    url = database_url or f"sqlite:///{Path('bench-data.sqlite3').resolve()}"
+
+    def progress(line: str) -> None:
+        click.echo(f"bench data: {line}", err=True)
+
+    with bench_context(url, clients=clients) as ctx:
+        progress(f"database migrated for corp ({ctx.engine})")
+        try:
+            report = asyncio.run(generate(ctx.settings("corp"), clients, seed=seed, duplicates_share=duplicates_share,
+                                          files=files.resolve() if files else None, progress=progress))
+        except DataError as exc:
+            die(str(exc))
+    click.echo(f"clients: {report.clients} ({report.duplicates} labelled duplicates, ground truth in table bench_duplicate)")
+    click.echo(f"users: {report.users} in departments and teams; custom fields: {', '.join(report.custom_fields)}")
+    click.echo(f"rows: {report.seconds['rows']:.1f} s, {report.rows_per_second:,.0f} rows/s (built and written)")
+    for phase, seconds in report.seconds.items():
+        if phase != "rows":
+            click.echo(f"{phase}: {seconds:.1f} s")
+    click.echo(f"total: {report.total_seconds:.1f} s")
+    for path in report.files:
+        click.echo(f"wrote {path}")
+    if interactions:
+        click.echo("--interactions was given, but:")
+    for what, why in report.not_generated.items():
+        click.echo(f"not generated: {what} — {why}")
