@@ -486,6 +486,9 @@ class Gate:
         async with self._transaction():
             current = await self._fetch(record_id, "restore", trash=True)
             deleted_at = current["deleted_at"]
+            # A live record may have taken a unique value meanwhile: say so
+            # per field (409-style Invalid) instead of letting an index refuse.
+            await self._check_unique({f.name: current.get(f.name) for f in self.fields.values() if f.unique}, current["id"])
             await self._set_deleted(current["id"], None)
             # Children trashed by the same delete come back with their parent.
             for rel in self.entity.relations:

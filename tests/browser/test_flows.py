@@ -143,5 +143,7 @@ def test_htmx_runs_with_the_safe_configuration(admin_page):
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     config = page.evaluate("""() => ({self: htmx.config.selfRequestsOnly, evalOk: htmx.config.allowEval,
-        scripts: htmx.config.allowScriptTags, history: htmx.config.historyCacheSize})""")
-    assert config == {"self": True, "evalOk": False, "scripts": False, "history": 0}
+        scripts: htmx.config.allowScriptTags, history: htmx.config.historyCacheSize,
+        inlineStyles: htmx.config.includeIndicatorStyles})""")
+    # includeIndicatorStyles off: htmx would otherwise add an inline <style>, a CSP violation on every page.
+    assert config == {"self": True, "evalOk": False, "scripts": False, "history": 0, "inlineStyles": False}

@@ -1,0 +1,221 @@
+"""S7: stored XSS payloads (tests/browser/xss_payloads.txt) rendered in Chromium.
+
+Every payload is stored as a client's name (then renamed to the next payload,
+so the timeline shows both), as a contact person's full name and position,
+and — when it is a valid address — as both emails. Then the client list,
+the list after an htmx search swap, the contact list, every record page
+(with its related contacts and timeline), every edit form and a form sent
+back with an error are rendered. On every page:
+
+- no script ran: ``window.__xss`` (the payloads' target) and ``alert`` are
+  traps, and no dialog opened;
+- no markup got in: no event-handler or htmx attribute, no script, image,
+  frame, style or other active element the templates do not write, and no
+  link whose scheme is not http(s);
+- no unexpected request: every request the page made is one the test expects
+  (the page itself, the theme, htmx, core's scripts, the list partial);
+  anything cross-origin is aborted and recorded;
+- no CSP violation: the CSP is the second wall, escaping must be the first;
+- the payload shows as text, exactly as typed.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import CLIENTS, CONTACTS, Api
+
+PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("##")]
+EMAILISH = re.compile(r"@xss\.example$")
+# Static files every page loads (layout.html); anything else on a page is a finding.
+STATIC = {"/static/theme.css", "/static/core/theme-toggle.js", "/static/vendor/htmx/htmx.min.js", "/static/core/csrf.js",
+          "/favicon.ico"}
+
+TRAP = """
+window.__xss_hits = [];
+window.__xss = function (n) { window.__xss_hits.push("__xss(" + n + ")"); };
+window.alert = window.confirm = window.prompt = function (n) { window.__xss_hits.push("dialog(" + n + ")"); };
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__xss_hits.push("csp:" + e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+# Elements and attributes the entity templates and the layout never put in <body>.
+DOM_CHECK = """() => {
+  const found = [];
+  const active = "script, img, svg, math, iframe, frame, object, embed, style, link, meta, base, video, audio, source, "
+    + "template, marquee, details, noscript, keygen, isindex, x, main form form";
+  for (const el of document.body.querySelectorAll(active)) found.push("element <" + el.localName + ">");
+  for (const el of document.querySelectorAll("*")) {
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      const htmx = /^(data-)?hx-/.test(name) && el.id !== "q";  // the list's own search box is htmx
+      if (name.startsWith("on") || htmx || name === "srcdoc" || name === "contenteditable" || name === "autofocus" && el.id !== "login-email")
+        found.push("attribute " + name + " on <" + el.localName + ">");
+    }
+  }
+  for (const a of document.querySelectorAll("a[href], area[href], form[action], button[formaction]")) {
+    const url = new URL(a.getAttribute("href") || a.getAttribute("action") || a.getAttribute("formaction"), location.href);
+    if (url.origin !== location.origin) found.push("link to " + url.href);
+  }
+  if (document.querySelectorAll("main").length !== 1) found.push("main replaced");
+  const scripts = [...document.scripts].map(s => new URL(s.src, location.href).pathname).sort();
+  if (scripts.join(" ") !== "/static/core/csrf.js /static/core/theme-toggle.js /static/vendor/htmx/htmx.min.js")
+    found.push("scripts " + scripts.join(" "));
+  return found;
+}"""
+
+
+class Guard:
+    """Watches one page: dialogs, page errors, requests (cross-origin ones aborted)."""
+
+    def __init__(self, context, origin: str):
+        self.origin, self.findings, self.requests = origin, [], []
+        context.add_init_script(TRAP)
+        context.route(re.compile(r".*"), self._route)
+        self.page = context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda error: self.findings.append(f"page error: {error}"))
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def _route(self, route):
+        if route.request.url.startswith(self.origin + "/"):
+            route.continue_()
+        else:
+            self.findings.append(f"cross-origin request {route.request.url}")
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.findings.append(f"dialog {dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def visit(self, path: str) -> None:
+        # The deferred scripts (htmx, core's) have run by DOMContentLoaded, and the
+        # parser has started any request injected markup would make.
+        response = self.page.goto(path, wait_until="domcontentloaded")
+        assert response.status in (200, 422), f"{path}: {response.status}"
+        self.check(path)
+
+    def check(self, where: str, expected_paths: set[str] = frozenset()) -> None:
+        hits, dom = self.page.evaluate(f"() => [window.__xss_hits, ({DOM_CHECK})()]")
+        found = [f"{where}: {f}" for f in hits + dom]
+        page_path = urlsplit(self.page.url).path
+        for url in self.requests:
+            parts = urlsplit(url)
+            if url.startswith(self.origin + "/") and parts.path in STATIC | {page_path} | set(expected_paths):
+                continue
+            found.append(f"{where}: unexpected request {url}")
+        self.requests.clear()
+        self.findings += found
+        assert self.findings == [], "\n".join(self.findings[:40])
+
+
+@pytest.fixture(scope="module")
+def stored(browser, browser_context_args, admin_state) -> dict:
+    """Every payload stored through the JSON API (as the administrator)."""
+    context = browser.new_context(**browser_context_args, storage_state=admin_state)
+    api = Api(context.new_page())
+    digits = "".join(random.choice("0123456789") for _ in range(10))
+    clients, contacts, refused = [], [], {}
+    for i, payload in enumerate(PAYLOADS):
+        email = {"email": payload} if EMAILISH.search(payload) else {}
+        response = api.page.request.post(f"/api{CLIENTS}", data={"name": payload, "inn": digits, **email}, headers=api.headers)
+        if response.status == 422:
+            refused[payload] = response.json()
+            continue
+        assert response.status == 201, f"{payload!r}: {response.status} {response.text()[:300]}"
+        clients.append({"payload": payload, "row": response.json()})
+        contacts.append(api.create(CONTACTS, full_name=payload, position=payload, client=response.json()["id"],
+                                   phone=f"+7 {digits}", **email))
+    # Rename each client to the next stored payload: the timeline then shows both.
+    for i, client in enumerate(clients):
+        client["renamed"] = clients[(i + 1) % len(clients)]["payload"]
+        client["row"] = api.update(CLIENTS, client["row"], name=client["renamed"])
+    context.close()
+    assert len(clients) >= 50, f"only {len(clients)} payloads stored; refused: {refused}"
+    return {"digits": digits, "clients": clients, "contacts": contacts, "refused": refused}
+
+
+@pytest.fixture
+def guard(new_context, admin_state, base_url) -> Guard:
+    return Guard(new_context(storage_state=admin_state), base_url)
+
+
+def test_payload_file_has_enough_variety():
+    assert len(PAYLOADS) >= 50
+    for needle in ("hx-get", "hx-on", "javascript:", "onerror", "<svg", "{{7*7}}", "<script"):
+        assert any(needle in p for p in PAYLOADS), needle
+
+
+def test_lists_and_the_htmx_swap_render_payloads_as_text(guard, stored):
+    digits, clients = stored["digits"], stored["clients"]
+    guard.visit(f"{CLIENTS}/?q={digits}&limit=200")
+    cells = guard.page.locator("#entity-rows tbody tr td:nth-child(2)").all_text_contents()
+    assert sorted(cells) == sorted(c["renamed"] for c in clients)
+    guard.visit(f"{CONTACTS}/?q={digits}&limit=200")
+    assert sorted(guard.page.locator("#entity-rows tbody tr td:nth-child(2)").all_text_contents()) == sorted(
+        c["payload"] for c in clients)
+    # Search as you type: htmx swaps the payload rows into the page.
+    guard.visit(f"{CLIENTS}/")
+    with guard.page.expect_response(lambda r: f"q={digits}" in r.url):
+        guard.page.get_by_label("Search").fill(digits)
+    expect(guard.page.locator("#entity-rows tbody tr")).to_have_count(min(len(clients), 50))  # the first page
+    guard.check("the list after the htmx swap", expected_paths={f"{CLIENTS}/"})
+
+
+def test_record_pages_with_related_contacts_and_timeline_render_payloads_as_text(guard, stored):
+    for client in stored["clients"]:
+        guard.visit(f"{CLIENTS}/{client['row']['id']}")
+        page = guard.page
+        assert page.locator("main h1").text_content() == client["renamed"]
+        assert page.title() == " ".join(f"{client['renamed']} · Klientela".split())  # titles collapse whitespace
+        related = page.locator("section").filter(has=page.get_by_role("heading", name="Contact persons"))
+        assert related.locator("td").all_text_contents()[:2] == [client["payload"], client["payload"]]
+        history = page.locator(".timeline").text_content()
+        assert client["payload"] in history and client["renamed"] in history, history
+    contact = stored["contacts"][0]
+    guard.visit(f"{CONTACTS}/{contact['id']}")
+    assert guard.page.locator("main h1").text_content() == contact["full_name"]
+
+
+def test_forms_keep_payloads_as_values(guard, stored):
+    for client in stored["clients"]:
+        guard.visit(f"{CLIENTS}/{client['row']['id']}/edit")
+        assert guard.page.get_by_label("Name").input_value() == client["renamed"]
+    # A form sent back with an error shows the typed payload as the field's value.
+    payload = stored["clients"][0]["payload"]
+    guard.visit(f"{CLIENTS}/new")
+    guard.page.get_by_label("Name").fill(payload)
+    guard.page.get_by_label("Tax ID (INN)").fill("not digits")
+    with guard.page.expect_navigation(wait_until="domcontentloaded"):
+        guard.page.get_by_role("button", name="Save").click()
+    guard.check("the new form with an error", expected_paths={f"{CLIENTS}/"})
+    assert guard.page.locator("#e-inn").is_visible()
+    assert guard.page.get_by_label("Name").input_value() == payload
+
+
+def test_the_guard_sees_what_a_working_payload_would_do(guard):
+    """The checks above can fail: markup put in the page by hand is caught by each of them."""
+    guard.visit(f"{CLIENTS}/")
+    guard.page.evaluate("""() => {
+        document.querySelector("main").insertAdjacentHTML("beforeend",
+            '<img src="http://xss.invalid/p.png"><div hx-get="/api/contacts/client">x</div>');
+        window.__xss(1);
+        alert(2);
+        fetch("/api/contacts/client");
+    }""")
+    guard.page.wait_for_timeout(200)
+    with pytest.raises(AssertionError) as caught:
+        guard.check("a page with injected markup")
+    report = str(caught.value)
+    for finding in ("element <img>", "attribute hx-get", "__xss(1)", "dialog(2)", "cross-origin request http://xss.invalid/p.png",
+                    "unexpected request", "/api/contacts/client"):
+        assert finding in report, (finding, report)
+    guard.findings.clear()
