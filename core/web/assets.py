@@ -12,6 +12,8 @@ from pathlib import Path
 VENDOR = {
     "htmx": "htmx.org/dist",
     "swagger-ui": "swagger-ui-dist",
+    "sortablejs": "sortablejs",
+    "leaflet": "leaflet/dist",
 }
 
 
