@@ -11,6 +11,7 @@ from pathlib import Path
 
 VENDOR = {
     "htmx": "htmx.org/dist",
+    "htmx-ext-sse": "htmx-ext-sse/dist",
     "swagger-ui": "swagger-ui-dist",
     "sortablejs": "sortablejs",
     "leaflet": "leaflet/dist",
