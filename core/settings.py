@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     plugins_enable: list[str] = Field(default_factory=list)
     plugins_disable: list[str] = Field(default_factory=list)
     theme: str = "default"
+    # The language of a visitor whose browser asks for none we have, and of jobs
+    # started by a user who never chose one ("en" or "ru"; docs/i18n.md).
+    language: str = "en"
     # Where theme folders live; an integrator may keep client themes elsewhere.
     themes_dir: Path = REPO_ROOT / "themes"
     # Signs the known-device cookie (login throttling). ``klientela init``
@@ -78,6 +81,23 @@ class Settings(BaseSettings):
     # heartbeat is older than jobs_stale_seconds lost its worker and is retried.
     jobs_heartbeat_seconds: float = Field(default=5.0, gt=0)
     jobs_stale_seconds: float = Field(default=60.0, gt=0)
+    # Uploads (core.uploads, docs/documents.md): the size cap of any uploaded
+    # file, and what a zip-based file (docx, xlsx, odt, ods) may unpack to.
+    upload_max_mb: int = Field(default=512, ge=1)
+    upload_unzipped_max_mb: int = Field(default=4096, ge=1)
+    upload_zip_max_ratio: int = Field(default=250, ge=2)
+    upload_zip_max_entries: int = Field(default=10_000, ge=1)
+    # Document templates (core.documents) are small; a tighter cap of their own.
+    document_template_max_mb: int = Field(default=20, ge=1)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from core.i18n import LANGUAGES
+
+        if value not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)} (got {value!r})")
+        return value
 
     @field_validator("database_url")
     @classmethod
