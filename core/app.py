@@ -18,6 +18,8 @@ from piccolo.apps.migrations.tables import Migration
 from core.auth.wiring import AuthPlugin
 from core.db.apps import app_configs
 from core.db.engine import bind_tables, close_pool, get_engine, start_pool
+from core.i18n.catalogs import app_catalogs
+from core.i18n.middleware import I18nPlugin
 from core.kernel import Kernel, build_kernel, feature_of
 from core.permissions.errors import GateError
 from core.plugins.discovery import Catalog
@@ -140,7 +142,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app = Litestar(
         route_handlers=collect_routes(kernel) + static,
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
-        plugins=[HTMXPlugin(), AuthPlugin()],  # AuthPlugin: sessions/tokens, CSRF, route guard
+        plugins=[HTMXPlugin(), AuthPlugin(), I18nPlugin()],  # AuthPlugin: sessions/tokens, CSRF, route guard; I18nPlugin: the request's language (after auth)
         request_class=HTMXRequest,
         openapi_config=OpenAPIConfig(
             title="Klientela",
@@ -158,6 +160,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         debug=settings.debug,
     )
     app.state.kernel = kernel
+    app.state.catalogs = app_catalogs(kernel)  # language -> Translations (core/i18n/catalogs.py)
     return app
 
 

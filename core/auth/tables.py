@@ -47,7 +47,7 @@ class User(Table, tablename="core_user"):
     # what a user may do comes from their roles only.
     is_admin = Boolean(default=False)
     is_active = Boolean(default=True)
-    language = Varchar(length=8, default="en")
+    language = Varchar(length=8, default="")  # "en", "ru", or "" (not chosen: negotiated per request)
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
     department = ForeignKey(Department, null=True, default=None, on_delete=OnDelete.set_null, index=True)

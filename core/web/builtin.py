@@ -80,7 +80,6 @@ def register_template_globals(kernel):
         "edition": kernel.edition,
         "plugins": kernel.plugins,
         "menu": lambda request: visible_menu(kernel, request),
-        "lang": "en",
     }
 
 

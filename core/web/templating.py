@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, Template, select_autoescape
+
+from core import i18n
+from core.i18n.formatting import FILTERS as LOCALE_FILTERS
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 CORE_STATIC = Path(__file__).resolve().parent / "static"
@@ -30,6 +33,19 @@ def search_path(kernel, kind: str) -> list[Path]:
     return [f for f in folders if f.is_dir()]
 
 
+class LocalizedTemplate(Template):
+    """Every render sees ``lang``, the language of the request being served.
+
+    A per-render variable, not an environment global: one environment serves
+    requests in several languages at once. A context may still pass its own.
+    """
+
+    def new_context(self, vars=None, shared=False, locals=None):
+        vars = dict(vars or {})
+        vars.setdefault("lang", i18n.current_locale())
+        return super().new_context(vars, shared, locals)
+
+
 def build_environment(kernel) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in search_path(kernel, "templates")]),
@@ -38,6 +54,11 @@ def build_environment(kernel) -> Environment:
         extensions=["jinja2.ext.i18n"],
         auto_reload=kernel.settings.debug,
     )
-    env.install_null_translations(newstyle=True)
+    env.template_class = LocalizedTemplate
+    # _(), gettext, ngettext, {% trans %}: the catalogs of the request's language
+    # (core.i18n reads a context variable set per request).
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext)
+    env.filters.update(LOCALE_FILTERS)  # |date, |datetime, |number, |money (core/i18n/formatting.py)
+    env.globals["label"] = i18n.label  # label(f.label): a {"en", "ru"} dict in the current language
     env.globals.update(kernel.collect_dict("register_template_globals"))
     return env

@@ -1,0 +1,75 @@
+"""Dates, times, numbers and money written the way the reader's language writes them.
+
+Babel knows each locale's conventions (CLDR): ``1 234,5`` and ``22.11.2026`` in
+Russian, ``1,234.5`` and ``Nov 22, 2026`` in English. Templates use these as
+filters (``{{ value|number }}``, ``{{ when|datetime }}``, ``{{ amount|money("RUB") }}``);
+Python code calls them directly. Each takes the current language unless told.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from core.i18n import current_locale
+
+
+def _locale(locale: str | None) -> str:
+    return locale or current_locale()
+
+
+def format_date(value, format: str = "medium", locale: str | None = None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_dates.format_date(value, format=format, locale=_locale(locale))
+
+
+def format_datetime(value, format: str = "medium", locale: str | None = None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):  # a plain date
+        return format_date(value, format, locale)
+    # Stored times are UTC (Timestamptz); shown as stored, with no per-user zone yet.
+    return babel_dates.format_datetime(value, format=format, tzinfo=value.tzinfo, locale=_locale(locale))
+
+
+def format_number(value, locale: str | None = None) -> str:
+    if value is None or value == "":
+        return ""
+    return babel_numbers.format_decimal(_number(value), locale=_locale(locale))
+
+
+def format_money(value, currency: str | None = None, locale: str | None = None) -> str:
+    """An amount with exactly two places; with its currency sign when ``currency`` is given."""
+    if value is None or value == "":
+        return ""
+    amount = _number(value)
+    if currency:
+        return babel_numbers.format_currency(amount, currency, locale=_locale(locale))
+    return babel_numbers.format_decimal(amount, format="#,##0.00", locale=_locale(locale))
+
+
+def _number(value):
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+
+
+FILTERS = {
+    "date": format_date,
+    "datetime": format_datetime,
+    "number": format_number,
+    "money": format_money,
+}

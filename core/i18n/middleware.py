@@ -1,0 +1,75 @@
+"""Sets the language of each request (see :mod:`core.i18n.negotiate`).
+
+Runs after the auth middleware, so the signed-in user's saved choice is
+known. The language goes into the context variable that ``_()`` and the
+templates read, and into the principal (``principal.language``), which the
+entity pages use to pick a field's ``{"en", "ru"}`` label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from http.cookies import SimpleCookie
+
+from litestar.config.app import AppConfig
+from litestar.enums import ScopeType
+from litestar.plugins import InitPluginProtocol
+from litestar.middleware import ASGIMiddleware
+
+from core.i18n import _catalogs, reset_locale, set_catalogs, set_locale
+from core.i18n.negotiate import COOKIE, choose
+
+
+def _header(scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _cookie(scope, name: str) -> str:
+    raw = _header(scope, b"cookie")
+    if not raw:
+        return ""
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:  # a malformed Cookie header is the client's problem, not a 500
+        return ""
+    morsel = jar.get(name)
+    return morsel.value if morsel else ""
+
+
+class LocaleMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+    should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith("/static/"))
+
+    async def handle(self, scope, receive, send, next_app) -> None:
+        app = scope["litestar_app"]
+        state = scope.setdefault("state", {})
+        principal = state.get("principal")
+        saved = principal.language if principal is not None and principal.is_authenticated else ""
+        lang = choose(
+            user=saved,
+            cookie=_cookie(scope, COOKIE),
+            header=_header(scope, b"accept-language"),
+            default=app.state.kernel.settings.language,
+        )
+        state["locale"] = lang
+        if principal is not None and principal.language != lang:
+            state["principal"] = replace(principal, language=lang)
+        token = set_locale(lang)
+        catalogs_token = set_catalogs(app.state.catalogs)
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            _catalogs.reset(catalogs_token)
+            reset_locale(token)
+
+
+class I18nPlugin(InitPluginProtocol):
+    """Adds :class:`LocaleMiddleware`; listed after ``AuthPlugin`` so it runs inside it."""
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.middleware.append(LocaleMiddleware())
+        return app_config
