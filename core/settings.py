@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     upload_zip_max_entries: int = Field(default=10_000, ge=1)
     # Document templates (core.documents) are small; a tighter cap of their own.
     document_template_max_mb: int = Field(default=20, ge=1)
+    # A TrueType font with Cyrillic for envelopes and labels; empty: DejaVu Sans
+    # from the system (Debian: fonts-dejavu-core). LibreOffice (soffice) for
+    # PDF from templates is found on PATH unless document_soffice names it.
+    document_font: str = ""
+    document_soffice: str = ""
 
     @field_validator("language")
     @classmethod
