@@ -35,7 +35,10 @@ def register_default_grants(kernel):
         DefaultGrant("head_of_sales", "core.user.read", "department"),
         DefaultGrant("head_of_sales", "core.team.read", "all"),
         DefaultGrant("head_of_sales", "core.department.read", "all"),
-        *[DefaultGrant(role, "core.view.*", "own") for role in ("head_of_sales", "sales_manager", "marketer", "service_engineer")],
+        # Saved views: everyone keeps their own; the head of sales shares views with the others.
+        *[DefaultGrant(role, f"core.saved_view.{action}", "own") for role in ("head_of_sales", "sales_manager", "marketer", "service_engineer")
+          for action in ("read", "write")],
+        DefaultGrant("head_of_sales", "core.saved_view.share", "all"),
         *[DefaultGrant(role, "core.document.read", "all") for role in ("head_of_sales", "sales_manager", "service_engineer")],
     ]
 

@@ -8,6 +8,7 @@ from core.auth.tables import ApiToken, Department, LoginAttempt, SecurityEvent, 
 from core.custom_fields.tables import CustomField
 from core.jobs.tables import Job
 from core.permissions.tables import Role, RoleFieldRule, RoleGrant, UserRole
+from core.saved_views.tables import SavedView
 
 APP_CONFIG = AppConfig(
     app_name="core",
@@ -17,6 +18,7 @@ APP_CONFIG = AppConfig(
         Department, Team, TeamMember, Session, ApiToken, LoginAttempt, SecurityEvent,
         Role, RoleGrant, RoleFieldRule, UserRole,
         Job,
+        SavedView,
     ],
     migration_dependencies=[],
 )

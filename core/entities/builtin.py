@@ -1,4 +1,4 @@
-"""Core's entity contributions through the public hooks: pages, REST API, OpenAPI."""
+"""Core's entity contributions through the public hooks: pages, REST API, OpenAPI, saved views."""
 
 from __future__ import annotations
 
@@ -15,7 +15,17 @@ def register_routes(kernel):
     from core.entities.openapi import openapi_json
     from core.entities.pages import entity_pages
 
-    return [EntityAPI, openapi_json, *(entity_pages(e) for e in kernel.entities.values())]
+    from core.saved_views.web import ROUTES as SAVED_VIEW_ROUTES
+
+    return [EntityAPI, openapi_json, *(entity_pages(e) for e in kernel.entities.values()), *SAVED_VIEW_ROUTES]
+
+
+@hookimpl
+def register_permissions(kernel):
+    # Saved views of entity lists (core.saved_views), switched on by the edition feature.
+    from core.permissions.declare import entity_permissions
+
+    return entity_permissions("core", "saved_view", actions=("read", "write", "share"), feature="core.saved_views")
 
 
 def query_with(query: dict, **changes) -> str:
