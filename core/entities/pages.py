@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from core.entities.forms import form_values
+from core.entities.panels import record_panels
 from core.entities.query_params import list_request
 from core.entities.spec import SYSTEM_FIELDS, Entity
 from core.entities.timeline import timeline
@@ -124,6 +125,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
         return _template(request, entity, "detail", {
             "record": row, "shown": shown, "fields": fields, "related": related,
             "timeline": await timeline(request, g, row),
+            "panels": await record_panels(g, row),
             "can_write": g.principal.can(entity.permission("write")),
             "can_delete": g.principal.can(entity.permission("delete")),
         })

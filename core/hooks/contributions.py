@@ -162,3 +162,19 @@ class Schedule:
 
         if not croniter.is_valid(self.cron):
             raise ValueError(f"schedule for {self.kind}: {self.cron!r} is not a valid cron expression")
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    """A panel on a record page (``record_panels``): ``template`` is included in
+    the page (it sees ``panel.context``, ``request``, ``lang`` and ``record``)
+    under ``title`` ({"en": ..., "ru": ...}); panels sort by ``order``, then ``key``."""
+
+    key: str
+    title: dict[str, str]
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+
+    def title_for(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en") or self.key

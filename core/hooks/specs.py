@@ -123,6 +123,31 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def record_panels(self, kernel, entity, record, principal):
+        """Return :class:`~core.hooks.contributions.RecordPanel` s for a record page.
+
+        Called when the record page of ``entity`` is rendered, only for a
+        record the ``principal`` can read (a client card shows the deals,
+        requests and invoices other plugins add here). Read your rows through
+        the query gate with ``principal`` and leave a panel out when there is
+        nothing the principal may see. Async allowed. Returns a list.
+        """
+
+    @hookspec
+    def record_checks(self, kernel, entity, values, current, principal):
+        """Check and normalise a record's values before the query gate writes them.
+
+        Called on every create and update of every entity, whatever the
+        channel (forms, API, import, bulk edits, jobs), after each field's own
+        validation. ``values`` are the cleaned values being written (on an
+        update only the ones sent); ``current`` is the stored row on update,
+        ``None`` on create. Return ``None`` or a dict with ``"values"``
+        (replacements for keys of ``values``, e.g. a phone in E.164; other
+        keys are ignored) and ``"errors"`` (field name -> message): any error
+        refuses the write. Async allowed.
+        """
+
+    @hookspec
     def on_demo(self, kernel):
         """Load demo data for ``klientela demo``. Async allowed; idempotent.
 

@@ -396,8 +396,9 @@ class Gate:
         self._check_keys(data, creating=True)
         writable = [f for f in self.fields.values() if f.name not in SYSTEM_FIELDS and not f.readonly]
         clean, errors = validate(writable, data, partial=False)
-        if errors:
-            raise Invalid(errors)
+        # Record checks see the values that passed their field's own check, so
+        # one refused form lists every problem at once.
+        clean = await self._record_checks(clean, None, errors)
         await self._check_references(clean)
         from core.entities.base import new_id
 
@@ -441,6 +442,7 @@ class Gate:
             current = await self._fetch(record_id, "write")
             if current["version"] != version:
                 raise Conflict(self._mask(current), self._changed_since(current, data, version))
+            clean = await self._record_checks(clean, current)
             changes = {k: v for k, v in clean.items() if current.get(k) != v}
             if not changes:
                 return self._mask(current)
@@ -459,6 +461,25 @@ class Gate:
                 raise Conflict(self._mask(latest), self._changed_since(latest, data, version))
             await record_changes(self.principal, self.entity.key, current["id"], "update", {k: current.get(k) for k in changes}, changes)
         return await self.get(current["id"])
+
+    async def _record_checks(self, clean: dict, current: dict | None, errors: dict | None = None) -> dict:
+        """Plugins' record-level checks (the ``record_checks`` hook): normalised values or a refusal.
+
+        Only keys already being written may be replaced, so a hook can never
+        slip in a field the principal was not allowed to send."""
+        import inspect
+
+        errors = dict(errors or {})
+        for result in self.kernel.hook.record_checks(kernel=self.kernel, entity=self.entity, values=dict(clean),
+                                                   current=current, principal=self.principal):
+            result = await result if inspect.isawaitable(result) else result
+            if not result:
+                continue
+            errors.update({k: v for k, v in (result.get("errors") or {}).items() if k not in errors})
+            clean.update({k: v for k, v in (result.get("values") or {}).items() if k in clean})
+        if errors:
+            raise Invalid(errors)
+        return clean
 
     async def _raw_custom(self, record_id: UUID) -> dict:
         """Stored custom values as they are, retired fields included (they are kept until purged)."""

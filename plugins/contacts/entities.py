@@ -1,12 +1,52 @@
-"""The entities of the contacts plugin: clients (companies and people) and contact persons."""
+"""The entities of the contacts plugin.
+
+Clients (companies and people) with contact persons, the links of a person
+to further companies, interactions, assignments (feature ``assignments``) and
+significant events (feature ``significant_events``). Core derives lists,
+record pages, forms and the REST API from these declarations; the
+plugin's own screens (card panels, calendar, tasks, report) read through the
+same gate.
+"""
 
 from core.entities.spec import Choice, Entity, Field, Relation, label
-from plugins.contacts.tables import Client, Contact
+from plugins.contacts.tables import Client, Contact, ContactLink, Event, Interaction, Task
 
-CLIENT_KINDS = (
-    Choice("company", label("Company", "Компания")),
-    Choice("person", label("Person", "Частное лицо")),
+
+def choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(value, label(en, ru)) for value, en, ru in items)
+
+
+CLIENT_KINDS = choices(("company", "Company", "Компания"), ("person", "Person", "Частное лицо"))
+CLIENT_TYPES = choices(
+    ("customer", "Customer", "Покупатель"), ("partner", "Partner", "Партнёр"), ("supplier", "Supplier", "Поставщик"),
+    ("competitor", "Competitor", "Конкурент"), ("other", "Other", "Прочее"),
 )
+IMPORTANCE = choices(("high", "High (A)", "Высокая (A)"), ("medium", "Medium (B)", "Средняя (B)"), ("low", "Low (C)", "Низкая (C)"))
+STAGES = choices(
+    ("potential", "Potential", "Потенциальный"), ("one_time", "One-time", "Разовый"),
+    ("regular", "Regular", "Постоянный"), ("lost", "Lost", "Потерянный"),
+)
+CONTACT_ROLES = choices(
+    ("decision_maker", "Decision maker", "ЛПР"), ("influencer", "Influencer", "Влияет на решение"),
+    ("user", "User", "Пользователь"), ("accountant", "Accountant", "Бухгалтер"),
+    ("technical", "Technical contact", "Технический специалист"), ("other", "Other", "Прочее"),
+)
+INTERACTION_KINDS = choices(
+    ("call", "Call", "Звонок"), ("meeting", "Meeting", "Встреча"), ("letter", "Letter", "Письмо"),
+    ("email", "Email", "Эл. письмо"), ("note", "Note", "Заметка"),
+)
+INTERACTION_STATUSES = choices(("planned", "Planned", "Запланировано"), ("done", "Done", "Выполнено"), ("cancelled", "Cancelled", "Отменено"))
+TASK_STATUSES = choices(
+    ("new", "New", "Новое"), ("accepted", "Accepted", "Принято"),
+    ("returned", "Returned for rework", "Возвращено на доработку"), ("done", "Done", "Выполнено"),
+)
+EVENT_KINDS = choices(
+    ("birthday", "Birthday", "День рождения"), ("anniversary", "Anniversary", "Годовщина"),
+    ("founding", "Founding date", "День основания"), ("other", "Other key date", "Другая памятная дата"),
+)
+
+PHONES_HELP = label("Further phones", "Другие телефоны")
+EMAILS_HELP = label("Further emails", "Другие эл. адреса")
 
 CLIENT = Entity(
     key="contacts.client",
@@ -15,15 +55,37 @@ CLIENT = Entity(
     plural=label("Clients", "Клиенты"),
     fields=(
         Field("name", "text", label("Name", "Наименование"), required=True, max_length=300),
-        Field("kind", "choice", label("Type", "Вид"), choices=CLIENT_KINDS, default="company", required=True),
-        Field("inn", "text", label("Tax ID (INN)", "ИНН"), max_length=12, pattern=r"[0-9]{10}|[0-9]{12}"),
-        Field("email", "email", label("Email", "Эл. почта"), max_length=254),
+        Field("kind", "choice", label("Company or person", "Вид"), choices=CLIENT_KINDS, default="company", required=True),
+        Field("client_type", "choice", label("Type", "Тип"), choices=CLIENT_TYPES, default="customer"),
+        Field("industry", "text", label("Industry", "Отрасль"), max_length=200),
+        Field("region", "text", label("Region", "Регион"), max_length=200),
+        Field("source", "text", label("Source", "Источник"), max_length=200),
+        Field("importance", "choice", label("Importance", "Важность"), choices=IMPORTANCE),
+        Field("stage", "choice", label("Relationship stage", "Стадия отношений"), choices=STAGES, default="potential"),
+        Field("country", "text", label("Country (ISO code)", "Страна (код ISO)"), max_length=2, pattern=r"[A-Za-z]{2}", default="RU"),
+        Field("inn", "text", label("Tax ID (INN, VAT…)", "ИНН / налоговый номер"), max_length=20),
+        Field("kpp", "text", label("KPP", "КПП"), max_length=9),
+        Field("ogrn", "text", label("OGRN / OGRNIP", "ОГРН / ОГРНИП"), max_length=15),
         Field("phone", "phone", label("Phone", "Телефон"), max_length=32),
+        Field("phones", "long_text", PHONES_HELP, max_length=2000),
+        Field("email", "email", label("Email", "Эл. почта"), max_length=254),
+        Field("emails", "long_text", EMAILS_HELP, max_length=4000),
+        Field("website", "url", label("Website", "Сайт"), max_length=500),
+        Field("address_legal", "text", label("Legal address", "Юридический адрес"), max_length=500),
+        Field("address_actual", "text", label("Actual address", "Фактический адрес"), max_length=500),
+        Field("latitude", "decimal", label("Latitude", "Широта"), min_value=-90, max_value=90),
+        Field("longitude", "decimal", label("Longitude", "Долгота"), min_value=-180, max_value=180),
+        Field("team_id", "uuid", label("Team", "Команда")),
+        Field("birthday", "date", label("Birthday / founding date", "День рождения / основания")),
     ),
-    list_columns=("name", "kind", "inn", "phone", "email", "owner_id"),
-    search_fields=("name", "inn", "email", "phone"),
+    list_columns=("name", "kind", "stage", "importance", "region", "inn", "phone", "email", "owner_id"),
+    search_fields=("name", "inn", "email", "phone", "phones", "emails"),
     order=("name",),
-    relations=(Relation("contacts", "contacts.contact", "client", label("Contact persons", "Контактные лица")),),
+    relations=(
+        Relation("contacts", "contacts.contact", "client", label("Contact persons", "Контактные лица")),
+        Relation("links", "contacts.link", "client", label("Also working here", "Также работают здесь")),
+        Relation("interactions", "contacts.interaction", "client", label("Interactions", "Взаимодействия")),
+    ),
     title_field="name",
 )
 
@@ -34,15 +96,104 @@ CONTACT = Entity(
     plural=label("Contact persons", "Контактные лица"),
     fields=(
         Field("full_name", "text", label("Full name", "ФИО"), required=True, max_length=300),
-        Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
+        Field("client", "reference", label("Company", "Компания"), reference="contacts.client"),
         Field("position", "text", label("Position", "Должность"), max_length=200),
-        Field("email", "email", label("Email", "Эл. почта"), max_length=254),
+        Field("role", "choice", label("Role", "Роль"), choices=CONTACT_ROLES),
         Field("phone", "phone", label("Phone", "Телефон"), max_length=32),
+        Field("phones", "long_text", PHONES_HELP, max_length=2000),
+        Field("email", "email", label("Email", "Эл. почта"), max_length=254),
+        Field("emails", "long_text", EMAILS_HELP, max_length=4000),
+        Field("birthday", "date", label("Birthday", "День рождения")),
+        Field("notes", "long_text", label("Notes", "Заметки"), max_length=10000),
     ),
-    list_columns=("full_name", "client", "position", "phone", "email"),
-    search_fields=("full_name", "email", "phone"),
+    list_columns=("full_name", "client", "position", "role", "phone", "email"),
+    search_fields=("full_name", "email", "phone", "phones", "emails"),
     order=("full_name",),
+    relations=(Relation("links", "contacts.link", "contact", label("Further companies", "Другие компании")),),
     title_field="full_name",
 )
 
-ENTITIES = [CLIENT, CONTACT]
+LINK = Entity(
+    key="contacts.link",
+    table=ContactLink,
+    label=label("Company link", "Связь с компанией"),
+    plural=label("Company links", "Связи с компаниями"),
+    fields=(
+        Field("contact", "reference", label("Contact person", "Контактное лицо"), reference="contacts.contact", required=True),
+        Field("client", "reference", label("Company", "Компания"), reference="contacts.client", required=True),
+        Field("position", "text", label("Position", "Должность"), max_length=200),
+        Field("role", "choice", label("Role", "Роль"), choices=CONTACT_ROLES),
+    ),
+    list_columns=("contact", "client", "position", "role"),
+    order=("-created_at",),
+    title_field="position",
+)
+
+INTERACTION = Entity(
+    key="contacts.interaction",
+    table=Interaction,
+    label=label("Interaction", "Взаимодействие"),
+    plural=label("Interactions", "Взаимодействия"),
+    fields=(
+        Field("subject", "text", label("Subject", "Тема"), required=True, max_length=300),
+        Field("kind", "choice", label("Kind", "Вид"), choices=INTERACTION_KINDS, default="call", required=True),
+        Field("status", "choice", label("Status", "Состояние"), choices=INTERACTION_STATUSES, default="planned", required=True),
+        Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
+        Field("contact", "reference", label("Contact person", "Контактное лицо"), reference="contacts.contact"),
+        Field("starts_at", "datetime", label("Time", "Время")),
+        Field("duration_minutes", "integer", label("Duration, minutes", "Длительность, мин"), min_value=0, max_value=100000),
+        Field("participants", "long_text", label("Participants", "Участники"), max_length=4000),
+        Field("result", "long_text", label("Result", "Результат"), max_length=20000),
+        Field("follow_up", "long_text", label("Follow-up", "Дальнейшие действия"), max_length=4000),
+        Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600),
+        Field("previous", "uuid", label("Follows up", "Продолжение"), readonly=True),
+    ),
+    list_columns=("starts_at", "kind", "subject", "client", "status", "owner_id"),
+    search_fields=("subject", "participants", "result"),
+    order=("-starts_at",),
+    title_field="subject",
+)
+
+TASK = Entity(
+    key="contacts.task",
+    table=Task,
+    label=label("Assignment", "Поручение"),
+    plural=label("Assignments", "Поручения"),
+    fields=(
+        Field("title", "text", label("Task", "Задача"), required=True, max_length=300),
+        Field("description", "long_text", label("Description", "Описание"), max_length=20000),
+        Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
+        Field("deadline", "datetime", label("Deadline", "Срок")),
+        Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600),
+        Field("status", "choice", label("Status", "Состояние"), choices=TASK_STATUSES, default="new", readonly=True),
+        Field("result", "long_text", label("Result or comment", "Результат или комментарий"), max_length=20000, readonly=True),
+    ),
+    list_columns=("title", "client", "deadline", "status", "owner_id"),
+    search_fields=("title", "description"),
+    order=("-created_at",),
+    title_field="title",
+    feature="contacts.assignments",
+)
+
+EVENT = Entity(
+    key="contacts.event",
+    table=Event,
+    label=label("Significant event", "Значимое событие"),
+    plural=label("Significant events", "Значимые события"),
+    fields=(
+        Field("title", "text", label("Title", "Название"), required=True, max_length=300),
+        Field("kind", "choice", label("Kind", "Вид"), choices=EVENT_KINDS, default="birthday", required=True),
+        Field("date", "date", label("Date", "Дата"), required=True),
+        Field("yearly", "boolean", label("Every year", "Ежегодно"), default=True),
+        Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
+        Field("contact", "reference", label("Contact person", "Контактное лицо"), reference="contacts.contact"),
+        Field("remind_days", "integer", label("Remind, days before", "Напомнить за, дней"), min_value=0, max_value=365, default=3),
+    ),
+    list_columns=("date", "title", "kind", "client", "contact", "owner_id"),
+    search_fields=("title",),
+    order=("date",),
+    title_field="title",
+    feature="contacts.significant_events",
+)
+
+ENTITIES = [CLIENT, CONTACT, LINK, INTERACTION, TASK, EVENT]

@@ -4,11 +4,13 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from plugins.contacts.tables import Client, Contact
+from plugins.contacts.tables import (
+    CalendarToken, Client, Contact, ContactLink, Event, Interaction, QualityField, ReminderSent, Task,
+)
 
 APP_CONFIG = AppConfig(
     app_name="contacts",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Client, Contact],
+    table_classes=[Client, Contact, ContactLink, Interaction, Task, Event, ReminderSent, CalendarToken, QualityField],
     migration_dependencies=["core.db.piccolo_app"],
 )

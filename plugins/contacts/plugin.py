@@ -26,6 +26,7 @@ def register_permissions(kernel):
     return [
         *entity_permissions("contacts", "client"),
         *entity_permissions("contacts", "contact"),
+        *entity_permissions("contacts", "link"),
         *entity_permissions("contacts", "interaction"),
         *entity_permissions("contacts", "task", feature="contacts.assignments"),
         *entity_permissions("contacts", "event", feature="contacts.significant_events"),
@@ -43,6 +44,10 @@ def register_default_grants(kernel):
         *role_grants("marketer", NAME, read="all", export="all", report="all"),
         *role_grants("service_engineer", NAME, read="all"),
         *role_grants("read_only", NAME, read="all"),
+        # Giving a task to a colleague sets its responsible user (the assignee).
+        *role_grants("sales_manager", NAME, "task", assign="own"),
+        *role_grants("marketer", NAME, "task", create="own", write="own", assign="own"),
+        *role_grants("service_engineer", NAME, "task", create="own", write="own", assign="own"),
     ]
 
 
@@ -64,3 +69,17 @@ async def on_demo(kernel):
     from plugins.contacts.demo import load
 
     await load()
+
+
+@hookimpl
+def record_checks(kernel, entity, values, current):
+    from plugins.contacts.cleaning import clean
+
+    return clean(entity, values, current)
+
+
+@hookimpl
+async def record_panels(kernel, entity, record, principal):
+    from plugins.contacts.card import panels
+
+    return await panels(kernel, entity, record, principal)
