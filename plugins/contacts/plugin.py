@@ -11,7 +11,9 @@ NAME = "contacts"
 
 @hookimpl
 def register_routes(kernel):
-    return [overview_controller(NAME, tables=[Client, Contact], permission="contacts.client.read")]
+    from plugins.contacts import wiring
+
+    return [overview_controller(NAME, tables=[Client, Contact], permission="contacts.client.read"), *wiring.routes(kernel)]
 
 
 @hookimpl
@@ -80,6 +82,13 @@ def record_checks(kernel, entity, values, current):
 
 @hookimpl
 async def record_panels(kernel, entity, record, principal):
-    from plugins.contacts.card import panels
+    from plugins.contacts import wiring
 
-    return await panels(kernel, entity, record, principal)
+    return await wiring.panels(kernel, entity, record, principal)
+
+
+@hookimpl
+async def timeline_entries(kernel, entity, record, principal):
+    from plugins.contacts import wiring
+
+    return await wiring.timeline(kernel, entity, record, principal)
