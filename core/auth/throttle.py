@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 
 from core.auth.common import as_datetime, fetch
 from core.auth.tables import LoginAttempt
+from core.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -63,22 +64,24 @@ class Verdict:
     rule: str = ""
 
     def message(self) -> str:
+        """The refusal in the reader's language (``_`` translates per request)."""
         wait = _human(self.retry_after)
         if self.rule == "address":
-            return f"Too many failed sign-in attempts from your network. Try again in {wait}."
+            return _("Too many failed sign-in attempts from your network. Try again in {wait}.").format(wait=wait)
         if self.rule == "device":
-            return f"Too many failed sign-in attempts from this device. Try again in {wait}."
-        return (
-            f"Too many failed sign-in attempts for this account. Try again in {wait}, "
+            return _("Too many failed sign-in attempts from this device. Try again in {wait}.").format(wait=wait)
+        return _(
+            "Too many failed sign-in attempts for this account. Try again in {wait}, "
             "or sign in from a device you have used before."
-        )
+        ).format(wait=wait)
 
 
 def _human(seconds: int) -> str:
     if seconds < 60:
-        return f"{max(seconds, 1)} second{'s' if seconds != 1 else ''}"
+        n = max(seconds, 1)
+        return ngettext("%(num)d second", "%(num)d seconds", n) % {"num": n}
     minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes) % {"num": minutes}
 
 
 _COUNT_SQL = (

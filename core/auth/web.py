@@ -31,11 +31,11 @@ from core.auth.passwords import WeakPassword, hash_password, needs_rehash, verif
 from core.auth.tables import User
 from core.auth.tokens import revoke_token
 from core.auth.users import change_password
-from core.i18n import _
+from core.i18n import N_, _
 from core.permissions.request import principal_of
 
 LOGIN_CSRF_COOKIE = "klientela_login_csrf"
-BAD_CREDENTIALS = "The email or password is incorrect."
+BAD_CREDENTIALS = N_("The email or password is incorrect.")
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +97,7 @@ async def login_submit(request: Request) -> Template | Redirect:
     if not verdict.allowed:
         await throttle.record(email, ip, device, success=False, throttled=True, now=now)
         await events.record("login_failed", request=request, email=email, detail={"reason": "throttled", "rule": verdict.rule})
-        return page(message=_(verdict.message()), status=429, headers={"Retry-After": str(verdict.retry_after)})
+        return page(message=verdict.message(), status=429, headers={"Retry-After": str(verdict.retry_after)})
 
     verified = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not verified or not user.is_active:

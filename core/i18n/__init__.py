@@ -105,6 +105,12 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return translations().npgettext(context, singular, plural, n)
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction without translating it: for tables of
+    messages that are translated later, when shown, by ``_(variable)``."""
+    return message
+
+
 def lazy(message: str) -> LazyProxy:
     """A message translated each time it is turned into text (module-level constants)."""
     return LazyProxy(_, message, enable_cache=False)
@@ -120,6 +126,6 @@ def label(labels, code: str | None = None) -> str:
 
 
 __all__ = [
-    "LANGUAGES", "DEFAULT_LANGUAGE", "_", "gettext", "ngettext", "pgettext", "npgettext", "lazy", "label",
+    "LANGUAGES", "DEFAULT_LANGUAGE", "_", "N_", "gettext", "ngettext", "pgettext", "npgettext", "lazy", "label",
     "current_locale", "set_locale", "reset_locale", "set_catalogs", "use_locale", "translations",
 ]

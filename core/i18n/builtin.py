@@ -16,4 +16,6 @@ def register_routes(kernel):
 
 @hookimpl
 def register_template_globals(kernel):
-    return {"languages": LANGUAGES}
+    from core.i18n.terms import term
+
+    return {"languages": LANGUAGES, "term": term}

@@ -25,6 +25,7 @@ METHOD_MAP = [
     ("**/locale/**", "ignore"),
     ("**/piccolo_migrations/**", "ignore"),
     ("**/templates/**.html", "jinja2.ext:babel_extract"),
+    ("**/plugin.toml", "core.i18n.extract:extract_manifest"),
     ("**.py", "python"),
 ]
 OPTIONS_MAP = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
@@ -59,6 +60,20 @@ def extract(package: Package) -> Catalog:
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def extract_manifest(fileobj, keywords, comment_tags, options):
+    """Babel extraction method for ``plugin.toml``: the plugin's and its features'
+    ``summary`` (labels are already ``{en, ru}`` tables). Shown with ``_(summary)``."""
+    import tomllib
+
+    text = fileobj.read().decode("utf-8")
+    data = tomllib.loads(text)
+    summaries = [data.get("summary")] + [(f or {}).get("summary") for f in (data.get("features") or {}).values()]
+    for summary in summaries:
+        if isinstance(summary, str) and summary:
+            lineno = next((i for i, line in enumerate(text.splitlines(), 1) if summary in line), 1)
+            yield lineno, "_", summary, []
 
 
 def _write(path: Path, catalog: Catalog) -> None:

@@ -6,28 +6,28 @@ from uuid import UUID
 
 from litestar.response import Redirect, Template
 
-from core.i18n import _
+from core.i18n import N_, _
 from core.permissions.request import principal_of
 
 SECTIONS = (
     # url, label, permission (None: any signed-in user)
-    ("/admin/users", "Users", "core.user.read"),
-    ("/admin/roles", "Roles", "core.role.read"),
-    ("/admin/teams", "Teams", "core.team.read"),
-    ("/admin/departments", "Departments", "core.department.read"),
-    ("/admin/tokens", "My API tokens", None),
-    ("/admin/security", "Security events", "core.security.read"),
+    ("/admin/users", N_("Users"), "core.user.read"),
+    ("/admin/roles", N_("Roles"), "core.role.read"),
+    ("/admin/teams", N_("Teams"), "core.team.read"),
+    ("/admin/departments", N_("Departments"), "core.department.read"),
+    ("/admin/tokens", N_("My API tokens"), None),
+    ("/admin/security", N_("Security events"), "core.security.read"),
 )
 
 NOTICES = {
-    "created": "Created.",
-    "saved": "Saved.",
-    "deleted": "Deleted.",
-    "deactivated": "The user is deactivated; their sessions have ended.",
-    "reactivated": "The user is active again.",
-    "revoked": "The token is revoked.",
-    "roles": "Roles saved.",
-    "reset": "The role is back to its default grants.",
+    "created": N_("Created."),
+    "saved": N_("Saved."),
+    "deleted": N_("Deleted."),
+    "deactivated": N_("The user is deactivated; their sessions have ended."),
+    "reactivated": N_("The user is active again."),
+    "revoked": N_("The token is revoked."),
+    "roles": N_("Roles saved."),
+    "reset": N_("The role is back to its default grants."),
 }
 
 
