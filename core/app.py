@@ -91,8 +91,10 @@ def not_found(request, exc):
     """Every 404 looks the same, whoever refused: the router (no such path),
     the auth guard (no permission) or the query gate (no such record, or not
     yours) — so a status or a body never tells "forbidden" from "missing"."""
+    from core.i18n.middleware import ensure_language
     from core.permissions.errors import NotFound
 
+    ensure_language(request.scope)  # a path no route matches never went through the middleware
     return gate_error(request, NotFound("not found"))
 
 

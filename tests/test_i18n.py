@@ -176,3 +176,20 @@ async def test_entity_labels_and_validation_follow_the_language(client):
     assert form.status_code == 422 and "Это поле обязательно." in form.text and "Исправьте отмеченные поля." in form.text
     english = await client.post("/contacts/client/", data={"name": "", "kind": "company"}, headers={"Accept-Language": "en"})
     assert "This field is required." in english.text
+
+
+async def test_an_unknown_path_answers_in_the_visitor_language(anonymous):
+    page = await anonymous.get("/no/such/page", headers={"Accept-Language": "ru"})
+    assert page.status_code == 404 and '<html lang="ru">' in page.text and "Не найдено" in page.text
+
+
+async def test_list_cells_write_dates_and_numbers_per_locale():
+    from core.entities.spec import Field
+    from core.entities.values import display
+
+    when = datetime(2026, 11, 22, 14, 5, tzinfo=timezone.utc)
+    assert display(Field(name="at", type="datetime", label={"en": "At"}), when, {}, "ru")["text"] == "22.11.2026, 14:05"
+    assert display(Field(name="d", type="date", label={"en": "D"}), date(2026, 11, 2), {}, "ru")["text"] == "02.11.2026"
+    assert display(Field(name="m", type="money", label={"en": "M"}), Decimal("1234.5"), {}, "ru")["text"] == f"1{NBSP}234,50"
+    assert display(Field(name="m", type="money", label={"en": "M"}), Decimal("1234.5"), {}, "en")["text"] == "1,234.50"
+    assert display(Field(name="n", type="integer", label={"en": "N"}), 1234567, {}, "ru")["text"] == f"1{NBSP}234{NBSP}567"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.entities.spec import Field
+from core.i18n.formatting import format_date, format_datetime, format_money, format_number
 from core.permissions.errors import NotFound
 
 
@@ -49,8 +50,15 @@ def display(field: Field, value: Any, titles: dict[str, str], lang: str = "en") 
             plugin, name = field.reference.split(".", 1)
             return {"text": titles[key], "url": f"/{plugin}/{name}/{key}"}
         return {"text": "—", "url": None}  # not visible to this user: reveal nothing
+    # Dates and numbers as the reader's language writes them (22.11.2026, 1 234,50).
     if field.type == "datetime":
-        return {"text": value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value), "url": None}
+        return {"text": format_datetime(value, "short", lang) if hasattr(value, "strftime") else str(value), "url": None}
+    if field.type == "date":
+        return {"text": format_date(value, "short", lang) if hasattr(value, "strftime") else str(value), "url": None}
+    if field.type in ("integer", "decimal"):
+        return {"text": format_number(value, lang), "url": None}
+    if field.type == "money":
+        return {"text": format_money(value, locale=lang), "url": None}
     return {"text": str(value), "url": None}
 
 

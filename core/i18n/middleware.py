@@ -40,6 +40,24 @@ def _cookie(scope, name: str) -> str:
     return morsel.value if morsel else ""
 
 
+def scope_language(scope, saved: str = "") -> str:
+    return choose(
+        user=saved,
+        cookie=_cookie(scope, COOKIE),
+        header=_header(scope, b"accept-language"),
+        default=scope["litestar_app"].state.kernel.settings.language,
+    )
+
+
+def ensure_language(scope) -> None:
+    """For responses made before the middleware ran (the router's 404): the
+    visitor's language from the cookie or browser, so the error page is theirs."""
+    if "locale" in scope.get("state", {}):
+        return
+    set_locale(scope_language(scope))
+    set_catalogs(scope["litestar_app"].state.catalogs)
+
+
 class LocaleMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
     should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith("/static/"))
@@ -49,12 +67,7 @@ class LocaleMiddleware(ASGIMiddleware):
         state = scope.setdefault("state", {})
         principal = state.get("principal")
         saved = principal.language if principal is not None and principal.is_authenticated else ""
-        lang = choose(
-            user=saved,
-            cookie=_cookie(scope, COOKIE),
-            header=_header(scope, b"accept-language"),
-            default=app.state.kernel.settings.language,
-        )
+        lang = scope_language(scope, saved)
         state["locale"] = lang
         if principal is not None and principal.language != lang:
             state["principal"] = replace(principal, language=lang)
