@@ -36,7 +36,9 @@ PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_t
 EMAILISH = re.compile(r"@xss\.example$")
 # Static files every page loads (layout.html); anything else on a page is a finding.
 STATIC = {"/static/theme.css", "/static/core/theme-toggle.js", "/static/vendor/htmx/htmx.min.js", "/static/core/csrf.js",
-          "/favicon.ico"}
+          "/favicon.ico", "/static/core/shell.css", "/static/vendor/htmx-ext-sse/sse.min.js", "/static/core/notifications.js",
+          # the shell's live notifications: every signed-in page opens the stream
+          "/notifications/stream"}
 
 TRAP = """
 window.__xss_hits = [];
@@ -50,13 +52,17 @@ document.addEventListener("securitypolicyviolation", function (e) {
 # Elements and attributes the entity templates and the layout never put in <body>.
 DOM_CHECK = """() => {
   const found = [];
+  const SHELL_HTMX = ["shell-live hx-ext", "toasts hx-swap"];
   const active = "script, img, svg, math, iframe, frame, object, embed, style, link, meta, base, video, audio, source, "
     + "template, marquee, details, noscript, keygen, isindex, x, main form form";
   for (const el of document.body.querySelectorAll(active)) found.push("element <" + el.localName + ">");
   for (const el of document.querySelectorAll("*")) {
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
-      const htmx = /^(data-)?hx-/.test(name) && el.id !== "q";  // the list's own search box is htmx
+      // htmx attributes the templates write: the list's search box, and the shell's own
+      // elements in the header (never inside <main>, where stored values are rendered).
+      const shell = SHELL_HTMX.includes(el.id + " " + name) && !el.closest("main") && document.querySelectorAll("#" + el.id).length === 1;
+      const htmx = /^(data-)?hx-/.test(name) && el.id !== "q" && !shell;
       if (name.startsWith("on") || htmx || name === "srcdoc" || name === "contenteditable" || name === "autofocus" && el.id !== "login-email")
         found.push("attribute " + name + " on <" + el.localName + ">");
     }
@@ -67,7 +73,8 @@ DOM_CHECK = """() => {
   }
   if (document.querySelectorAll("main").length !== 1) found.push("main replaced");
   const scripts = [...document.scripts].map(s => new URL(s.src, location.href).pathname).sort();
-  if (scripts.join(" ") !== "/static/core/csrf.js /static/core/theme-toggle.js /static/vendor/htmx/htmx.min.js")
+  if (scripts.join(" ") !== "/static/core/csrf.js /static/core/notifications.js /static/core/theme-toggle.js "
+      + "/static/vendor/htmx-ext-sse/sse.min.js /static/vendor/htmx/htmx.min.js")
     found.push("scripts " + scripts.join(" "));
   return found;
 }"""
