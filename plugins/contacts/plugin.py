@@ -47,7 +47,7 @@ def register_default_grants(kernel):
         *role_grants("service_engineer", NAME, read="all"),
         *role_grants("read_only", NAME, read="all"),
         # Giving a task to a colleague sets its responsible user (the assignee).
-        *role_grants("sales_manager", NAME, "task", assign="own"),
+        *role_grants("sales_manager", NAME, "task", assign="own", write="team"),
         *role_grants("marketer", NAME, "task", create="own", write="own", assign="own"),
         *role_grants("service_engineer", NAME, "task", create="own", write="own", assign="own"),
     ]
@@ -55,6 +55,8 @@ def register_default_grants(kernel):
 
 @hookimpl
 def menu_items(kernel, request):
+    from plugins.contacts import wiring
+
     return [
         MenuItem(
             key=NAME,
@@ -62,7 +64,8 @@ def menu_items(kernel, request):
             url="/contacts/",
             order=10,
             permission="contacts.client.read",
-        )
+        ),
+        *wiring.menu(kernel),
     ]
 
 
@@ -92,3 +95,10 @@ async def timeline_entries(kernel, entity, record, principal):
     from plugins.contacts import wiring
 
     return await wiring.timeline(kernel, entity, record, principal)
+
+
+@hookimpl
+def register_jobs(kernel):
+    from plugins.contacts import wiring
+
+    return wiring.jobs(kernel)

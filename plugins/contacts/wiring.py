@@ -11,15 +11,16 @@ import inspect
 
 def routes(kernel) -> list:
     from plugins.contacts.interactions import InteractionActions
+    from plugins.contacts.tasks import TaskScreens
 
-    return [InteractionActions]
+    return [InteractionActions, TaskScreens]
 
 
 async def panels(kernel, entity, record, principal) -> list:
-    from plugins.contacts import card, interactions
+    from plugins.contacts import card, interactions, tasks
 
     out = []
-    for contributor in (card.panels, interactions.completion_panel):
+    for contributor in (card.panels, interactions.completion_panel, tasks.workflow_panel):
         result = contributor(kernel, entity, record, principal)
         out += (await result) if inspect.isawaitable(result) else result
     return out
@@ -29,3 +30,23 @@ async def timeline(kernel, entity, record, principal) -> list[dict]:
     from plugins.contacts import interactions
 
     return await interactions.timeline_entries(kernel, entity, record, principal)
+
+
+def jobs(kernel) -> list:
+    from core.hooks.contributions import JobKind, Schedule
+    from plugins.contacts import reminders
+
+    return [JobKind("contacts.reminders", reminders.run, max_attempts=1,
+                    label={"en": "Reminders", "ru": "Напоминания"}),
+            Schedule("contacts.reminders", "* * * * *")]
+
+
+def menu(kernel) -> list:
+    from core.hooks.contributions import MenuItem
+
+    return [
+        MenuItem(key="contacts_calendar", label={"en": "Calendar", "ru": "Календарь"}, url="/contacts/calendar/",
+                 order=11, permission="contacts.interaction.read", feature="contacts.calendar"),
+        MenuItem(key="contacts_tasks", label={"en": "Tasks", "ru": "Поручения"}, url="/contacts/tasks/",
+                 order=12, permission="contacts.task.read", feature="contacts.assignments"),
+    ]
