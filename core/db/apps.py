@@ -11,7 +11,8 @@ from core.plugins.manifest import Manifest
 
 CORE_APP_MODULE = "core.db.piccolo_app"
 # Core's Piccolo apps, in migration order: users/roles first, then the audit trail.
-CORE_APP_MODULES = (CORE_APP_MODULE, "core.audit.piccolo_app", "core.notifications.piccolo_app")
+CORE_APP_MODULES = (CORE_APP_MODULE, "core.audit.piccolo_app", "core.notifications.piccolo_app",
+                    "core.documents.piccolo_app")
 
 
 def app_module(manifest: Manifest) -> str | None:
