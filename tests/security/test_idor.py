@@ -87,6 +87,10 @@ def requests_for(app, kernel, b: dict):
                             values[name] = "sales_manager"
                         elif name == "rule_id":
                             values[name] = uuid.uuid4()
+                        elif name == "template_id":
+                            # Document templates belong to no user (administrators manage them);
+                            # the record id next to one in a route is B's, and that is what must 404.
+                            values[name] = uuid.uuid4()
                         elif name == "field":
                             values[name] = b["field"]
                         else:
