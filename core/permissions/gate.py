@@ -129,8 +129,16 @@ class Gate:
             if spec.custom and spec.type == "multi_choice" and f.op in ("eq", "in"):
                 out.append(self._multi_choice_filter(spec, f))
                 continue
+            if f.op == "isnull" and not spec.custom and spec.type in TEXT_TYPES:
+                # "" is how a NOT NULL text column stores no value (see _native_empty).
+                out.append(self._blank_filter(spec, self._filter_value(spec, f)))
+                continue
             out.append(compile_filter(spec, f.op, self._filter_value(spec, f), self.kind))
         return out
+
+    def _blank_filter(self, spec: Field, empty: bool) -> QueryString:
+        col = quote(spec.name)
+        return QueryString(f"({col} IS NULL OR {col} = '')" if empty else f"({col} IS NOT NULL AND {col} <> '')")
 
     def _multi_choice_filter(self, spec: Field, f: Filter) -> QueryString:
         """A multi-choice holds a list: ``eq`` a,b means it holds both, ``in`` a,b either."""
@@ -305,6 +313,53 @@ class Gate:
             raise NotFound(self.entity.key)
         rows = await self.engine.run_querystring(QueryString(f"SELECT count(*) AS n FROM {quote(self.table)} WHERE {{}}", where))
         return int(rows[0]["n"])
+
+    async def totals(self, group: str, total: str | None = None, filters: list[Filter] = (), search: str = "") -> dict[Any, tuple[int, Any]]:
+        """Per value of ``group``: how many rows a list with these filters shows, and the sum of ``total``.
+
+        Both fields are checked like a filter's (unknown or unreadable: refused);
+        only numbers can be summed. Sums are exact: ``numeric`` on PostgreSQL;
+        on SQLite money is summed as integer cents and decimals in Python
+        ``Decimal`` (SQLite's own sum is a float). Returns ``{value: (count, sum)}``,
+        the sum ``None`` without ``total``; a group with no rows is absent.
+        """
+        from decimal import Decimal
+
+        spec = self._field_for_query(group, "group by it")
+        summed = self._field_for_query(total, "sum it") if total else None
+        if summed is not None and summed.type not in ("integer", "decimal", "money"):
+            raise Refused({total: "only integer, decimal and money fields can be summed"})
+        where = self._where("read", extra=self._filters(list(filters)) + self._search(search))
+        if where is None:
+            raise NotFound(self.entity.key)
+        key, table = expression(spec, self.kind), quote(self.table)
+        if summed is None:
+            sql = f"SELECT {key} AS k, count(*) AS n, NULL AS s FROM {table} WHERE {{}} GROUP BY {key}"
+        elif self.kind == "postgres" or summed.type == "integer":
+            sql = f"SELECT {key} AS k, count(*) AS n, sum({expression(summed, self.kind)}) AS s FROM {table} WHERE {{}} GROUP BY {key}"
+        elif summed.type == "money":
+            cents = f"CAST(round(CAST({expression(summed, self.kind)} AS REAL) * 100) AS INTEGER)"
+            sql = f"SELECT {key} AS k, count(*) AS n, sum({cents}) AS s FROM {table} WHERE {{}} GROUP BY {key}"
+        else:  # a decimal on SQLite: add the stored values up in Python
+            raw = QueryString(f"SELECT {key} AS k, {expression(summed, self.kind)} AS v FROM {table} WHERE {{}}", where)
+            out: dict[Any, tuple[int, Any]] = {}
+            for row in await self.engine.run_querystring(raw):
+                n, s = out.get(row["k"], (0, Decimal(0)))
+                out[row["k"]] = (n + 1, s + (Decimal(str(row["v"])) if row["v"] is not None else 0))
+            return out
+        out = {}
+        for row in await self.engine.run_querystring(QueryString(sql, where)):
+            s = row["s"]
+            if summed is not None:
+                s = s or 0
+                if summed.type == "integer":
+                    s = int(s)
+                elif summed.type == "money":
+                    s = (Decimal(int(s)) / 100 if self.kind == "sqlite" else Decimal(s)).quantize(Decimal("0.01"))
+                else:
+                    s = Decimal(s)
+            out[row["k"]] = (int(row["n"]), s)
+        return out
 
     async def get(self, record_id: Any, *, action: str = "read", trash: bool = False) -> dict:
         return self._mask(await self._fetch(record_id, action, trash))

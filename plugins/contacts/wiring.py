@@ -11,9 +11,11 @@ import inspect
 
 def routes(kernel) -> list:
     from plugins.contacts.interactions import InteractionActions
+    from plugins.contacts.calendar_view import CalendarScreens
+    from plugins.contacts.sync_routes import FeedScreens, SyncScreens
     from plugins.contacts.tasks import TaskScreens
 
-    return [InteractionActions, TaskScreens]
+    return [InteractionActions, TaskScreens, CalendarScreens, FeedScreens, SyncScreens]
 
 
 async def panels(kernel, entity, record, principal) -> list:
