@@ -12,10 +12,11 @@ import inspect
 def routes(kernel) -> list:
     from plugins.contacts.interactions import InteractionActions
     from plugins.contacts.calendar_view import CalendarScreens
+    from plugins.contacts.quality import QualityScreens
     from plugins.contacts.sync_routes import FeedScreens, SyncScreens
     from plugins.contacts.tasks import TaskScreens
 
-    return [InteractionActions, TaskScreens, CalendarScreens, FeedScreens, SyncScreens]
+    return [InteractionActions, TaskScreens, CalendarScreens, FeedScreens, SyncScreens, QualityScreens]
 
 
 async def panels(kernel, entity, record, principal) -> list:
