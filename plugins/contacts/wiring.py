@@ -12,11 +12,13 @@ import inspect
 def routes(kernel) -> list:
     from plugins.contacts.interactions import InteractionActions
     from plugins.contacts.calendar_view import CalendarScreens
+    from plugins.contacts.events_screens import EventScreens
+    from plugins.contacts.maps import MapScreens
     from plugins.contacts.quality import QualityScreens
     from plugins.contacts.sync_routes import FeedScreens, SyncScreens
     from plugins.contacts.tasks import TaskScreens
 
-    return [InteractionActions, TaskScreens, CalendarScreens, FeedScreens, SyncScreens, QualityScreens]
+    return [InteractionActions, TaskScreens, CalendarScreens, FeedScreens, SyncScreens, QualityScreens, EventScreens, MapScreens]
 
 
 async def panels(kernel, entity, record, principal) -> list:
@@ -37,11 +39,14 @@ async def timeline(kernel, entity, record, principal) -> list[dict]:
 
 def jobs(kernel) -> list:
     from core.hooks.contributions import JobKind, Schedule
-    from plugins.contacts import reminders
+    from plugins.contacts import maps, reminders
 
-    return [JobKind("contacts.reminders", reminders.run, max_attempts=1,
-                    label={"en": "Reminders", "ru": "Напоминания"}),
-            Schedule("contacts.reminders", "* * * * *")]
+    kinds = [JobKind("contacts.reminders", reminders.run, max_attempts=1,
+                     label={"en": "Reminders", "ru": "Напоминания"}),
+             Schedule("contacts.reminders", "* * * * *")]
+    if kernel.features.enabled("contacts.maps"):
+        kinds.append(JobKind("contacts.geocode", maps.geocode_job, label={"en": "Coordinates by address", "ru": "Координаты по адресам"}))
+    return kinds
 
 
 def menu(kernel) -> list:
@@ -50,6 +55,12 @@ def menu(kernel) -> list:
     return [
         MenuItem(key="contacts_calendar", label={"en": "Calendar", "ru": "Календарь"}, url="/contacts/calendar/",
                  order=11, permission="contacts.interaction.read", feature="contacts.calendar"),
+        MenuItem(key="contacts_events", label={"en": "Significant dates", "ru": "Значимые даты"}, url="/contacts/events/",
+                 order=13, permission="contacts.event.read", feature="contacts.significant_events"),
+        MenuItem(key="contacts_map", label={"en": "Map", "ru": "Карта"}, url="/contacts/map/",
+                 order=14, permission="contacts.client.read", feature="contacts.maps"),
+        MenuItem(key="contacts_quality", label={"en": "Completeness", "ru": "Полнота данных"}, url="/contacts/quality/",
+                 order=15, permission="contacts.client.report"),
         MenuItem(key="contacts_tasks", label={"en": "Tasks", "ru": "Поручения"}, url="/contacts/tasks/",
                  order=12, permission="contacts.task.read", feature="contacts.assignments"),
     ]
