@@ -61,7 +61,9 @@ async def list_context(request, g, *, trash: bool) -> dict:
         "list_url": f"{g.entity.url}/{'trash' if req.trash else ''}",
         "column_choices": column_choices(g),
         "chosen": [f.name for f in columns],
-        "filters": filter_controls(columns, query),
+        # Filters for the shown columns, and for any field the URL filters on even if its column is hidden.
+        "filters": filter_controls(columns + [g.fields[n] for n in dict.fromkeys(f.field for f in req.filters)
+                                              if n in g.fields and g.fields[n] not in columns], query),
         "sorted": sort_marks(req.sort, g.entity.order),
         # The view's state without its page position: what "save view" stores.
         "state": urlencode(state_pairs(params)),

@@ -13,8 +13,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from core.entities.forms import form_values
+from core.entities.inline_edit import inline_handlers
+from core.entities.list_view import list_context
 from core.entities.panels import record_panels
-from core.entities.query_params import list_request
+from core.entities.quick_create import prefill, quick_handlers
 from core.entities.spec import SYSTEM_FIELDS, Entity
 from core.entities.timeline import timeline
 from core.entities.values import display_rows
@@ -61,28 +63,18 @@ def entity_pages(entity: Entity) -> type[Controller]:
     @get("/", opt={"entity_action": "read"}, name=f"{key}:list")
     async def list_page(self, request: Request) -> Template:
         g = await gate(request)
-        req = list_request(request.query_params)
-        page = await g.list(req)
-        columns = [f for f in (g.fields.get(c) for c in entity.list_columns) if f and g.readable(f.name)]
-        columns += [f for f in g.custom if g.readable(f.name) and f.type != "long_text"]  # custom fields: columns too
-        rows = await display_rows(g, page.rows, columns, principal_of(request))
+        context = await list_context(request, g, trash=False)
         partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "entity-rows"
-        context = {"rows": rows, "columns": columns, "page": page, "query": dict(request.query_params),
-                   "can_create": g.principal.can(entity.permission("create")), "trash": req.trash,
-                   "bulk": await bulk_choices(g, editable(g))}
+        if not context["trash"]:
+            context["bulk"] = await bulk_choices(g, editable(g))
         return _template(request, entity, "rows" if partial else "list", context)
 
     @get("/trash", opt={"entity_action": "restore"}, name=f"{key}:trash")
     async def trash_page(self, request: Request) -> Template:
         g = await gate(request)
-        req = list_request(request.query_params)
-        req.trash = True
-        page = await g.list(req)
-        columns = [f for f in (g.fields.get(c) for c in entity.list_columns) if f and g.readable(f.name)]
-        columns += [f for f in g.custom if g.readable(f.name) and f.type != "long_text"]  # custom fields: columns too
-        rows = await display_rows(g, page.rows, columns, principal_of(request))
-        return _template(request, entity, "list", {"rows": rows, "columns": columns, "page": page,
-                                                    "query": dict(request.query_params), "can_create": False, "trash": True})
+        context = await list_context(request, g, trash=True)
+        partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "entity-rows"
+        return _template(request, entity, "rows" if partial else "list", context)
 
     @get("/new", opt={"entity_action": "create"}, name=f"{key}:new")
     async def new_form(self, request: Request) -> Template:
@@ -90,6 +82,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
         if not g.principal.can(entity.permission("create")):
             raise NotFound(key)
         values = {f.name: f.default for f in editable(g) if f.default is not None}
+        values.update(prefill(request.query_params, editable(g)))  # a related list's "new": ?client=<id>
         return _template(request, entity, "form", {"fields": editable(g), "values": values, "errors": {}, "record": None})
 
     @post("/", opt={"entity_action": "create"}, name=f"{key}:create")
@@ -119,12 +112,15 @@ def entity_pages(entity: Entity) -> type[Controller]:
                 page = await child.list(ListRequest(filters=[Filter(rel.field, "eq", str(row["id"]))], limit=50))
                 cols = [f for f in (child.fields.get(c) for c in child.entity.list_columns) if f and child.readable(f.name) and f.name != rel.field]
                 related.append({"relation": rel, "entity": child.entity, "columns": cols,
+                                "can_create": child.principal.can(child.entity.permission("create"))
+                                and rel.field in {f.name for f in child.readable_fields if child.principal.can_write_field(rel.entity, f.name)},
                                 "rows": await display_rows(child, page.rows, cols, principal_of(request))})
             except NotFound:
                 continue  # the user may not read that entity: no panel
         return _template(request, entity, "detail", {
             "record": row, "shown": shown, "fields": fields, "related": related,
             "timeline": await timeline(request, g, row),
+            "editable_names": {f.name for f in editable(g)} if g.principal.can(entity.permission("write")) else set(),
             "panels": await record_panels(g, row),
             "can_write": g.principal.can(entity.permission("write")),
             "can_delete": g.principal.can(entity.permission("delete")),
@@ -181,6 +177,8 @@ def entity_pages(entity: Entity) -> type[Controller]:
         "list_page": list_page, "trash_page": trash_page, "new_form": new_form, "create": create,
         "detail": detail, "edit_form": edit_form, "update": update, "remove": remove,
         "restore": restore, "bulk": bulk,
+        **inline_handlers(entity, gate, editable, _template),
+        **quick_handlers(entity, gate, editable, _template),
     }
     # HTML pages: the REST API (core.entities.api) is what the OpenAPI schema documents.
     attrs = {"path": entity.url, "__module__": __name__, "include_in_schema": False, **handlers}
