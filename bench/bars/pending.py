@@ -16,11 +16,6 @@ PENDING = [
         "no client importer yet (the rows and CSV/XLSX files exist: klientela bench data --files)",
     ),
     (
-        "P4", "p4-dedupe", "Duplicate scan, 1M clients",
-        "≤ 60 s; precision ≥ 0.98, recall ≥ 0.95",
-        "no duplicate scan yet",
-    ),
-    (
         "P5", "p5-reports", "ABC/XYZ/funnel reports, 10M lines",
         "≤ 1.5× the raw SQL aggregate",
         "no sales lines and no reports yet",

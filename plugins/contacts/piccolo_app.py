@@ -4,6 +4,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from plugins.contacts.dedupe.tables import DedupeMatch, DedupeMerge, DedupeScan
 from plugins.contacts.tables import (
     CalendarToken, Client, Contact, ContactLink, Event, Interaction, QualityField, ReminderSent, Task,
 )
@@ -11,6 +12,7 @@ from plugins.contacts.tables import (
 APP_CONFIG = AppConfig(
     app_name="contacts",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Client, Contact, ContactLink, Interaction, Task, Event, ReminderSent, CalendarToken, QualityField],
+    table_classes=[Client, Contact, ContactLink, Interaction, Task, Event, ReminderSent, CalendarToken, QualityField,
+                   DedupeScan, DedupeMatch, DedupeMerge],
     migration_dependencies=["core.db.piccolo_app"],
 )
