@@ -146,7 +146,9 @@ class Guard:
             parts = urlsplit(url)
             if url.startswith(self.origin + "/") and parts.path in STATIC | {page_path} | set(expected_paths):
                 continue
-            found.append(f"{where}: unexpected request {url}")
+            # A request the CSP blocked never reaches the route above, but the page still asked for it.
+            kind = "unexpected request" if url.startswith(self.origin + "/") else "cross-origin request"
+            found.append(f"{where}: {kind} {url}")
         self.requests.clear()
         self.findings += found
         assert self.findings == [], "\n".join(self.findings[:40])
