@@ -148,6 +148,20 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def merge_records(self, kernel, entity, survivor_id, merged_ids):
+        """Name the rows that must follow when records of ``entity`` are merged into one.
+
+        Called when ``merged_ids`` (a list of ids) are merged into
+        ``survivor_id``, inside the merge's transaction and before the merged
+        records go to the trash. Return a list of dicts ``{"table": ...,
+        "column": ..., "rows": {row_id: old_value}}``: rows of ``table`` whose
+        ``column`` now holds one of ``merged_ids``. The caller points them at
+        the survivor and keeps the old values in its merge log, so an undo
+        puts back exactly these rows (and only while they still point at the
+        survivor). Do not write anything yourself. Async allowed.
+        """
+
+    @hookspec
     def on_demo(self, kernel):
         """Load demo data for ``klientela demo``. Async allowed; idempotent.
 
