@@ -14,6 +14,7 @@ from core.cli.db import db
 from core.cli.editions import edition
 from core.cli.fields import field
 from core.cli.i18n import i18n
+from core.cli.screenshots import screenshots
 from core.cli.jobs import job, worker
 from core.cli.plugins import plugin
 from core.cli.setup import demo, init, serve
@@ -32,7 +33,7 @@ def cli(data_dir: str | None, config: str | None) -> None:
         os.environ[f"{ENV_PREFIX}CONFIG"] = os.path.abspath(config)
 
 
-for command in (init, serve, demo, db, edition, plugin, bench, user, token, field, worker, job, i18n):
+for command in (init, serve, demo, db, edition, plugin, bench, user, token, field, worker, job, i18n, screenshots):
     cli.add_command(command)
 
 
