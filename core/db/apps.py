@@ -10,8 +10,8 @@ from piccolo.conf.apps import AppConfig
 from core.plugins.manifest import Manifest
 
 CORE_APP_MODULE = "core.db.piccolo_app"
-# Core's Piccolo apps, in migration order: users/roles first, then the audit trail.
-CORE_APP_MODULES = (CORE_APP_MODULE, "core.audit.piccolo_app", "core.notifications.piccolo_app",
+# Core's Piccolo apps, in migration order: users/roles first, then the audit trail, notifications.
+CORE_APP_MODULES = (CORE_APP_MODULE, "core.audit.piccolo_app", "core.notifications.piccolo_app", "core.dataio.piccolo_app",
                     "core.documents.piccolo_app")
 
 

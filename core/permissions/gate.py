@@ -536,6 +536,29 @@ class Gate:
             raise Invalid(errors)
         return clean
 
+    # -- bulk writes (core.dataio's import) -------------------------------------------
+    # The import writes set-based SQL, not one create()/update() per row, but
+    # with the gate's own rules: these expose them so they are not copied.
+
+    def scope_where(self, action: str, *, extra: list[QueryString] = ()) -> QueryString | None:
+        """The WHERE fragment (scope, live rows) for ``action``; None: no access at all."""
+        return self._where(action, extra=list(extra))
+
+    def check_write_keys(self, names, *, creating: bool) -> None:
+        """Refuse (``Refused``) field names the principal may not write, as create/update do."""
+        self._check_keys(dict.fromkeys(names), creating=creating)
+
+    def storage_values(self, clean: dict) -> tuple[dict, dict]:
+        """Cleaned values as stored: (native columns, custom JSON values)."""
+        return self._split(clean)
+
+    def search_text(self, row: dict) -> str:
+        return self._search_text(row)
+
+    async def checked_values(self, clean: dict, current: dict | None = None) -> dict:
+        """Plugins' record checks on cleaned values (normalised values, or ``Invalid``)."""
+        return await self._record_checks(dict(clean), current)
+
     async def _raw_custom(self, record_id: UUID) -> dict:
         """Stored custom values as they are, retired fields included (they are kept until purged)."""
         rows = await self.engine.run_querystring(QueryString(f'SELECT "custom" FROM {quote(self.table)} WHERE "id" = {{}}', record_id))

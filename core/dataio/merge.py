@@ -1,0 +1,364 @@
+"""One import batch: staging table, set-based SQL, checkpoint — one transaction.
+
+No per-row ORM call: the batch's prepared rows go into a temporary staging
+table with the engine's bulk path (``executemany`` on SQLite, ``COPY`` via
+asyncpg's ``copy_records_to_table`` on PostgreSQL), then a fixed number of
+set-based statements decide and apply everything:
+
+1. keys (and values of unique fields) are recorded in ``core_dataio_seen``;
+   a row whose key an earlier line of the same file already used is rejected
+   (a re-run must change nothing, so the file cannot say two things about one
+   record);
+2. the upsert key finds the live record (a unique field's own index, or the
+   external-key table); a found record outside the principal's ``write``
+   scope, or a new one without ``create``, is rejected — the gate's scope
+   SQL, not a copy of it;
+3. unique fields are checked against other live records, as the gate does;
+4. each remaining row is marked create, update (some mapped value differs)
+   or unchanged — so a re-run updates nothing and bumps no version;
+5. unless it is a dry run: audit rows, ``UPDATE ... FROM`` the staging table,
+   ``INSERT ... SELECT`` the new rows, external keys; the search index's
+   triggers (SQLite) or GIN index (PostgreSQL) follow by themselves;
+6. rejected rows and the run's checkpoint (``next_line``, counters) are
+   written — conditional on the checkpoint the batch started from, so two
+   workers can never both apply one batch.
+
+The transaction commits all of it or nothing: a kill -9 anywhere leaves the
+previous checkpoint and no trace of the batch (R1).
+
+Audit: one ``core_audit_change`` row per created or updated record (action
+``import``, the imported values and, for an update, the previous ones as JSON
+objects), written by one ``INSERT ... SELECT`` per batch. The gate's one row
+per field would multiply a million-row import by its column count; a row per
+record keeps every record's history complete (who imported what, when, from
+which run) at the cost of one row per record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from uuid import UUID
+
+from piccolo.engine.sqlite import TransactionType
+from piccolo.querystring import QueryString
+
+from core.custom_fields.sql import field_sql
+from core.dataio.mapping import EXTERNAL_KEY
+from core.dataio.rows import Prepared, Rejection, RowPlan
+from core.entities.base import new_id
+from core.entities.sql import quote
+from core.i18n import _
+
+STAGE = "klientela_import_stage"
+UNIQUE_STAGE = "klientela_import_unique"
+FIXED = ("line", "skey", "id", "rid", "aid", "err", "op")
+
+
+class StaleCheckpoint(RuntimeError):
+    """Another worker moved this run's checkpoint meanwhile: this batch is not ours to apply."""
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+class Merge:
+    def __init__(self, gate, plan: RowPlan, run_id: UUID, *, dry_run: bool):
+        self.gate, self.plan, self.run_id, self.dry_run = gate, plan, run_id, dry_run
+        self.engine = gate.engine
+        self.kind = gate.kind
+        self.pg = self.kind == "postgres"
+        self.table = gate.table
+        self.natives = [f.name for f in plan.fields if not f.custom]
+        self.customs = [f for f in plan.fields if f.custom]
+        self.columns = {c._meta.db_column_name: c for c in gate.entity.table._meta.columns}
+        native_defaults, custom_defaults = gate.storage_values(plan.defaults)
+        owner = gate.entity.owner_field
+        if owner not in self.natives and owner in self.columns:
+            native_defaults.setdefault(owner, gate.principal.user_id)
+        self.native_defaults = {k: v for k, v in native_defaults.items() if k not in self.natives}
+        self.custom_defaults = json.dumps(custom_defaults)
+
+    # -- SQL pieces --------------------------------------------------------------------
+
+    def _p(self, column: str) -> str:
+        """A parameter placeholder for ``column`` (typed on PostgreSQL: INSERT ... SELECT cannot infer it)."""
+        if not self.pg:
+            return "{}"
+        col = self.columns.get(column)
+        kind = col.column_type if col is not None else "TEXT"
+        return f"CAST({{}} AS {kind})"
+
+    def _uuid(self, value):
+        return value if self.pg or value is None else str(value)
+
+    def _distinct(self, a: str, b: str) -> str:
+        return f"{a} IS DISTINCT FROM {b}" if self.pg else f"{a} IS NOT {b}"
+
+    def _custom_value(self, alias: str, f) -> str:
+        """A custom value as comparable text: ``->>`` (PostgreSQL) or ``json_extract`` (SQLite)."""
+        return f"({alias}.\"custom\"->>'{f.name}')" if self.pg else f"json_extract({alias}.\"custom\", '$.{f.name}')"
+
+    def _changed(self) -> str:
+        parts = [self._distinct(f't.{quote(n)}', f's.{quote(n)}') for n in self.natives]
+        parts += [self._distinct(self._custom_value("t", f), self._custom_value("s", f)) for f in self.customs]
+        return " OR ".join(parts) or "1 = 0"
+
+    def _json_object(self, alias: str, with_custom: bool) -> str:
+        pairs = [f"'{n}', {alias}.{quote(n)}" for n in self.natives]
+        if self.pg:
+            if with_custom:
+                return f"(jsonb_build_object({', '.join(pairs)}) || {alias}.\"custom\")::text"
+            pairs += [f"'{f.name}', {alias}.\"custom\"->'{f.name}'" for f in self.customs]
+            return f"jsonb_build_object({', '.join(pairs)})::text"
+        if with_custom:
+            return f"json_patch(json_object({', '.join(pairs)}), {alias}.\"custom\")"
+        pairs += [f"'{f.name}', json_extract({alias}.\"custom\", '$.{f.name}')" for f in self.customs]
+        return f"json_object({', '.join(pairs)})"
+
+    def _key_match(self) -> str:
+        """SQL: the live record holding the staged row's key (or NULL)."""
+        table = quote(self.table)
+        if self.plan.key == EXTERNAL_KEY:
+            return (f'(SELECT x."record_id" FROM "core_dataio_xkey" x JOIN {table} t ON t."id" = x."record_id" '
+                    f'WHERE x."entity" = {{}} AND x."key" = s."skey" AND t."deleted_at" IS NULL LIMIT 1)')
+        spec = self.plan.key_field
+        left = field_sql(spec, self.kind, "t")
+        right = field_sql(spec, self.kind, "s") if spec.custom else f"s.{quote(spec.name)}"
+        return f'(SELECT t."id" FROM {table} t WHERE {left} = {right} AND t."deleted_at" IS NULL LIMIT 1)'
+
+    async def _sql(self, sql: str, *params):
+        return await self.engine.run_querystring(QueryString(sql, *params))
+
+    # -- the batch ---------------------------------------------------------------------------
+
+    async def apply(self, prepared: list[Prepared], rejected: list[Rejection], *, expected_line: int, next_line: int) -> Counts:
+        """Stage, decide and (unless a dry run) apply one batch; record its rejects and checkpoint."""
+        tx = self.engine.transaction() if self.pg else self.engine.transaction(transaction_type=TransactionType.immediate)
+        async with tx:
+            conn = tx.connection
+            counts = Counts()
+            if prepared:
+                await self._stage(conn, prepared)
+                await self._seen(conn, prepared)
+                await self._match()
+                await self._permissions()
+                await self._unique_in_db()
+                await self._decide()
+                for row in await self._sql(f'SELECT "op", count(*) AS n FROM "{STAGE}" WHERE "err" IS NULL GROUP BY "op"'):
+                    setattr(counts, {"c": "created", "u": "updated", "n": "unchanged"}[row["op"]], int(row["n"]))
+                rejected = rejected + await self._sql_rejections(prepared)
+                if not self.dry_run:
+                    await self._write()
+            counts.rejections = rejected
+            counts.rejected = len({r.line for r in rejected})
+            await self._record_rejects(conn, rejected)
+            await self._checkpoint(counts, expected_line, next_line)
+            if prepared and not self.pg:
+                await self._sql(f'DROP TABLE IF EXISTS temp."{STAGE}"')
+                await self._sql(f'DROP TABLE IF EXISTS temp."{UNIQUE_STAGE}"')
+        return counts
+
+    async def _stage(self, conn, prepared: list[Prepared]) -> None:
+        table = quote(self.table)
+        natives = "".join(f", {quote(n)}" for n in self.natives)
+        head = (f'CAST(0 AS INTEGER) AS "line", CAST(\'\' AS TEXT) AS "skey", "id", "id" AS "rid", "id" AS "aid", '
+                f'CAST(NULL AS TEXT) AS "err", CAST(NULL AS TEXT) AS "op"')
+        if self.pg:
+            await self._sql(f'CREATE TEMP TABLE "{STAGE}" ON COMMIT DROP AS SELECT {head}{natives}, "custom", "search_text" '
+                            f'FROM {table} WITH NO DATA')
+        else:
+            await self._sql(f'DROP TABLE IF EXISTS temp."{STAGE}"')
+            await self._sql(f'CREATE TEMP TABLE "{STAGE}" AS SELECT {head}{natives}, "custom", "search_text" FROM {table} WHERE 0')
+        columns = [*FIXED, *self.natives, "custom", "search_text"]
+        records = []
+        for p in prepared:
+            records.append((p.line, p.key, self._uuid(new_id()), None, self._uuid(new_id()), None, None,
+                            *(p.native.get(n) for n in self.natives), json.dumps(p.custom), p.search_text))
+        if self.pg:
+            await conn.copy_records_to_table(STAGE, records=records, columns=columns)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            await conn.executemany(f'INSERT INTO temp."{STAGE}" ({", ".join(quote(c) for c in columns)}) VALUES ({marks})', records)
+
+    async def _seen(self, conn, prepared: list[Prepared]) -> None:
+        """Keys and unique values already used by an earlier line of this file: reject the later rows."""
+        run = self._uuid(self.run_id)
+        entries = []
+        if self.plan.key:
+            entries += [(run, "k:" + p.key, p.line) for p in prepared]
+        entries += [(run, f"u:{name}:{value}", p.line) for p in prepared for name, value in p.unique.items()]
+        if not entries:
+            return
+        if self.pg:
+            await self._sql(f'CREATE TEMP TABLE "{UNIQUE_STAGE}" ("run_id" uuid, "key" text, "line" integer) ON COMMIT DROP')
+            await conn.copy_records_to_table(UNIQUE_STAGE, records=entries, columns=["run_id", "key", "line"])
+        else:
+            await self._sql(f'DROP TABLE IF EXISTS temp."{UNIQUE_STAGE}"')
+            await self._sql(f'CREATE TEMP TABLE "{UNIQUE_STAGE}" ("run_id" TEXT, "key" TEXT, "line" INTEGER)')
+            await conn.executemany(f'INSERT INTO temp."{UNIQUE_STAGE}" VALUES (?, ?, ?)', entries)
+        await self._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT "run_id", "key", min("line") '
+                        f'FROM "{UNIQUE_STAGE}" WHERE 1 = 1 GROUP BY "run_id", "key" ON CONFLICT DO NOTHING')
+        clashes = await self._sql(
+            f'SELECT u."line" AS line, u."key" AS key, min(s."line") AS first FROM "{UNIQUE_STAGE}" u '
+            f'JOIN "core_dataio_seen" s ON s."run_id" = u."run_id" AND s."key" = u."key" AND s."line" < u."line" '
+            f'GROUP BY u."line", u."key"')
+        for clash in clashes:
+            key = clash["key"]
+            if key.startswith("k:"):
+                err = "dup:" + str(clash["first"])
+            else:
+                err = f"udup:{key.split(':', 2)[1]}:{clash['first']}"
+            await self._sql(f'UPDATE "{STAGE}" SET "err" = {{}} WHERE "line" = {{}} AND "err" IS NULL', err, clash["line"])
+
+    async def _match(self) -> None:
+        if not self.plan.key:
+            return
+        params = (self.gate.entity.key,) if self.plan.key == EXTERNAL_KEY else ()
+        await self._sql(f'UPDATE "{STAGE}" AS s SET "rid" = {self._key_match()} WHERE s."err" IS NULL', *params)
+
+    async def _permissions(self) -> None:
+        write = self.gate.scope_where("write")
+        if write is None:
+            await self._sql(f'UPDATE "{STAGE}" SET "err" = \'nowrite\' WHERE "err" IS NULL AND "rid" IS NOT NULL')
+        else:
+            await self._sql(f'UPDATE "{STAGE}" AS s SET "err" = \'scope\' WHERE s."err" IS NULL AND s."rid" IS NOT NULL '
+                            f'AND NOT EXISTS (SELECT 1 FROM {quote(self.table)} WHERE "id" = s."rid" AND {{}})', write)
+        if self.gate.scope_where("create") is None:
+            await self._sql(f'UPDATE "{STAGE}" SET "err" = \'nocreate\' WHERE "err" IS NULL AND "rid" IS NULL')
+        elif self.plan.missing_required:
+            await self._sql(f'UPDATE "{STAGE}" SET "err" = \'required\' WHERE "err" IS NULL AND "rid" IS NULL')
+
+    async def _unique_in_db(self) -> None:
+        for spec in self.plan.unique_fields:
+            left = field_sql(spec, self.kind, "t")
+            right = field_sql(spec, self.kind, "s") if spec.custom else f"s.{quote(spec.name)}"
+            empty = f"{right} IS NOT NULL" + ("" if spec.custom else f" AND {right} <> ''")
+            await self._sql(
+                f'UPDATE "{STAGE}" AS s SET "err" = {{}} WHERE s."err" IS NULL AND {empty} AND EXISTS ('
+                f'SELECT 1 FROM {quote(self.table)} t WHERE {left} = {right} AND t."deleted_at" IS NULL '
+                f'AND t."id" <> COALESCE(s."rid", s."id"))', f"unique:{spec.name}")
+
+    async def _decide(self) -> None:
+        await self._sql(f'UPDATE "{STAGE}" SET "op" = \'c\' WHERE "err" IS NULL AND "rid" IS NULL')
+        await self._sql(
+            f'UPDATE "{STAGE}" AS s SET "op" = CASE WHEN EXISTS (SELECT 1 FROM {quote(self.table)} t '
+            f'WHERE t."id" = s."rid" AND ({self._changed()})) THEN \'u\' ELSE \'n\' END '
+            f'WHERE s."err" IS NULL AND s."rid" IS NOT NULL')
+
+    async def _sql_rejections(self, prepared: list[Prepared]) -> list[Rejection]:
+        rows = {p.line: p.row for p in prepared}
+        out = []
+        for r in await self._sql(f'SELECT "line", "err" FROM "{STAGE}" WHERE "err" IS NOT NULL ORDER BY "line"'):
+            name, reason = self._explain(r["err"])
+            out.append(Rejection(int(r["line"]), name, reason, rows.get(int(r["line"]), [])))
+        return out
+
+    def _explain(self, err: str) -> tuple[str, str]:
+        plan = self.plan
+        key = plan.key_field.name if plan.key_field else (plan.header[plan.key_column] if plan.key_column is not None else "")
+        if err.startswith("dup:"):
+            return key, _("The same key is already on line {line} of this file.").format(line=err[4:])
+        if err.startswith("udup:"):
+            _tag, name, line = err.split(":", 2)
+            return name, _("The same value is already on line {line} of this file.").format(line=line)
+        if err.startswith("unique:"):
+            return err[7:], _("This value is already used by another record.")
+        if err == "scope":
+            return key, _("A record with this key exists, but you may not change it.")
+        if err == "nowrite":
+            return key, _("A record with this key exists, and you may not change records.")
+        if err == "nocreate":
+            return "", _("You may not create records.")
+        if err == "required":
+            names = ", ".join(self.plan.missing_required)
+            return names, _("A new record needs {names}, which the file does not have.").format(names=names)
+        return "", err
+
+    async def _write(self) -> None:
+        p = self.gate.principal
+        now = datetime.now(timezone.utc)
+        table = quote(self.table)
+        entity = self.gate.entity.key
+        audit = ('INSERT INTO "core_audit_change" ("id", "at", "actor_id", "via", "ip", "entity", "record_id", "action", '
+                 '"field", "old_value", "new_value") ')
+        # Updates: audit first (it reads the old values), then the rows.
+        await self._sql(
+            audit + f"SELECT s.\"aid\", {self._p('created_at')}, {self._p('created_by')}, {{}}, {{}}, {{}}, s.\"rid\", 'import', '', "
+            f"{self._json_object('t', False)}, {self._json_object('s', True)} "
+            f'FROM "{STAGE}" s JOIN {table} t ON t."id" = s."rid" WHERE s."op" = \'u\'',
+            now, p.user_id, p.via, p.ip or "", entity)
+        sets = [f"{quote(n)} = s.{quote(n)}" for n in self.natives]
+        if self.customs:
+            merge = 't."custom" || s."custom"' if self.pg else 'json_patch(t."custom", s."custom")'
+            sets.append(f'"custom" = {merge}')
+        if self.plan.search_complete:
+            sets.append('"search_text" = s."search_text"')
+        sets += ['"version" = t."version" + 1', f"\"updated_at\" = {self._p('updated_at')}", f"\"updated_by\" = {self._p('updated_by')}"]
+        await self._sql(f'UPDATE {table} AS t SET {", ".join(sets)} FROM "{STAGE}" s WHERE t."id" = s."rid" AND s."op" = \'u\'',
+                        now, p.user_id)
+        if not self.plan.search_complete:
+            await self._refresh_search_text()
+        # Creates.
+        defaults = list(self.native_defaults)
+        columns = ["id", "created_at", "updated_at", "created_by", "updated_by", "version", *self.natives, *defaults,
+                   "custom", "search_text"]
+        custom = f"(CAST({{}} AS JSONB) || s.\"custom\")" if self.pg else "json_patch({}, s.\"custom\")"
+        select = ["s.\"id\"", self._p("created_at"), self._p("updated_at"), self._p("created_by"), self._p("updated_by"), "1",
+                  *(f"s.{quote(n)}" for n in self.natives), *(self._p(n) for n in defaults), custom, 's."search_text"']
+        await self._sql(
+            f'INSERT INTO {table} ({", ".join(quote(c) for c in columns)}) SELECT {", ".join(select)} '
+            f'FROM "{STAGE}" s WHERE s."op" = \'c\'',
+            now, now, p.user_id, p.user_id, *self.native_defaults.values(), self.custom_defaults)
+        await self._sql(
+            audit + f"SELECT s.\"aid\", {self._p('created_at')}, {self._p('created_by')}, {{}}, {{}}, {{}}, s.\"id\", 'import', '', "
+            f"NULL, {self._json_object('s', True)} FROM \"{STAGE}\" s WHERE s.\"op\" = 'c'",
+            now, p.user_id, p.via, p.ip or "", entity)
+        if self.plan.key == EXTERNAL_KEY:
+            await self._sql(
+                f'INSERT INTO "core_dataio_xkey" ("entity", "key", "record_id") SELECT {{}}, s."skey", s."id" '
+                f'FROM "{STAGE}" s WHERE s."op" = \'c\' ON CONFLICT ("entity", "key") DO UPDATE SET "record_id" = excluded."record_id"',
+                entity)
+
+    async def _refresh_search_text(self) -> None:
+        """The mapping left out some search fields: recompute ``search_text`` of the updated rows
+        from their stored values (the gate's own function), one executemany for the batch."""
+        names = list(self.gate.entity.search_fields)
+        cols = ", ".join(f"t.{quote(n)}" for n in names)
+        rows = await self._sql(f'SELECT t."id" AS id, {cols} FROM {quote(self.table)} t JOIN "{STAGE}" s ON s."rid" = t."id" '
+                               f'WHERE s."op" = \'u\'')
+        for row in rows:
+            text = self.gate.search_text(dict(row))
+            await self._sql(f'UPDATE {quote(self.table)} SET "search_text" = {{}} WHERE "id" = {{}}', text, row["id"])
+
+    async def _record_rejects(self, conn, rejected: list[Rejection]) -> None:
+        if not rejected:
+            return
+        run = self._uuid(self.run_id)
+        records = [(self._uuid(new_id()), run, r.line, r.field[:300], r.reason, json.dumps(r.row, ensure_ascii=False, default=str))
+                   for r in rejected]
+        columns = ["id", "run_id", "line", "field", "reason", "row"]
+        if self.pg:
+            await conn.copy_records_to_table("core_dataio_reject", records=records, columns=columns)
+        else:
+            await conn.executemany(f'INSERT INTO "core_dataio_reject" ({", ".join(quote(c) for c in columns)}) '
+                                   f'VALUES (?, ?, ?, ?, ?, ?)', records)
+
+    async def _checkpoint(self, counts: Counts, expected_line: int, next_line: int) -> None:
+        done = await self._sql(
+            'UPDATE "core_dataio_run" SET "next_line" = {}, "created" = "created" + {}, "updated" = "updated" + {}, '
+            '"unchanged" = "unchanged" + {}, "rejected" = "rejected" + {} WHERE "id" = {} AND "next_line" = {} RETURNING "id"',
+            next_line, counts.created, counts.updated, counts.unchanged, counts.rejected, self.run_id, expected_line)
+        if not done:
+            raise StaleCheckpoint(f"import run {self.run_id}: the checkpoint moved past line {expected_line}")
