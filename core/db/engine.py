@@ -16,6 +16,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 
+from core.db.sqlite_engine import PooledSQLiteEngine
 from core.settings import Settings
 
 _engine: Engine | None = None
@@ -32,7 +33,7 @@ def make_engine(url: str) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         _prepare_sqlite_file(path)
         # timeout is SQLite's busy timeout: writers wait instead of failing.
-        return SQLiteEngine(path=str(path), timeout=30, factory=KlientelaConnection)
+        return PooledSQLiteEngine(path=str(path), timeout=30, factory=KlientelaConnection)
     return PostgresEngine(config={"dsn": url})
 
 
@@ -70,6 +71,10 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 def get_engine(settings: Settings | None = None) -> Engine:
     global _engine, _engine_url
+    if settings is None and _engine is not None:
+        # The hot path (the gate, auth, jobs ask many times per request): building
+        # Settings reads the environment and the TOML file, ~2 ms each time.
+        return _engine
     url = (settings or Settings()).resolved_database_url
     if _engine is None:
         _engine, _engine_url = make_engine(url), url
@@ -103,8 +108,12 @@ def redact(url: str | None) -> str:
 async def start_pool(engine: Engine, settings: Settings) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    elif isinstance(engine, PooledSQLiteEngine):
+        engine.open_pool()
 
 
 async def close_pool(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.close_pool()

@@ -20,6 +20,9 @@ def list_request(params) -> ListRequest:
     filters: list[Filter] = []
     values: dict[str, str] = {}
     for key, value in items:
+        if "\x00" in key or "\x00" in value:
+            # PostgreSQL text cannot hold NUL: refuse it here, the same on both engines.
+            raise Refused({key.replace("\x00", ""): "must not contain a NUL character"})
         if key in RESERVED:
             values[key] = value
             continue

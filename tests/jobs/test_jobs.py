@@ -117,7 +117,8 @@ async def test_a_periodic_schedule_fires_once_per_tick(kernel_factory):
     now = datetime.now(timezone.utc)
     first = await schedules.fire_due(kernel, now)
     assert await schedules.fire_due(kernel, now) == []
-    assert len(first) <= 1
+    # Other schedules (core's hourly clean-up) may be due too: count this one's.
+    assert len([i for i in first if (await store.get(i))["kind"] == "jobtest.tick"]) <= 1
     from core.jobs.api import close_queue
 
     await close_queue(kernel)
