@@ -11,6 +11,7 @@ import click
 from core.cli.bench import bench
 from core.cli.common import die, load_settings
 from core.cli.db import db
+from core.cli.dataio import export_command, import_command
 from core.cli.editions import edition
 from core.cli.fields import field
 from core.cli.i18n import i18n
@@ -33,7 +34,7 @@ def cli(data_dir: str | None, config: str | None) -> None:
         os.environ[f"{ENV_PREFIX}CONFIG"] = os.path.abspath(config)
 
 
-for command in (init, serve, demo, db, edition, plugin, bench, user, token, field, worker, job, i18n, screenshots):
+for command in (init, serve, demo, db, edition, plugin, bench, user, token, field, worker, job, i18n, screenshots, import_command, export_command):
     cli.add_command(command)
 
 

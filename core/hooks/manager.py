@@ -23,6 +23,7 @@ BUILTIN_MODULES = (
     "core.audit.builtin",
     "core.custom_fields.builtin",
     "core.jobs.builtin",
+    "core.dataio.builtin",
     "core.documents.builtin",
     "core.notifications.builtin",
     "core.i18n.builtin",
