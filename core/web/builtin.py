@@ -69,7 +69,6 @@ def register_permissions(kernel):
         *entity_permissions("core", "security", actions=("read",)),
         *entity_permissions("core", "plugin", actions=("read", "manage")),
         *entity_permissions("core", "field", actions=("read", "write"), feature="core.custom_fields"),
-        *entity_permissions("core", "view", actions=("read", "write"), feature="core.saved_views"),
         *entity_permissions("core", "document", actions=("read", "write"), feature="core.documents"),
     ]
 
