@@ -193,3 +193,61 @@ async def test_list_cells_write_dates_and_numbers_per_locale():
     assert display(Field(name="m", type="money", label={"en": "M"}), Decimal("1234.5"), {}, "ru")["text"] == f"1{NBSP}234,50"
     assert display(Field(name="m", type="money", label={"en": "M"}), Decimal("1234.5"), {}, "en")["text"] == "1,234.50"
     assert display(Field(name="n", type="integer", label={"en": "N"}), 1234567, {}, "ru")["text"] == f"1{NBSP}234{NBSP}567"
+
+
+# -- templates: no English outside _() ---------------------------------------------
+
+# Words that are the same in Russian text (names, formats, protocol terms).
+SAME_IN_RUSSIAN = {
+    "Klientela", "API", "UTC", "CSV", "XLSX", "ODS", "PDF", "DOCX", "ODT", "vCard", "iCalendar", "Bearer",
+    "Authorization", "SLA", "ABC", "XYZ", "URL", "UUID", "ISO", "JSON", "OpenAPI", "Swagger", "English",
+}
+_SKIPPED_ELEMENTS = ("script", "style", "code", "pre", "kbd")
+
+
+def visible_literal_text(source: str) -> list[tuple[str, str]]:
+    """Text a template writes literally (not through an expression): text nodes
+    and the aria-label/title/placeholder/alt attributes, outside code samples."""
+    from html.parser import HTMLParser
+
+    from jinja2 import Environment
+
+    literal = "".join(value if kind == "data" else " " for _, kind, value in Environment(extensions=["jinja2.ext.i18n"]).lex(source))
+
+    class Collect(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=False)
+            self.found, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in _SKIPPED_ELEMENTS
+            self.found += [(name, value) for name, value in attrs if name in ("aria-label", "title", "placeholder", "alt") and value]
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in _SKIPPED_ELEMENTS
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.found.append(("text", data))
+
+    collector = Collect()
+    collector.feed(literal)
+    return [(where, text.strip()) for where, text in collector.found
+            if [w for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text) if w not in SAME_IN_RUSSIAN]]
+
+
+TEMPLATES = sorted(
+    p for base in ("core", "plugins", "themes") for p in (REPO_ROOT / base).rglob("*.html") if "templates" in p.parts
+)
+
+
+def test_the_template_scan_finds_unwrapped_text():
+    sample = '<h1>{{ _("Hi") }} Hello world</h1><input placeholder="Search here"><option {% if x %}selected{% endif %}>{{ y }}</option><code>raw</code>'
+    assert visible_literal_text(sample) == [("text", "Hello world"), ("placeholder", "Search here")]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_templates_write_no_english_outside_translation(template):
+    if template.name == "api_docs.html":
+        pytest.skip("Swagger UI's own page")
+    assert visible_literal_text(template.read_text(encoding="utf-8")) == []

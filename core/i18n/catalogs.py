@@ -70,7 +70,12 @@ def load(dirs: list[Path], languages=tuple(LANGUAGES)) -> dict[str, Translations
 
 
 def app_catalogs(kernel) -> dict[str, Translations]:
-    return load(locale_dirs(kernel))
+    """The catalogs of a kernel's packages, built once per kernel (the app and its
+    job workers share them)."""
+    cached = kernel.__dict__.get("_catalogs")
+    if cached is None:
+        cached = kernel.__dict__["_catalogs"] = load(locale_dirs(kernel))
+    return cached
 
 
 def core_catalogs() -> dict[str, Translations]:

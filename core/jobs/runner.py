@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import inspect
 import logging
 import traceback
 from dataclasses import dataclass
 
 from core.auth.principals import principal_for_user
+from core.i18n import use_locale
+from core.i18n.catalogs import app_catalogs
 from core.jobs import store
 from core.jobs.context import JobCancelled, JobContext, PermanentJobError
 from core.jobs.registry import UnknownJobKind, registry_of
@@ -62,13 +65,18 @@ async def execute(kernel, job: dict, *, heartbeat: float = 5.0) -> Outcome:
     except (UnknownJobKind, PermanentJobError) as exc:
         status, _ = await store.finish_failed(job, kind, str(exc), permanent=True)
         return Outcome(status)
+    # The job speaks its starter's language (their choice, else the instance's):
+    # its messages, results and anything it formats read it from core.i18n.
+    language = principal.language or kernel.settings.language
+    principal = dataclasses.replace(principal, language=language)
     ctx = JobContext(kernel=kernel, job_id=job["id"], kind=kind.name, principal=principal, attempt=int(job["attempts"]))
     beat = asyncio.create_task(_beat(ctx, heartbeat))
     try:
         payload = job["payload"] or {}
-        result = kind.run(ctx, **payload)
-        if inspect.isawaitable(result):
-            result = await result
+        with use_locale(language, app_catalogs(kernel)):
+            result = kind.run(ctx, **payload)
+            if inspect.isawaitable(result):
+                result = await result
     except asyncio.CancelledError:
         # The worker is stopping (app shutdown): the job goes back to the queue.
         await asyncio.shield(store.release(job["id"]))
