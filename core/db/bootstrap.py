@@ -28,6 +28,9 @@ async def migrate_instance(settings: Settings, catalog=None) -> list[str]:
     from core.entities.search_index import ensure_search_indexes
 
     ran += [f"search index: {table}" for table in await ensure_search_indexes(kernel)]
+    from core.entities.order_index import ensure_order_indexes
+
+    ran += [f"order index: {name}" for name in await ensure_order_indexes(kernel)]
     if settings.is_postgres:
         # procrastinate's own tables (the job queue on PostgreSQL, docs/jobs.md); created once.
         from core.jobs.queue_pg import ensure_schema
