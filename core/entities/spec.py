@@ -103,6 +103,10 @@ class Entity:
     feature: str | None = None
     icon: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # The kanban board (/<plugin>/<entity>/board, core.kanban): the choice field
+    # whose values are its columns, and a number field summed per column.
+    board_field: str | None = None
+    board_sum: str | None = None
 
     def __post_init__(self) -> None:
         if not KEY_RE.match(self.key):
@@ -118,6 +122,11 @@ class Entity:
         for item in self.order:
             if item.lstrip("-") not in known:
                 raise ValueError(f"entity {self.key}: order names unknown field {item!r}")
+        declared = {f.name: f for f in self.fields}
+        if self.board_field and getattr(declared.get(self.board_field), "type", None) != "choice":
+            raise ValueError(f"entity {self.key}: board_field {self.board_field!r} must name a declared choice field")
+        if self.board_sum and getattr(declared.get(self.board_sum), "type", None) not in ("integer", "decimal", "money"):
+            raise ValueError(f"entity {self.key}: board_sum {self.board_sum!r} must name a declared integer, decimal or money field")
 
     @property
     def plugin(self) -> str:

@@ -26,6 +26,7 @@ BUILTIN_MODULES = (
     "core.dataio.builtin",
     "core.documents.builtin",
     "core.notifications.builtin",
+    "core.kanban.builtin",
     "core.i18n.builtin",
 )
 
