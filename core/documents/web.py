@@ -35,6 +35,7 @@ MANAGE = {"permission": service.MANAGE, "feature": FEATURE}
 USE = {"permission": service.READ, "feature": FEATURE}
 ON_ENTITY = {"entity_action": "read", "feature": FEATURE}
 ADMIN = "/admin/documents"
+LABEL_PARAMS = ("field", "sheet", "skip", "ids", "cursor", "limit")
 
 
 def attachment(data: bytes, filename: str, mime: str) -> Response:
@@ -57,7 +58,7 @@ def _admin(request, name: str, context: dict, status: int = 200) -> Template:
     return Template(template_name=f"core/documents/{name}.html", status_code=status, context={
         "sections": [*sections(request), {"url": ADMIN, "label": "Document templates", "current": True}],
         "notice": _(NOTICES[code]) if code in NOTICES else "",
-        "entities": sorted(kernel.entities.values(), key=lambda e: e.key), "languages": LANGUAGES,
+        "entities": sorted(kernel.entities.values(), key=lambda e: e.key), "template_languages": LANGUAGES,
         "currencies": CURRENCIES, "lang": _lang(request), "pdf": pdf_available(kernel.settings),
         "max_mb": kernel.settings.document_template_max_mb, **context})
 
@@ -148,7 +149,7 @@ def routes(settings) -> list:
     @get("/documents/{plugin:str}/{name:str}", name="core:documents-entity", opt=ON_ENTITY, include_in_schema=False)
     async def entity_page(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template:
         gate = await _gate(request, plugin, name)
-        query = {k: v for k, v in request.query_params.items() if k not in ("field", "sheet", "skip")}
+        query = {k: v for k, v in request.query_params.items() if k not in LABEL_PARAMS}
         return Template(template_name="core/documents/entity.html", context={
             "entity": gate.entity, "lang": _lang(request), "query": query, "sheets": SHEET_KEYS,
             "fields": address_fields(gate) or [f for f in gate.readable_fields if f.type in ("text", "long_text")]})
@@ -157,9 +158,13 @@ def routes(settings) -> list:
     async def labels(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         from core.entities.query_params import list_request
 
+        from litestar.datastructures import MultiDict
+
         gate = await _gate(request, plugin, name)
         params = request.query_params
-        req = list_request(params)
+        # The list's own state (search, filters, sort) selects the records; the
+        # label options and the list's paging are no filters.
+        req = list_request(MultiDict([(k, v) for k, v in params.multi_items() if k not in LABEL_PARAMS]))
         addresses = await list_addresses(gate, req, params.get("field"), params.getall("ids", []))
         skip = int(params.get("skip")) if str(params.get("skip") or "").isdigit() else 0
         data = labels_pdf(request.app.state.kernel.settings, addresses, params.get("sheet") or "3x8", skip)
