@@ -74,10 +74,11 @@ def _load_mapping(value: str | None):
 @click.option("--rejects", type=click.Path(dir_okay=False), help="Where to write rejected rows (default FILE.rejected.csv).")
 @click.option("--user", "user_email", help="Import as this user (default: the first active administrator).")
 @click.option("--show-mapping", is_flag=True, help="Print the mapping and stop.")
+@click.option("--batch-rows", type=click.IntRange(1, 100_000), default=None, help="Rows per committed batch (default 5000).")
 def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, rejects, user_email,
-                   show_mapping) -> None:
+                   show_mapping, batch_rows) -> None:
     """Import FILE (CSV, XLSX, ODS) into ENTITY (e.g. contacts.client)."""
-    from core.dataio.importer import ImportError_, create_run, find_unfinished, preview, rejected_rows, run_import
+    from core.dataio.importer import BATCH_ROWS, ImportError_, create_run, find_unfinished, preview, rejected_rows, run_import
     from core.dataio.mapping import MappingError, check, load_template, save_template
     from core.permissions.errors import NotFound, Refused
 
@@ -122,7 +123,7 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                         bar.update(pct - shown_pct)
                         shown_pct = pct
 
-                run = await run_import(kernel, run_id, principal, progress=progress)
+                run = await run_import(kernel, run_id, principal, progress=progress, batch_rows=batch_rows or BATCH_ROWS)
                 if run["status"] == "done":
                     bar.update(100 - shown_pct)
             verb = "would be " if dry_run else ""

@@ -1,0 +1,103 @@
+"""Export: S11 neutralization, the gate's scope and field rules, the export permission, both formats."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from core.dataio.export import check_export, export_columns, neutralize, write_export
+from core.entities.sql import Filter
+from core.permissions.errors import NotFound, Refused
+from core.permissions.gate import Gate, ListRequest
+from tests.dataio.conftest import ENTITY, principal
+
+NASTY = ["=HYPERLINK(\"http://evil\")", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "plain", "'quoted"]
+
+
+def gate(kernel, who):
+    return Gate(kernel, kernel.entities[ENTITY], who)
+
+
+async def seed(kernel, owner, names):
+    g = gate(kernel, principal(owner))
+    for i, name in enumerate(names):
+        await g.create({"name": name, "email": f"n{i}-{owner.hex[:6]}@example.com", "inn": "7707083893"})
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_every_dangerous_start_is_neutralized():
+    for text in NASTY:
+        out = neutralize(text)
+        assert not out.startswith(("=", "+", "-", "@", "\t", "\r")), text
+        assert out.lstrip("'") == text.lstrip("'") or out == text
+
+
+async def test_csv_and_xlsx_cells_never_start_a_formula(kernel, tmp_path):
+    import uuid
+
+    from openpyxl import load_workbook
+
+    owner = uuid.uuid4()
+    names = [n.replace("\r", "r").replace("\t", "t") if n[0] in "\r\t" else n for n in NASTY]  # names are one line
+    await seed(kernel, owner, names)
+    g = gate(kernel, principal(owner))
+    cols = export_columns(g, ["name", "email"])
+    n = await write_export(g, ListRequest(sort=["name"]), cols, "csv", tmp_path / "x.csv")
+    assert n == len(names)
+    cells = [c for row in read_csv(tmp_path / "x.csv")[1:] for c in row]
+    assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    assert "'=HYPERLINK(\"http://evil\")" in cells
+    await write_export(g, ListRequest(sort=["name"]), cols, "xlsx", tmp_path / "x.xlsx")
+    sheet = load_workbook(tmp_path / "x.xlsx").active
+    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    assert all(isinstance(v, str) and not v.startswith(("=", "+", "-", "@")) for v in values)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula cell at all
+
+
+async def test_export_follows_the_scope_filters_and_hidden_fields(kernel, tmp_path):
+    import uuid
+
+    alice, bob = uuid.uuid4(), uuid.uuid4()
+    await seed(kernel, alice, ["Альфа", "Ромашка"])
+    await seed(kernel, bob, ["Бета"])
+    own = gate(kernel, principal(alice, "own", hidden=("email",)))
+    cols = export_columns(own)
+    assert "email" not in [c.name for c in cols]
+    with pytest.raises(Refused):
+        export_columns(own, ["name", "email"])
+    n = await write_export(own, ListRequest(filters=[Filter("name", "startswith", "Ром")]), cols, "csv", tmp_path / "a.csv")
+    rows = read_csv(tmp_path / "a.csv")
+    assert n == 1 and rows[1][0] == "Ромашка"
+    everyone = gate(kernel, principal(alice, "all"))
+    assert await write_export(everyone, ListRequest(), export_columns(everyone), "csv", tmp_path / "b.csv") == 3
+    header = read_csv(tmp_path / "b.csv")[0]
+    assert "Email" in header or "Эл. почта" in header
+
+
+async def test_export_needs_its_permission(kernel):
+    g = gate(kernel, principal(actions=("read",)))
+    with pytest.raises(NotFound):
+        check_export(g)
+    check_export(gate(kernel, principal()))
+
+
+async def test_an_export_round_trips_through_the_import(kernel, tmp_path):
+    import uuid
+
+    from core.dataio.importer import create_run, run_import
+
+    owner = uuid.uuid4()
+    await seed(kernel, owner, ["Альфа", "Бета"])
+    who = principal(owner)
+    g = gate(kernel, who)
+    await write_export(g, ListRequest(), export_columns(g, ["name", "email", "inn"]), "xlsx", tmp_path / "r.xlsx")
+    run_id = await create_run(kernel, ENTITY, who, tmp_path / "r.xlsx")
+    run = await run_import(kernel, run_id, who)
+    assert run["status"] == "done"
+    assert set(run["mapping"]["columns"].values()) == {"name", "email", "inn"}  # the labels map back to the fields
+    assert (run["created"], run["rejected"]) == (2, 0)  # no key given: every row creates a record
