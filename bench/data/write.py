@@ -56,6 +56,9 @@ class SqliteWriter:
         self.con.execute("COMMIT")
 
     async def finish(self) -> None:
+        # Planner statistics, as PostgreSQL's ANALYZE below: without them SQLite
+        # guesses which index serves a filtered, sorted list.
+        self.con.execute("ANALYZE")
         self.con.execute("PRAGMA synchronous=FULL")
         self.con.close()
 
