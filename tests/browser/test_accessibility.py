@@ -61,7 +61,7 @@ def test_record_page_and_edit_form_with_errors(axe_page, scheme, record_id):
     check(axe_page, "a record page")
     axe_page.goto(f"{CLIENTS}/{record_id}/edit")
     check(axe_page, "the edit form")
-    axe_page.get_by_label("Email").fill("not an email")
+    axe_page.get_by_label("Email", exact=True).fill("not an email")
     axe_page.get_by_role("button", name="Save").click()
     axe_page.wait_for_load_state()
     assert axe_page.locator("#e-email").is_visible()
