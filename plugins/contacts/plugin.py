@@ -73,7 +73,7 @@ def menu_items(kernel, request):
 async def on_demo(kernel):
     from plugins.contacts.demo import load
 
-    await load()
+    await load(kernel)
 
 
 @hookimpl
