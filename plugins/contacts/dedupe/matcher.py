@@ -10,6 +10,7 @@ matched pairs (union-find), each pair keeping the rule that matched it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Iterable
@@ -22,10 +23,11 @@ from plugins.contacts.dedupe.rules import Rule, RuleSet
 # Fields of a client row that feed each key (a client may have several phones or e-mails).
 KEY_FIELDS = {
     "tax_id": ("inn",),
-    "phone": ("phone", "phone2", "mobile"),
-    "email": ("email", "email2"),
+    "phone": ("phone", "phones"),  # phones, emails: further ones, one per line
+    "email": ("email", "emails"),
     "name": ("name",),
 }
+_LIST_SPLIT = re.compile(r"\s*[\n;]\s*")
 # Blocking order: the most selective key of a rule is the one records are grouped by.
 SELECTIVITY = ("tax_id", "phone", "email", "name")
 
@@ -44,8 +46,8 @@ def _values(row: dict, names: tuple[str, ...]) -> list:
         if isinstance(v, (list, tuple)):
             out.extend(v)
         elif v:
-            out.append(v)
-    return out
+            out.extend(_LIST_SPLIT.split(v) if isinstance(v, str) and ("\n" in v or ";" in v) else (v,))
+    return [x for x in out if x]
 
 
 def keys_of(row: dict, regions: tuple[str, ...]) -> Keyed:

@@ -1,0 +1,34 @@
+"""What the duplicates part contributes to the contacts plugin's hooks (plugin.py forwards here)."""
+
+from __future__ import annotations
+
+
+def routes(kernel) -> list:
+    from plugins.contacts.dedupe.web import ROUTES
+
+    return ROUTES
+
+
+def jobs(kernel) -> list:
+    from plugins.contacts.dedupe.jobs import JOB_KIND
+
+    return [JOB_KIND]
+
+
+def cli_commands(kernel) -> list:
+    from plugins.contacts.dedupe.cli import dedupe
+
+    return [dedupe]
+
+
+def menu(kernel) -> list:
+    from core.hooks.contributions import MenuItem
+
+    return [MenuItem(key="contacts_duplicates", label={"en": "Duplicates", "ru": "Дубликаты"}, url="/contacts/duplicates/",
+                     order=16, permission="contacts.client.read")]
+
+
+async def merge_records(kernel, entity, survivor_id, merged_ids) -> list[dict]:
+    from plugins.contacts.dedupe.merge import reference_moves
+
+    return await reference_moves(kernel, entity, survivor_id, merged_ids)
