@@ -13,7 +13,10 @@ NAME = "contacts"
 def register_routes(kernel):
     from plugins.contacts import wiring
 
-    return [overview_controller(NAME, tables=[Client, Contact], permission="contacts.client.read"), *wiring.routes(kernel)]
+    from plugins.contacts.dedupe import wiring as dedupe
+
+    return [overview_controller(NAME, tables=[Client, Contact], permission="contacts.client.read"), *wiring.routes(kernel),
+            *dedupe.routes(kernel)]
 
 
 @hookimpl
@@ -56,6 +59,7 @@ def register_default_grants(kernel):
 @hookimpl
 def menu_items(kernel, request):
     from plugins.contacts import wiring
+    from plugins.contacts.dedupe import wiring as dedupe
 
     return [
         MenuItem(
@@ -66,6 +70,7 @@ def menu_items(kernel, request):
             permission="contacts.client.read",
         ),
         *wiring.menu(kernel),
+        *dedupe.menu(kernel),
     ]
 
 
@@ -101,4 +106,20 @@ async def timeline_entries(kernel, entity, record, principal):
 def register_jobs(kernel):
     from plugins.contacts import wiring
 
-    return wiring.jobs(kernel)
+    from plugins.contacts.dedupe import wiring as dedupe
+
+    return [*wiring.jobs(kernel), *dedupe.jobs(kernel)]
+
+
+@hookimpl
+def register_cli_commands(kernel):
+    from plugins.contacts.dedupe import wiring as dedupe
+
+    return dedupe.cli_commands(kernel)
+
+
+@hookimpl
+async def merge_records(kernel, entity, survivor_id, merged_ids):
+    from plugins.contacts.dedupe import wiring as dedupe
+
+    return await dedupe.merge_records(kernel, entity, survivor_id, merged_ids)
