@@ -56,6 +56,64 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """One result of the global search: a title, a local ``url`` to open, an optional detail line."""
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """Results of one kind (``search_results``), shown under ``label``; ``more_url`` lists them all."""
+
+    key: str
+    label: dict[str, str]
+    hits: tuple[SearchHit, ...]
+    more_url: str = ""
+    order: int = 100
+
+    def label_for(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.key
+
+
+WIDGET_SIZES = ("small", "wide")
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    """A widget of the "my day" home page (``dashboard_widgets``).
+
+    ``key`` is ``<plugin>.<name>``; ``template`` the Jinja template of its body,
+    rendered with what ``load(request)`` returns (a dict; ``None`` hides the
+    widget); ``permission`` / ``feature`` hide it like a menu item. A chart
+    widget returns ``{"chart": core.dashboard.charts.Chart(...)}`` and uses
+    the template ``core/dashboard/chart_widget.html``.
+    """
+
+    key: str
+    title: dict[str, str]
+    template: str
+    load: object
+    order: int = 100
+    size: str = "small"
+    permission: str | None = None
+    feature: str | None = None
+
+    def __post_init__(self) -> None:
+        if not JOB_KIND_RE.match(self.key):
+            raise ValueError(f"dashboard widget {self.key!r}: key must look like <plugin>.<name>")
+        if self.size not in WIDGET_SIZES:
+            raise ValueError(f"dashboard widget {self.key}: size must be one of {', '.join(WIDGET_SIZES)}")
+        if not callable(self.load):
+            raise ValueError(f"dashboard widget {self.key}: load must be a callable taking the request")
+
+    def title_for(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en") or self.key
+
+
+@dataclass(frozen=True)
 class HealthCheck:
     """A named readiness probe; ``check`` is an async callable returning None or raising."""
 

@@ -27,6 +27,8 @@ BUILTIN_MODULES = (
     "core.documents.builtin",
     "core.notifications.builtin",
     "core.kanban.builtin",
+    "core.search.builtin",
+    "core.dashboard.builtin",
     "core.i18n.builtin",
 )
 

@@ -123,6 +123,31 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def search_results(self, kernel, request, query, principal):
+        """Return :class:`~core.hooks.contributions.SearchGroup` s for the global search.
+
+        Called as the user types in the shell's search box, on ``/search`` and
+        in the command palette, with ``query`` (stripped, at least 2
+        characters). Core's own implementation searches every registered
+        entity's search fields through the query gate; add non-entity results
+        (documents, help pages...) here, and only what ``principal`` may see.
+        Keep it fast: it runs on every keystroke (debounced). Async allowed.
+        Returns a list.
+        """
+
+    @hookspec
+    def dashboard_widgets(self, kernel, request):
+        """Return :class:`~core.hooks.contributions.DashboardWidget` s for the "my day" home page.
+
+        Called when the home page is rendered. Core drops widgets whose
+        feature is off or whose permission the user lacks, sorts by ``order``,
+        then calls each widget's ``load(request)`` (async allowed) for the
+        context of its template; ``load`` returning ``None`` hides the widget.
+        Read entity rows through the query gate with the request's principal.
+        Returns a list.
+        """
+
+    @hookspec
     def record_panels(self, kernel, entity, record, principal):
         """Return :class:`~core.hooks.contributions.RecordPanel` s for a record page.
 

@@ -19,11 +19,6 @@ from core.web.menu import visible_menu
 from core.web.security import CSP
 
 
-@get("/", name="core:home", opt={"authenticated": True})
-async def home(request: Request) -> Template:
-    return Template(template_name="core/home.html", context={})
-
-
 @get("/health", name="core:health", opt={"public": True}, include_in_schema=True)
 async def health(request: Request) -> Response[dict]:
     """Readiness: every registered health check must pass."""
@@ -56,7 +51,7 @@ async def api_docs(request: Request) -> Template:
 
 @hookimpl
 def register_routes(kernel):
-    return [home, health, api_docs]
+    return [health, api_docs]  # the home page ("my day") is core.dashboard's
 
 
 @hookimpl

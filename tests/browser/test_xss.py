@@ -37,6 +37,7 @@ EMAILISH = re.compile(r"@xss\.example$")
 # Static files every page loads (layout.html); anything else on a page is a finding.
 STATIC = {"/static/theme.css", "/static/core/theme-toggle.js", "/static/vendor/htmx/htmx.min.js", "/static/core/csrf.js",
           "/favicon.ico", "/static/core/shell.css", "/static/core/entity-ui.js", "/static/vendor/htmx-ext-sse/sse.min.js", "/static/core/notifications.js",
+          "/static/core/shell.js",
           # the shell's live notifications: every signed-in page opens the stream
           "/notifications/stream"}
 
@@ -52,7 +53,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 # Elements and attributes the entity templates and the layout never put in <body>.
 DOM_CHECK = """() => {
   const found = [];
-  const SHELL_HTMX = ["shell-live hx-ext", "toasts hx-swap"];
+  const SHELL_HTMX = ["shell-live hx-ext", "toasts hx-swap", "global-q hx-get", "global-q hx-trigger", "global-q hx-target",
+                      "palette-q hx-get", "palette-q hx-trigger", "palette-q hx-target"];
   // htmx attributes the entity templates write inside <main>, each with the exact value they write:
   // the list's filter form and rows container (one each per page), the rows' sort and page links
   // (hx-get is their own relative href), the record page's pencils (a field's edit form on this site,
@@ -101,7 +103,7 @@ DOM_CHECK = """() => {
   const scripts = [...document.scripts].map(s => new URL(s.src, location.href).pathname).sort();
   // Lists and record pages add their htmx glue (inline edit, quick create); forms do not.
   const entityUi = document.querySelector("main #entity-rows, main dl.record") ? "/static/core/entity-ui.js " : "";
-  if (scripts.join(" ") !== "/static/core/csrf.js " + entityUi + "/static/core/notifications.js /static/core/theme-toggle.js "
+  if (scripts.join(" ") !== "/static/core/csrf.js " + entityUi + "/static/core/notifications.js /static/core/shell.js /static/core/theme-toggle.js "
       + "/static/vendor/htmx-ext-sse/sse.min.js /static/vendor/htmx/htmx.min.js")
     found.push("scripts " + scripts.join(" "));
   return found;

@@ -1,0 +1,135 @@
+"""Core's own home page widgets, contributed through the ``dashboard_widgets`` hook.
+
+* Unread notifications — the latest five, with a link to all.
+* My jobs — queued, running or retrying background jobs I started.
+* My records (bars) — per entity, how many records I am responsible for
+  (``Gate.count`` with my id as owner: the gate decides what I may count).
+* My changes, last 14 days (line) — from the audit trail, my own actions.
+* A funnel per entity that declares a ``board_field`` — its column counts
+  (``Gate.totals``), i.e. the pipeline at a glance.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from litestar import Request, get
+from litestar.response import Template
+
+from core.dashboard.charts import Chart, Series
+from core.hooks import hookimpl
+from core.hooks.contributions import DashboardWidget
+from core.i18n import _
+from core.permissions.errors import NotFound, Refused
+from core.permissions.request import principal_of
+
+DAYS = 14
+
+
+def _lang(request) -> str:
+    return getattr(principal_of(request), "language", "") or "en"
+
+
+async def unread_notifications(request):
+    from core.notifications import api
+
+    user = principal_of(request).user_id
+    return {"rows": await api.latest(user, unread_only=True, limit=5), "count": await api.unread_count(user)}
+
+
+async def my_jobs(request):
+    from core.jobs.api import list_jobs
+
+    principal = principal_of(request)
+    jobs = [j for j in await list_jobs(principal, mine=True, limit=50) if j["status"] in ("queued", "running", "failed")]
+    return {"jobs": jobs[:8]}
+
+
+async def my_records(request):
+    from core.entities.sql import Filter
+    from core.permissions.gate import Gate
+
+    kernel, principal, lang = request.app.state.kernel, principal_of(request), _lang(request)
+    labels, values = [], []
+    for entity in kernel.entities.values():
+        if not principal.can(entity.permission("read")):
+            continue
+        try:
+            gate = await Gate.open(kernel, entity.key, principal)
+            n = await gate.count([Filter(entity.owner_field, "eq", str(principal.user_id))])
+        except (NotFound, Refused):
+            continue  # e.g. the owner field is hidden from this user
+        if n:
+            labels.append(entity.plural.get(lang) or entity.plural.get("en"))
+            values.append(n)
+    return {"chart": Chart("bar", _("Records I am responsible for"), tuple(labels), (Series(_("Records"), tuple(values)),))}
+
+
+async def my_changes(request):
+    from core.audit.tables import AuditChange
+
+    user = principal_of(request).user_id
+    today = datetime.now(timezone.utc).date()
+    since = datetime.combine(today - timedelta(days=DAYS - 1), datetime.min.time(), tzinfo=timezone.utc)
+    rows = await AuditChange.select(AuditChange.at, AuditChange.record_id).where(
+        (AuditChange.actor_id == user) & (AuditChange.at >= since))
+    days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    per_day: dict = {d: set() for d in days}
+    for row in rows:  # one record changed in one save writes a row per field: count records, not fields
+        per_day.setdefault(row["at"].astimezone(timezone.utc).date(), set()).add(row["record_id"])
+    return {"chart": Chart("line", _("Records I changed, last 14 days"), tuple(d.strftime("%d.%m") for d in days),
+                           (Series(_("Records"), tuple(len(per_day[d]) for d in days)),))}
+
+
+def funnel_loader(entity_key: str):
+    async def load(request):
+        from core.permissions.gate import Gate
+
+        kernel, lang = request.app.state.kernel, _lang(request)
+        entity = kernel.entities[entity_key]
+        try:
+            gate = await Gate.open(kernel, entity_key, principal_of(request))
+            totals = await gate.totals(entity.board_field)
+        except (NotFound, Refused):
+            return None
+        field = entity.field(entity.board_field)
+        labels = tuple(c.label.get(lang) or c.label.get("en") for c in field.choices)
+        values = tuple(totals.get(c.value, (0, None))[0] for c in field.choices)
+        title = f"{entity.plural.get(lang) or entity.plural.get('en')}: {field.label_for(lang)}"
+        return {"chart": Chart("funnel", title, labels, (Series(_("Records"), values),)), "link": f"{entity.url}/board"}
+
+    return load
+
+
+@hookimpl
+def dashboard_widgets(kernel, request):
+    widgets = [
+        DashboardWidget("core.notifications", {"en": "Unread notifications", "ru": "Непрочитанные уведомления"},
+                        "core/dashboard/widgets/notifications.html", unread_notifications, order=5),
+        DashboardWidget("core.jobs", {"en": "My jobs", "ru": "Мои задания"}, "core/dashboard/widgets/jobs.html", my_jobs, order=90),
+        DashboardWidget("core.my_records", {"en": "My records", "ru": "Мои записи"}, "core/dashboard/chart_widget.html",
+                        my_records, order=60),
+        DashboardWidget("core.my_changes", {"en": "My activity", "ru": "Моя активность"}, "core/dashboard/chart_widget.html",
+                        my_changes, order=70),
+    ]
+    for entity in kernel.entities.values():
+        if entity.board_field:
+            widgets.append(DashboardWidget(
+                f"core.funnel_{entity.plugin}_{entity.name}", {"en": "Pipeline", "ru": "Воронка"},
+                "core/dashboard/chart_widget.html", funnel_loader(entity.key), order=50,
+                permission=entity.permission("read"), feature=entity.feature))
+    return widgets
+
+
+@get("/", name="core:home", opt={"authenticated": True})
+async def home(request: Request) -> Template:
+    """The "my day" page: every visible widget, loaded in order."""
+    from core.dashboard.widgets import load_widgets
+
+    return Template(template_name="core/dashboard/home.html",
+                    context={"widgets": await load_widgets(request.app.state.kernel, request)})
+
+
+@hookimpl
+def register_routes(kernel):
+    return [home]

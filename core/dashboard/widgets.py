@@ -1,0 +1,44 @@
+"""Collecting and loading the home page's widgets (the ``dashboard_widgets`` hook)."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from core.hooks.contributions import DashboardWidget
+from core.permissions.request import principal_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Loaded:
+    widget: DashboardWidget
+    context: dict[str, Any] | None
+    failed: bool = False
+
+
+def visible_widgets(kernel, request) -> list[DashboardWidget]:
+    widgets = kernel.features.gate(kernel.collect("dashboard_widgets", request=request))
+    granted = principal_of(request).permissions
+    widgets = [w for w in widgets if w.permission is None or w.permission in granted]
+    return sorted(widgets, key=lambda w: (w.order, w.key))
+
+
+async def load_widgets(kernel, request) -> list[Loaded]:
+    """Each widget's context; one that raises is shown as failed, the others still load."""
+    out = []
+    for widget in visible_widgets(kernel, request):
+        try:
+            context = widget.load(request)
+            if inspect.isawaitable(context):
+                context = await context
+        except Exception:  # a broken widget must not take the home page down with it
+            log.exception("dashboard widget %s failed", widget.key)
+            out.append(Loaded(widget, None, failed=True))
+            continue
+        if context is not None:
+            out.append(Loaded(widget, context))
+    return out
