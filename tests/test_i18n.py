@@ -65,6 +65,7 @@ def test_python_messages_follow_the_current_language():
 def test_numbers_dates_and_money_are_written_per_locale():
     assert format_number(Decimal("1234567.5"), "ru") == f"1{NBSP}234{NBSP}567,5"
     assert format_number(Decimal("1234567.5"), "en") == "1,234,567.5"
+    assert format_number(Decimal("55.755826"), "ru") == "55,755826"  # never rounded
     assert format_money("1234.5", locale="ru") == f"1{NBSP}234,50"
     assert format_money("1234.5", "RUB", locale="ru") == f"1{NBSP}234,50{NBSP}₽"
     assert format_money("1234.5", "USD", locale="en") == "$1,234.50"

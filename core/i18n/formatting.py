@@ -45,7 +45,8 @@ def format_datetime(value, format: str = "medium", locale: str | None = None) ->
 def format_number(value, locale: str | None = None) -> str:
     if value is None or value == "":
         return ""
-    return babel_numbers.format_decimal(_number(value), locale=_locale(locale))
+    # decimal_quantization off: every stored digit is shown (CLDR's pattern would round to 3).
+    return babel_numbers.format_decimal(_number(value), locale=_locale(locale), decimal_quantization=False)
 
 
 def format_money(value, currency: str | None = None, locale: str | None = None) -> str:
