@@ -88,11 +88,35 @@ def _terms(values: dict, regions) -> list[str]:
     terms = [k for key in ("tax_id", "phone", "email") for k in keyed.keys[key]]
     words = sorted((w for w in str(values.get("name") or "").casefold().split() if len(w) >= 3), key=len, reverse=True)
     if words:
-        terms.append(words[0].strip("«»\"'"))
-        latin = anyascii(words[0]).lower().strip("<>\"'")
-        if latin != terms[-1]:
-            terms.append(latin)
+        word = words[0].strip("«»\"'")
+        terms.append(word)
+        latin = anyascii(word).lower().strip("<>\"'")
+        if latin != word:
+            terms.append(latin)  # typed in Cyrillic, stored in Latin letters
+        elif latin.isalpha():
+            terms.append(to_cyrillic(latin)[:6])  # typed in Latin, stored in Cyrillic: a prefix, spellings vary
     return [t for t in terms if len(t) >= 3]
+
+
+# Latin back to Cyrillic, longest spellings first, for the candidate lookup only
+# (what matches is then decided on the folded names, see normalize.py).
+_TO_CYRILLIC = [("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
+                ("yu", "ю"), ("ya", "я"), ("yo", "ё"), ("iu", "ю"), ("ia", "я")] + list(zip(
+                    "abvgdezijklmnoprstufhcywxq", "абвгдезийклмнопрстуфхцывкк"))
+
+
+def to_cyrillic(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        for latin, cyr in _TO_CYRILLIC:
+            if text.startswith(latin, i):
+                out.append(cyr)
+                i += len(latin)
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 async def _candidates(gate: Gate, values: dict, regions, exclude) -> list[dict]:

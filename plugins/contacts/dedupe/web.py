@@ -40,7 +40,7 @@ class DuplicateScreens(Controller):
             "scans": await list_scans(principal_of(request)), "rules": "\n".join(DEFAULT_RULES), "error": None,
             "job_id": request.query_params.get("job")})
 
-    @post("/scan", opt={"permission": READ}, name="contacts:duplicates-scan")
+    @post("/scan", opt={"permission": READ}, name="contacts:duplicates-scan", status_code=200)
     async def start(self, request: Request) -> Template | Redirect:
         from core.jobs import enqueue
         from plugins.contacts.dedupe.jobs import KIND
@@ -88,7 +88,7 @@ class DuplicateScreens(Controller):
         return Template("contacts/dedupe/merge.html", status_code=status, context={
             "error": error, "survivor": row, "records": [row, *others], "fields": fields})
 
-    @post("/merge", opt={"permission": READ}, name="contacts:duplicates-merge-do")
+    @post("/merge", opt={"permission": READ}, name="contacts:duplicates-merge-do", status_code=200)
     async def merge_do(self, request: Request) -> Template | Redirect:
         from plugins.contacts.dedupe.merge import MergeError, merge
 
@@ -125,7 +125,7 @@ class DuplicateScreens(Controller):
             return Template("contacts/dedupe/merged.html", status_code=409, context={"log": log, "error": str(exc)})
         return Redirect(f"/contacts/client/{survivor['id']}", status_code=303)
 
-    @post("/check", opt={"permission": READ}, name="contacts:duplicates-check")
+    @post("/check", opt={"permission": READ}, name="contacts:duplicates-check", status_code=200)
     async def check_fragment(self, request: Request) -> Template:
         """The create form's check (htmx, on change): a fragment of warnings."""
         from plugins.contacts.dedupe.check import check_record
@@ -140,7 +140,7 @@ class DuplicateScreens(Controller):
 class DuplicateApi(Controller):
     path = "/contacts/api/duplicates"
 
-    @post("/check", opt={"permission": READ}, name="contacts:api-duplicates-check")
+    @post("/check", opt={"permission": READ}, name="contacts:api-duplicates-check", status_code=200)
     async def check(self, request: Request, data: JSONBody[dict]) -> Response:
         """Likely duplicates of a client about to be created: ``{"duplicates": [...], "hidden": [...], "messages": [...]}``.
 
@@ -166,7 +166,7 @@ class DuplicateApi(Controller):
             return Response({"detail": str(exc)}, status_code=400)
         return Response({"merge_id": str(merge_id)}, status_code=201)
 
-    @post("/merges/{merge_id:str}/undo", opt={"permission": READ}, name="contacts:api-duplicates-undo")
+    @post("/merges/{merge_id:str}/undo", opt={"permission": READ}, name="contacts:api-duplicates-undo", status_code=200)
     async def undo(self, request: Request, merge_id: FromPath[str]) -> Response:
         from plugins.contacts.dedupe.merge import MergeError, undo
 
