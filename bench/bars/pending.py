@@ -11,11 +11,6 @@ from bench.runner import NotYetMeasurable, register
 
 PENDING = [
     (
-        "P1", "p1-import", "Import 1M clients (CSV/XLSX)",
-        "≤ 30 s per 1M rows; ≥ 1/5 of raw executemany/COPY; ≤ 300 MB peak RSS",
-        "no client importer yet (the rows and CSV/XLSX files exist: klientela bench data --files)",
-    ),
-    (
         "P5", "p5-reports", "ABC/XYZ/funnel reports, 10M lines",
         "≤ 1.5× the raw SQL aggregate",
         "no sales lines and no reports yet",
