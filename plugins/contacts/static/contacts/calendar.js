@@ -37,8 +37,8 @@
         item.dataset.version = result.data.version;
         status.textContent = "";
       } else {
-        status.textContent = Object.values(result.data.errors || {}).join(" ") || "Not moved.";
+        status.textContent = Object.values(result.data.errors || {}).join(" ") || calendar.dataset.msgFailed;
       }
-    }).catch(function () { status.textContent = "Not moved: no connection."; });
+    }).catch(function () { status.textContent = calendar.dataset.msgOffline; });
   });
 })();
