@@ -10,3 +10,10 @@ def register_routes(kernel):
     from core.notifications.web import ROUTES
 
     return ROUTES
+
+
+@hookimpl
+def register_cli_commands(kernel):
+    from core.notifications.cli import notify_command
+
+    return [notify_command]
