@@ -393,7 +393,14 @@ class Gate:
         return tuple(f.name for f in self.fields.values() if not f.custom and f.type in TEXT_TYPES)
 
     def _mask(self, row: dict) -> dict:
-        return {k: v for k, v in row.items() if self.readable(k)}
+        names = self._readable_names
+        return {k: v for k, v in row.items() if k in names}
+
+    @cached_property
+    def _readable_names(self) -> frozenset[str]:
+        # Asked once per gate, not per key of every row: a 500-row page of a
+        # 30-field entity made 15k readable() calls, most of a big scan's read.
+        return frozenset(n for n in self.fields if self.readable(n))
 
     # -- writes ---------------------------------------------------------------------
 
