@@ -17,3 +17,21 @@ def register_jobs(kernel):
         JobKind("core.export", export_job, max_attempts=2, backoff=Backoff(base=5, cap=60),
                 label={"en": "Export", "ru": "Экспорт"}),
     ]
+
+
+@hookimpl
+def register_routes(kernel):
+    from core.dataio.web import routes
+
+    return routes(kernel.settings)
+
+
+def can(request, entity, action: str) -> bool:
+    """May the signed-in user do ``action`` (import, export) on ``entity``? For the list's links."""
+    principal = getattr(request.state, "principal", None) if request is not None else None
+    return bool(principal is not None and principal.can(entity.permission(action)))
+
+
+@hookimpl
+def register_template_globals(kernel):
+    return {"dataio_can": can}

@@ -88,8 +88,13 @@ async def preview(kernel, entity: str, principal: Principal, path: Path, *, fmt:
 
 async def create_run(kernel, entity: str, principal: Principal, path: Path, mapping: Mapping | None = None, *,
                      file_name: str = "", fmt: str | None = None, dry_run: bool = False, key: str | None = None,
-                     encoding: str | None = None, delimiter: str | None = None) -> UUID:
-    """Check the file and mapping against the user's rights and store a waiting run."""
+                     encoding: str | None = None, delimiter: str | None = None, draft: bool = False,
+                     draft_of: UUID | None = None) -> UUID:
+    """Check the file and mapping against the user's rights and store a waiting run.
+
+    ``draft``: an uploaded file waiting for its mapping screen (the guessed
+    mapping is stored unchecked, nothing runs). ``draft_of``: a dry run made
+    from that screen remembers it, so its page can lead back to the import."""
     gate = await open_gate(kernel, entity, principal)
     fields = importable_fields(gate)
     path = Path(path).resolve()
@@ -105,12 +110,14 @@ async def create_run(kernel, entity: str, principal: Principal, path: Path, mapp
         mapping = Mapping(columns, guess_key(columns, fields))
     if key is not None:
         mapping.key = key
-    check(mapping, header, fields)
-    gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
-    run = ImportRun(entity=entity, user_id=principal.user_id, status="waiting", dry_run=dry_run, file_path=str(path),
-                    file_name=file_name or path.name, file_sha=file_sha256(path), format=fmt, encoding=encoding or "",
-                    delimiter=delimiter or "", mapping=json.dumps({**mapping.as_json(), "header": header}),
-                    key=mapping.key, total_hint=total)
+    if not draft:
+        check(mapping, header, fields)
+        gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
+    stored = {**mapping.as_json(), "header": header, **({"draft": str(draft_of)} if draft_of else {})}
+    run = ImportRun(entity=entity, user_id=principal.user_id, status="draft" if draft else "waiting", dry_run=dry_run,
+                    file_path=str(path), file_name=file_name or path.name, file_sha=file_sha256(path), format=fmt,
+                    encoding=encoding or "", delimiter=delimiter or "", mapping=json.dumps(stored), key=mapping.key,
+                    total_hint=total)
     await run.save()
     return run.id
 
@@ -120,7 +127,7 @@ async def find_unfinished(entity: str, principal: Principal, path: Path, mapping
     sha = file_sha256(Path(path))
     rows = await ImportRun.select(ImportRun.id, ImportRun.mapping).where(
         (ImportRun.entity == entity) & (ImportRun.user_id == principal.user_id) & (ImportRun.file_sha == sha)
-        & (ImportRun.dry_run == dry_run) & ImportRun.status.not_in(list(FINISHED))
+        & (ImportRun.dry_run == dry_run) & ImportRun.status.not_in([*FINISHED, "draft"])
     ).order_by(ImportRun.created_at, ascending=False).output(load_json=True)
     for row in rows:
         stored = row["mapping"] if isinstance(row["mapping"], dict) else json.loads(row["mapping"])
@@ -160,7 +167,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     from core.dataio.rows import RowPlan, UserLookup
 
     run = await get_run(run_id, principal)
-    if run["status"] in FINISHED:
+    if run["status"] in FINISHED or run["status"] == "draft":
         return run
     try:
         gate = await open_gate(kernel, run["entity"], principal)

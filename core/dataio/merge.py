@@ -346,7 +346,8 @@ class Merge:
         if not rejected:
             return
         run = self._uuid(self.run_id)
-        records = [(self._uuid(new_id()), run, r.line, r.field[:300], r.reason, json.dumps(r.row, ensure_ascii=False, default=str))
+        records = [(self._uuid(new_id()), run, r.line, r.field[:300], r.reason.replace("\x00", "\u2400"),
+                    json.dumps(r.row, ensure_ascii=False, default=str))
                    for r in rejected]
         columns = ["id", "run_id", "line", "field", "reason", "row"]
         if self.pg:

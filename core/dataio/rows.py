@@ -24,11 +24,12 @@ from uuid import UUID
 from core.dataio.mapping import EXTERNAL_KEY, Mapping
 from core.dataio.readers import BadRow, ReadError
 from core.entities.spec import SYSTEM_FIELDS, Field
-from core.entities.validation import validate
+from core.entities.validation import FieldError, clean_value, validate
 from core.i18n import _
 from core.permissions.errors import Invalid
 
 NUMERIC = ("integer", "decimal", "money")
+EXTERNAL_KEY_FIELD = Field("external_key", "text", {"en": "External key", "ru": "Внешний ключ"})
 
 
 @dataclass
@@ -146,8 +147,11 @@ class RowPlan:
                     errors.update(exc.errors)
             key = ""
             if not errors and self.key:
-                key = self._key(clean, row)
-                if not key:
+                try:
+                    key = self._key(clean, row)
+                except FieldError as exc:
+                    errors[self.header[self.key_column]] = exc.message
+                if not key and not errors:
                     errors[self.key_field.name if self.key_field else self.header[self.key_column]] = _("The key is empty.")
             if errors:
                 for name, message in errors.items():
@@ -164,7 +168,8 @@ class RowPlan:
         if self.key_field is not None:
             return _text(clean.get(self.key_field.name))
         raw = row[self.key_column] if self.key_column is not None and self.key_column < len(row) else None
-        return _text(coerce(Field("key", "text", {"en": "key"}), raw)).strip()
+        # Cleaned as a one-line text field is: no control characters, at most 1000 characters.
+        return _text(clean_value(EXTERNAL_KEY_FIELD, coerce(EXTERNAL_KEY_FIELD, raw)))
 
     async def _check_references(self, accepted: list[Prepared], rejected: list[Rejection]) -> None:
         """A reference must name a record the user can read — one gate query per field and 500 ids."""
@@ -231,6 +236,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+NUL_SIGN = "\u2400"  # "␀": PostgreSQL text and JSON cannot hold NUL, the rejected-rows file shows where it was
+
+
 def _jsonable(row: list) -> list:
-    return [v if v is None or isinstance(v, (str, int, float, bool)) else str(v) for v in row]
+    out = []
+    for v in row:
+        if v is not None and not isinstance(v, (str, int, float, bool)):
+            v = str(v)
+        out.append(v.replace("\x00", NUL_SIGN) if isinstance(v, str) else v)
+    return out
 

@@ -1,0 +1,264 @@
+"""The import screens and the list's export action.
+
+Import: upload (``core.uploads``: size, type, zip bombs and names checked
+before any parser runs) → mapping screen (the guess, a template, the key)
+→ a dry run or the import, each a ``core.import`` job → the run's page,
+which polls its progress (htmx, every 2 s) and ends with the counts and the
+rejected-rows file. A user sees only their own runs; anyone else's id is 404.
+
+Export: ``/export/<plugin>/<entity>?format=csv|xlsx&<the list's query>``
+exports exactly the list view. Up to :data:`INLINE_ROWS` rows the file is
+written at once and sent; a larger set becomes a ``core.export`` job, whose
+file its starter downloads from the jobs page link.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import File, Redirect, Template
+
+from core.dataio.mapping import EXTERNAL_KEY, Mapping, MappingError, check, importable_fields, list_templates, load_template, save_template
+from core.i18n import _
+from core.permissions.errors import Invalid, NotFound, Refused
+from core.permissions.request import principal_of
+
+IMPORT_FORMATS = ("csv", "xlsx", "ods")
+INLINE_ROWS = 5000
+IMPORT = {"entity_action": "import"}
+EXPORT = {"entity_action": "export"}
+OWN = {"authenticated": True}  # each handler checks the run or job is the user's own
+
+
+def _key(plugin: str, name: str) -> str:
+    return f"{plugin}.{name}"
+
+
+def _entity(request: Request, key: str):
+    entity = request.app.state.kernel.entities.get(key)
+    if entity is None:
+        raise NotFoundException()
+    return entity
+
+
+async def _run(request: Request, run_id: str) -> dict:
+    from core.dataio.importer import get_run
+
+    try:
+        return await get_run(run_id, principal_of(request))
+    except NotFound:
+        raise NotFoundException() from None
+
+
+@get("/import/{plugin:str}/{name:str}/", name="core:import", opt=IMPORT, include_in_schema=False)
+async def upload_page(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template:
+    from core.dataio.tables import ImportRun
+
+    key = _key(plugin, name)
+    runs = await ImportRun.select().where((ImportRun.entity == key) & (ImportRun.user_id == principal_of(request).user_id)
+                                          & (ImportRun.status != "draft")).order_by(ImportRun.created_at, ascending=False).limit(20)
+    return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {}})
+
+
+async def upload(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template | Redirect:
+    from core.dataio.importer import ImportError_, create_run
+    from core.uploads import UploadRefused, accept
+
+    key = _key(plugin, name)
+    entity = _entity(request, key)
+    form = await request.form()
+    source = form.get("file")
+    try:
+        if not hasattr(source, "read"):
+            raise Invalid({"file": _("Choose a CSV, XLSX or ODS file.")})
+        stored = await accept(source, source.filename, allowed=IMPORT_FORMATS, area="imports", settings=request.app.state.kernel.settings)
+        run_id = await create_run(request.app.state.kernel, key, principal_of(request), stored.path, file_name=stored.name,
+                                  fmt=stored.kind, draft=True)
+    except (UploadRefused, Invalid) as exc:
+        return Template("core/dataio/upload.html", context={"entity": entity, "runs": [], "errors": exc.errors},
+                        status_code=getattr(exc, "status", 422))
+    except ImportError_ as exc:
+        return Template("core/dataio/upload.html", context={"entity": entity, "runs": [], "errors": {"file": str(exc)}}, status_code=422)
+    return Redirect(f"/import/runs/{run_id}", status_code=303)
+
+
+async def _mapping_context(request: Request, run: dict, errors: dict | None = None) -> dict:
+    from core.dataio.importer import open_gate, preview
+
+    kernel = request.app.state.kernel
+    shown = await preview(kernel, run["entity"], principal_of(request), Path(run["file_path"]), fmt=run["format"],
+                          mapping=Mapping.from_json(run["mapping"]))
+    gate = await open_gate(kernel, run["entity"], principal_of(request))
+    return {"run": run, "entity": gate.entity, "preview": shown, "fields": importable_fields(gate), "external": EXTERNAL_KEY,
+            "templates": await list_templates(run["entity"]), "errors": errors or {}}
+
+
+@get("/import/runs/{run_id:str}", name="core:import-run", opt=OWN, include_in_schema=False)
+async def run_page(request: Request, run_id: FromPath[str]) -> Template:
+    run = await _run(request, run_id)
+    if run["status"] == "draft":
+        return Template("core/dataio/mapping.html", context=await _mapping_context(request, run))
+    return Template("core/dataio/run.html", context={"run": run, "entity": _entity(request, run["entity"])})
+
+
+@get("/import/runs/{run_id:str}/status", name="core:import-status", opt=OWN, include_in_schema=False)
+async def run_status(request: Request, run_id: FromPath[str]) -> Template:
+    run = await _run(request, run_id)
+    return Template("core/dataio/status.html", context={"run": run, "job": await _job(run)})
+
+
+async def _job(run: dict) -> dict | None:
+    from core.jobs.api import JobNotFound, get_job
+
+    if not run.get("job_id"):
+        return None
+    try:
+        return await get_job(run["job_id"])
+    except JobNotFound:
+        return None
+
+
+def _form_mapping(form, header: list[str]) -> Mapping:
+    columns = {}
+    for index, title in enumerate(header):
+        target = (form.get(f"col_{index}") or "").strip()
+        if target:
+            columns[title] = target
+    return Mapping(columns, (form.get("key") or "").strip())
+
+
+@post("/import/runs/{run_id:str}", name="core:import-start", opt=OWN, include_in_schema=False)
+async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
+    """The mapping screen's buttons: load a template, or start a dry run or the import (each a job)."""
+    from core.dataio.importer import create_run, open_gate
+    from core.dataio.tables import ImportRun
+    from core.jobs.api import enqueue
+
+    run = await _run(request, run_id)
+    if run["status"] != "draft":
+        raise NotFoundException()
+    kernel, principal = request.app.state.kernel, principal_of(request)
+    form = await request.form()
+    header = list(run["mapping"].get("header") or [])
+    action = form.get("action", "")
+    if action == "template":
+        mapping = await load_template(run["entity"], form.get("template", "")) or Mapping.from_json(run["mapping"])
+        await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header})}).where(ImportRun.id == run["id"])
+        return Redirect(f"/import/runs/{run['id']}", status_code=303)
+    mapping = _form_mapping(form, header)
+    try:
+        gate = await open_gate(kernel, run["entity"], principal)
+        check(mapping, header, importable_fields(gate))
+        if (form.get("template_name") or "").strip():
+            await save_template(run["entity"], form.get("template_name"), mapping, principal.user_id)
+    except (MappingError, Refused) as exc:
+        run["mapping"] = {**mapping.as_json(), "header": header}
+        return Template("core/dataio/mapping.html", context=await _mapping_context(request, run, exc.errors), status_code=422)
+    await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header}), ImportRun.key: mapping.key}).where(
+        ImportRun.id == run["id"])
+    if action == "dry":
+        target = await create_run(kernel, run["entity"], principal, Path(run["file_path"]), mapping, file_name=run["file_name"],
+                                  fmt=run["format"], dry_run=True, draft_of=run["id"])
+    else:
+        await ImportRun.update({ImportRun.status: "waiting"}).where(ImportRun.id == run["id"])
+        target = run["id"]
+    job_id = await enqueue(kernel, "core.import", {"run_id": str(target)}, user_id=principal.user_id)
+    await ImportRun.update({ImportRun.job_id: job_id}).where(ImportRun.id == target)
+    return Redirect(f"/import/runs/{target}", status_code=303)
+
+
+@get("/import/runs/{run_id:str}/rejected.csv", name="core:import-rejects", opt=OWN, include_in_schema=False)
+async def rejects_file(request: Request, run_id: FromPath[str]) -> File:
+    from core.cli.dataio import write_rejects
+
+    run = await _run(request, run_id)
+    target = Path(tempfile.mkdtemp(prefix="klientela-rejects-")) / f"rejected-{run['id']}.csv"
+    await write_rejects(run["id"], target)
+    return File(path=target, filename=f"rejected-{Path(run['file_name']).stem}.csv", media_type="text/csv")
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+@get("/export/{plugin:str}/{name:str}", name="core:export", opt=EXPORT, include_in_schema=False)
+async def export(request: Request, plugin: FromPath[str], name: FromPath[str]) -> File | Redirect:
+    from core.auth import events
+    from core.dataio.export import check_export, export_columns, write_export
+    from core.entities.query_params import list_request
+    from core.jobs.api import enqueue
+    from core.permissions.gate import Gate
+
+    key = _key(plugin, name)
+    kernel, principal = request.app.state.kernel, principal_of(request)
+    params = request.query_params
+    fmt = params.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Refused({"format": _("Export as csv or xlsx.")})
+    gate = await Gate.open(kernel, key, principal)
+    check_export(gate)
+    pairs = [(k, v) for k, v in params.multi_items() if k not in ("format", "cursor", "limit")]
+    req = list_request(pairs_params(pairs))
+    columns = [c for c in (params.get("columns") or "").split(",") if c]
+    fields = export_columns(gate, columns or None)
+    total = await gate.count(req.filters, req.search, req.sort)
+    if total > INLINE_ROWS:
+        job_id = await enqueue(kernel, "core.export", {"entity": key, "query": pairs, "columns": columns, "format": fmt},
+                               user_id=principal.user_id)
+        return Redirect(f"/export/jobs/{job_id}", status_code=303)
+    target = Path(tempfile.mkdtemp(prefix="klientela-export-")) / f"{name}.{fmt}"
+    rows = await write_export(gate, req, fields, fmt, target)
+    await events.record("export", request=request, detail={"entity": key, "rows": rows, "format": fmt, "query": pairs})
+    media = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return File(path=target, filename=f"{name}.{fmt}", media_type=media)
+
+
+def pairs_params(pairs):
+    from core.dataio.jobs import Params
+
+    return Params(pairs)
+
+
+async def _export_job(request: Request, job_id: str) -> dict:
+    from core.jobs.api import JobNotFound, get_job
+
+    principal = principal_of(request)
+    try:
+        job = await get_job(job_id, principal)
+    except JobNotFound:
+        raise NotFoundException() from None
+    if job["kind"] != "core.export" or job["user_id"] != principal.user_id:
+        raise NotFoundException()  # an export file is its starter's alone
+    return job
+
+
+@get("/export/jobs/{job_id:str}", name="core:export-job", opt=OWN, include_in_schema=False)
+async def export_job_page(request: Request, job_id: FromPath[str]) -> Template:
+    return Template("core/dataio/export_job.html", context={"job": await _export_job(request, job_id)})
+
+
+@get("/export/jobs/{job_id:str}/download", name="core:export-download", opt=OWN, include_in_schema=False)
+async def export_download(request: Request, job_id: FromPath[str]) -> File:
+    from core.dataio.jobs import export_path
+
+    job = await _export_job(request, job_id)
+    result = job["result"] or {}
+    if job["status"] != "done" or not result.get("file"):
+        raise NotFoundException()
+    path = export_path(request.app.state.kernel, job["id"], result["format"])
+    media = "text/csv" if result["format"] == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return File(path=path, filename=f"{result['entity'].split('.', 1)[1]}.{result['format']}", media_type=media)
+
+
+def routes(settings) -> list:
+    """The handlers; the upload's body limit is this instance's upload size cap (``upload_max_mb``)."""
+    from core.uploads import UploadLimits
+    from core.uploads.limits import body_limit
+
+    posted = post("/import/{plugin:str}/{name:str}/", name="core:import-upload", opt=IMPORT, include_in_schema=False,
+                  request_max_body_size=body_limit(UploadLimits.of(settings)))(upload)
+    return [upload_page, posted, run_page, run_status, start, rejects_file, export, export_job_page, export_download]
