@@ -207,7 +207,7 @@ def test_lists_and_the_htmx_swap_render_payloads_as_text(guard, stored):
     # Search as you type: htmx swaps the payload rows into the page.
     guard.visit(f"{CLIENTS}/")
     with guard.page.expect_response(lambda r: f"q={digits}" in r.url):
-        guard.page.get_by_label("Search").fill(digits)
+        guard.page.get_by_label("Search", exact=True).fill(digits)  # the list's search, not the shell's "Search everything"
     expect(guard.page.locator("#entity-rows tbody tr")).to_have_count(min(len(clients), 50))  # the first page
     guard.check("the list after the htmx swap", expected_paths={f"{CLIENTS}/"})
 
