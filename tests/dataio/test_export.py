@@ -101,3 +101,23 @@ async def test_an_export_round_trips_through_the_import(kernel, tmp_path):
     assert run["status"] == "done"
     assert set(run["mapping"]["columns"].values()) == {"name", "email", "inn"}  # the labels map back to the fields
     assert (run["created"], run["rejected"]) == (2, 0)  # no key given: every row creates a record
+
+
+async def test_the_export_command_writes_the_filtered_list(kernel, tmp_path):
+    import asyncio
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    await seed(kernel, uuid.uuid4(), ["Альфа", "=Формула", "Бета"])
+    out = tmp_path / "out.csv"
+    proc = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "core.cli", "export", ENTITY, "--format", "csv",
+                                                     "-o", str(out), "-f", "inn=7707083893", "--sort", "name", "--columns", "name,inn"],
+                                   capture_output=True, text=True, env=os.environ.copy(), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = read_csv(out)
+    assert [r[0] for r in rows[1:]] == ["'=Формула", "Альфа", "Бета"] and rows[1][1] == "7707083893"
+    bad = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "core.cli", "export", ENTITY, "-o", str(out),
+                                                    "-f", "nosuchfield=1"], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
+    assert bad.returncode != 0 and "nosuchfield" in bad.stderr
