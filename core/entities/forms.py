@@ -11,7 +11,7 @@ from typing import Any
 
 from core.entities.spec import Field
 
-CONTROL_KEYS = {"_csrf", "_version", "_fields"}
+CONTROL_KEYS = {"_csrf", "_version", "_fields", "_confirm"}  # _confirm: save despite warnings (warnings.py)
 
 
 async def form_values(request, shown: list[Field]) -> tuple[dict[str, Any], int | None]:

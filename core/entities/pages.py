@@ -85,11 +85,29 @@ def entity_pages(entity: Entity) -> type[Controller]:
         values.update(prefill(request.query_params, editable(g)))  # a related list's "new": ?client=<id>
         return _template(request, entity, "form", {"fields": editable(g), "values": values, "errors": {}, "record": None})
 
+    @post("/new/check", opt={"entity_action": "create"}, name=f"{key}:check", status_code=200)
+    async def check(self, request: Request) -> Template:
+        """The create form's warnings as you type (htmx): a fragment, never a write."""
+        from core.entities.warnings import record_warnings
+
+        g = await gate(request)
+        data, _ = await form_values(request, editable(g))
+        return _template(request, entity, "warnings", {"warnings": await record_warnings(g, data)})
+
     @post("/", opt={"entity_action": "create"}, name=f"{key}:create")
     async def create(self, request: Request) -> Template | Redirect:
+        from core.entities.warnings import record_warnings
+
         g = await gate(request)
         fields = editable(g)
         data, _ = await form_values(request, fields)
+        # Warnings (a likely duplicate...) ask for a confirmation once: the form
+        # comes back with them and a "save anyway" that sends _confirm.
+        if not (await request.form()).get("_confirm"):
+            warnings = await record_warnings(g, data)
+            if warnings:
+                return _template(request, entity, "form", {"fields": fields, "values": data, "errors": {}, "record": None,
+                                                           "warnings": warnings}, 409)
         try:
             row = await g.create(data)
         except (Invalid, Refused) as exc:
@@ -174,7 +192,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
         return _template(request, entity, "bulk_result", {"result": result})
 
     handlers = {
-        "list_page": list_page, "trash_page": trash_page, "new_form": new_form, "create": create,
+        "list_page": list_page, "trash_page": trash_page, "new_form": new_form, "check": check, "create": create,
         "detail": detail, "edit_form": edit_form, "update": update, "remove": remove,
         "restore": restore, "bulk": bulk,
         **inline_handlers(entity, gate, editable, _template),

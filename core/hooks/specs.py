@@ -173,6 +173,16 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def record_warnings(self, kernel, entity, values, principal):
+        """Return warnings (translated strings) about a record about to be created.
+
+        Unlike ``record_checks`` a warning refuses nothing: the create form
+        shows warnings as the user types and asks to confirm once on save.
+        ``values`` are what the form holds (not yet validated). Never name a
+        record the ``principal`` may not read. Async allowed. Returns a list.
+        """
+
+    @hookspec
     def merge_records(self, kernel, entity, survivor_id, merged_ids):
         """Name the rows that must follow when records of ``entity`` are merged into one.
 

@@ -123,3 +123,10 @@ async def merge_records(kernel, entity, survivor_id, merged_ids):
     from plugins.contacts.dedupe import wiring as dedupe
 
     return await dedupe.merge_records(kernel, entity, survivor_id, merged_ids)
+
+
+@hookimpl
+async def record_warnings(kernel, entity, values, principal):
+    from plugins.contacts.dedupe import wiring as dedupe
+
+    return await dedupe.record_warnings(kernel, entity, values, principal)

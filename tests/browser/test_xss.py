@@ -63,12 +63,16 @@ DOM_CHECK = """() => {
     "list-filters": {"hx-trigger": "submit, input delay:300ms, change", "hx-target": "#entity-rows", "hx-select": "#entity-rows",
                      "hx-swap": "outerHTML", "hx-push-url": "true", "hx-sync": "this:replace"},
     "entity-rows": {"hx-target": "#entity-rows", "hx-swap": "outerHTML", "hx-push-url": "true"},
+    // the create form's warnings box (record_warnings: e.g. a likely duplicate), posted on change
+    "record-warnings": {"hx-trigger": "change from:closest form", "hx-include": "closest form", "hx-target": "this",
+                        "hx-swap": "innerHTML"},
   };
   const unique = (id) => id && document.querySelectorAll("#" + CSS.escape(id)).length === 1;
   const entityHtmx = (el, name, value) => {
     const fixed = unique(el.id) && ENTITY_HTMX[el.id];
     if (fixed && (fixed[name] === value || el.id === "list-filters" && name === "hx-get" && value === el.getAttribute("action")))
       return true;
+    if (fixed && el.id === "record-warnings" && name === "hx-post" && /^\/[a-z_]+\/[a-z_]+\/new\/check$/.test(value)) return true;
     const pencil = el.matches("dl.record > dd > a.inline-edit") && unique(el.parentElement.id);
     if (name === "hx-get" && el.localName === "a" && value === el.getAttribute("href")) {
       if (el.matches("#entity-rows thead th > a, #entity-rows .pager > a") && /^\?[^<>"'\s]*$/.test(value)) return true;

@@ -32,3 +32,12 @@ async def merge_records(kernel, entity, survivor_id, merged_ids) -> list[dict]:
     from plugins.contacts.dedupe.merge import reference_moves
 
     return await reference_moves(kernel, entity, survivor_id, merged_ids)
+
+
+async def record_warnings(kernel, entity, values, principal) -> list[str]:
+    """Likely duplicates of a client being created (hidden ones counted, never named)."""
+    if entity.key != "contacts.client":
+        return []
+    from plugins.contacts.dedupe.check import check_record
+
+    return (await check_record(kernel, principal, {k: v for k, v in values.items() if v not in (None, "")})).messages()

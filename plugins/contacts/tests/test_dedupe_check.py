@@ -109,3 +109,24 @@ async def test_screens_scan_merge_and_undo(client):
     missing = await client.get(f"/contacts/duplicates/merge?ids={a['id']},{uuid.uuid4()}")
     assert missing.status_code == 404
     assert re.search(r"/contacts/duplicates/merges/[0-9a-f-]{36}$", log_url)
+
+
+async def test_create_form_warns_as_you_type_and_confirms_on_save(client):
+    name = unique_name()
+    first = await client.post("/contacts/client/", data={"name": name, "kind": "company", "inn": "7707083893"},
+                              follow_redirects=False)
+    assert first.status_code in (303, 409)  # another test's client may hold this tax id already
+    if first.status_code == 409:
+        first = await client.post("/contacts/client/", data={"name": name, "kind": "company", "inn": "7707083893", "_confirm": "1"},
+                                  follow_redirects=False)
+        assert first.status_code == 303
+    form = await client.get("/contacts/client/new")
+    assert 'hx-post="/contacts/client/new/check"' in form.text
+    live = await client.post("/contacts/client/new/check", data={"name": name, "kind": "company"})
+    assert live.status_code == 200 and name in live.text, live.text[:3000]
+    again = await client.post("/contacts/client/", data={"name": name, "kind": "company"}, follow_redirects=False)
+    assert again.status_code == 409 and "Save anyway" in again.text and name in again.text
+    saved = await client.post("/contacts/client/", data={"name": name, "kind": "company", "_confirm": "1"}, follow_redirects=False)
+    assert saved.status_code == 303, re.findall(r"<strong>.*?</p>|class=\"error[^<]*<[^>]*>[^<]*", saved.text)
+    other = await client.post("/contacts/contact/", data={"full_name": name}, follow_redirects=False)
+    assert other.status_code == 303  # no warnings for other entities
