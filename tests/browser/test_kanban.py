@@ -33,6 +33,16 @@ def board_fields(browser, browser_context_args, admin_state):
     context.close()
 
 
+def drag(page, card, target) -> None:
+    """Drag with the mouse in small steps, as a person does (Sortable follows pointer moves)."""
+    start, end = card.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + 10, start["y"] + 8)
+    page.mouse.down()
+    page.mouse.move(start["x"] + 30, start["y"] + 20, steps=5)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=15)
+    page.mouse.up()
+
+
 def head(page, label):
     return page.locator(".kanban-column").filter(has=page.locator(".kanban-label", has_text=label))
 
@@ -50,7 +60,7 @@ def test_drag_and_drop_moves_a_card_and_updates_the_totals(admin_context, board_
     found = axe_violations(page)
     assert found == [], describe(found)
     with page.expect_response(lambda r: r.url.endswith("/board/move") and r.status == 200):
-        page.locator(".kanban-card", has_text=f"{m} Dragged").drag_to(won.locator(".kanban-cards"))
+        drag(page, page.locator(".kanban-card", has_text=f"{m} Dragged"), won.locator(".kanban-cards"))
     expect(head(page, "Won").locator(".kanban-count")).to_have_text("1")
     expect(head(page, "Won").locator(".kanban-total")).to_contain_text("100.25")
     expect(head(page, "Lead").locator(".kanban-total")).to_contain_text("1.00")
@@ -67,7 +77,7 @@ def test_a_refused_move_is_rerendered_with_the_reason(admin_context, board_field
     page.goto(f"{CLIENTS}/board?by=kbphase&q={m}")
     api.update(CLIENTS, card, name=f"{m} Contested (renamed elsewhere)")  # the board now shows a stale version
     with page.expect_response(lambda r: r.url.endswith("/board/move")):
-        page.locator(".kanban-card", has_text=f"{m} Contested").drag_to(head(page, "Won").locator(".kanban-cards"))
+        drag(page, page.locator(".kanban-card", has_text=f"{m} Contested"), head(page, "Won").locator(".kanban-cards"))
     expect(page.get_by_role("alert")).to_contain_text("changed this card meanwhile")
     expect(head(page, "Lead").locator(".kanban-count")).to_have_text("1")  # back where the database has it
     expect(head(page, "Lead").locator(".kanban-card")).to_contain_text("renamed elsewhere")
