@@ -303,6 +303,38 @@ class Gate:
         except FieldError:
             raise Refused({"cursor": "invalid cursor"}) from None
 
+    async def iterate(self, fields: list[str], *, batch: int = 5000):
+        """Every live row the principal may read, with only ``fields`` (unreadable ones left
+        out, ``id`` always in), in id order, ``batch`` rows at a time (an async iterator of lists).
+
+        For readers of a whole table (a duplicate scan, an export, a job): the same
+        scope as :meth:`list`, without its sort and search machinery and without
+        reading columns nobody asked for — at 1M rows the columns read are most
+        of the cost."""
+        if self._where("read") is None:
+            raise NotFound(self.entity.key)
+        wanted = list(dict.fromkeys(["id", *[n for n in fields if self.readable(n)]]))
+        native = [n for n in wanted if not self.fields[n].custom]
+        columns = ", ".join(quote(n) for n in native + (["custom"] if len(native) < len(wanted) else []))
+        last = None
+        while True:
+            extra = [QueryString('"id" > {}', last)] if last is not None else []
+            sql = f"SELECT {columns} FROM {quote(self.table)} WHERE {{}} ORDER BY \"id\" LIMIT {int(batch)}"
+            rows = await self.engine.run_querystring(QueryString(sql, self._where("read", extra=extra)))
+            if not rows:
+                return
+            out = []
+            for record in rows:
+                row = self._decode(record) if "custom" in columns else dict(record)
+                for name in self._blank_as_null:
+                    if row.get(name) == "":
+                        row[name] = None
+                out.append({n: row.get(n) for n in wanted})
+            yield out
+            if len(rows) < batch:
+                return
+            last = out[-1]["id"]
+
     async def count(self, filters: list[Filter] = (), search: str = "", sort: list[str] = ()) -> int:
         """How many rows a list with these filters and search shows. A ``sort``
         is checked like a list's (refused on unknown or unreadable fields),

@@ -18,12 +18,13 @@ from uuid import UUID
 from core.permissions.errors import NotFound
 from core.permissions.gate import Gate, ListRequest
 from core.permissions.principal import Principal
-from plugins.contacts.dedupe.matcher import Keyed, find, keys_of
+from plugins.contacts.dedupe.matcher import KEY_FIELDS, Keyed, find, keys_of
 from plugins.contacts.dedupe.rules import RuleSet
 from plugins.contacts.dedupe.tables import DedupeMatch, DedupeScan, bind
 
 ENTITY = "contacts.client"
-PAGE = 500  # rows per gate read (its MAX_LIMIT)
+PAGE = 500  # rows per gate list (its MAX_LIMIT), when the report reads records by id
+BATCH = 5000  # rows per read of the whole base
 INSERT_BATCH = 500
 Progress = Callable[[int, int | None, str], Awaitable[None]]
 
@@ -33,19 +34,15 @@ async def _nothing(done, total=None, message=""):
 
 
 async def read_keys(kernel, principal: Principal, regions: tuple[str, ...], progress: Progress = _nothing) -> list[Keyed]:
-    """Every client the principal may read, as normalized keys, paged by id through the gate."""
+    """Every client the principal may read, as normalized keys (only the key fields are read:
+    the gate's ``iterate``, in id order; a field hidden from the principal is no key)."""
     gate = await Gate.open(kernel, ENTITY, principal)
-    total = await gate.count()
+    fields = ["name", *[f for names in KEY_FIELDS.values() for f in names if f in gate.fields]]
     out: list[Keyed] = []
-    cursor = None
-    while True:
-        page = await gate.list(ListRequest(sort=["id"], limit=PAGE, cursor=cursor))
-        out.extend(keys_of(row, regions) for row in page.rows)
-        if len(out) % 50_000 < PAGE:
-            await progress(len(out), total, "reading clients")
-        if not page.next_cursor:
-            return out
-        cursor = page.next_cursor
+    async for rows in gate.iterate(fields, batch=BATCH):
+        out.extend(keys_of(row, regions) for row in rows)
+        await progress(len(out), None, "reading clients")
+    return out
 
 
 async def run_scan(kernel, principal: Principal, rules: RuleSet, *, progress: Progress = _nothing,
