@@ -11,6 +11,7 @@ and, when a mail server is configured, by email.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+from uuid import UUID
 
 from core.auth.principals import principal_for_user
 from core.auth.tables import User
@@ -66,10 +67,14 @@ async def due_reminders(kernel, principal, now: datetime, horizon_days: int) -> 
     return out
 
 
-async def already_sent(item: dict, user_id) -> bool:
-    return await ReminderSent.exists().where(
-        (ReminderSent.entity == item["entity"]) & (ReminderSent.record_id == item["id"])
-        & (ReminderSent.user_id == user_id) & (ReminderSent.due_at == item["due_at"]))
+async def claim(item: dict, user_id) -> UUID | None:
+    """Take the reminder for delivery; None when it was delivered (or is being delivered) already.
+
+    The unique index on (entity, record, user, due time) makes this atomic:
+    of two reminder jobs running at once, exactly one gets the row."""
+    row = ReminderSent(entity=item["entity"], record_id=item["id"], user_id=user_id, due_at=item["due_at"])
+    done = await ReminderSent.insert(row).on_conflict(action="DO NOTHING").returning(ReminderSent.id)
+    return done[0]["id"] if done else None
 
 
 async def deliver(kernel, now: datetime | None = None) -> dict:
@@ -85,9 +90,14 @@ async def deliver(kernel, now: datetime | None = None) -> dict:
         if principal is None:
             continue
         for item in await due_reminders(kernel, principal, now, settings.reminder_horizon_days):
-            if await already_sent(item, user["id"]):
+            claimed = await claim(item, user["id"])
+            if claimed is None:
                 continue
-            await notify(user["id"], item["title"], item["body"], item["url"], kind="reminder")
+            try:
+                await notify(user["id"], item["title"], item["body"], item["url"], kind="reminder")
+            except Exception:
+                await ReminderSent.delete().where(ReminderSent.id == claimed)  # not delivered: the next run tries again
+                raise
             by_mail = False
             if mail.configured(settings):
                 try:
@@ -95,8 +105,8 @@ async def deliver(kernel, now: datetime | None = None) -> dict:
                     by_mail = True
                 except Exception:  # noqa: BLE001 — the in-app reminder is delivered; mail is best effort
                     failed += 1
-            await ReminderSent.insert(ReminderSent(entity=item["entity"], record_id=item["id"], user_id=user["id"],
-                                                   due_at=item["due_at"], emailed=by_mail))
+            if by_mail:
+                await ReminderSent.update({ReminderSent.emailed: True}).where(ReminderSent.id == claimed)
             sent += 1
             emailed += by_mail
     return {"sent": sent, "emailed": emailed, "mail_failed": failed}

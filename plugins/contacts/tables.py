@@ -104,7 +104,8 @@ class Event(EntityTable, tablename="contacts_event"):
 
 
 class ReminderSent(Table, tablename="contacts_reminder_sent"):
-    """One row per reminder delivered, so a reminder is sent once however often the job runs."""
+    """One row per reminder delivered, so a reminder is sent once however often the job runs
+    (a unique index on entity, record, user and due time, made by a migration, claims it atomically)."""
 
     id = UUID(primary_key=True, default=new_id)
     entity = Varchar(length=64)

@@ -111,3 +111,19 @@ def test_the_reminder_job_is_scheduled_every_minute(app_factory):
     registry = registry_of(app_factory().state.kernel)
     assert "contacts.reminders" in registry.kinds
     assert any(s.kind == "contacts.reminders" and s.cron == "* * * * *" for s in registry.schedules)
+
+
+async def test_two_reminder_runs_at_once_deliver_each_reminder_once(app_factory, make_user, monkeypatch):
+    import asyncio
+
+    from plugins.contacts.reminders import deliver
+
+    monkeypatch.delenv("KLIENTELA_CONTACTS_SMTP_HOST", raising=False)
+    cid = await make_user(roles=["sales_manager"], team=unique("Race"))
+    app = app_factory()
+    subject = unique("Race call")
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as admin:
+        await admin.post("/api/contacts/interaction", json={"subject": subject, "owner_id": str(cid.id),
+                                                            "starts_at": iso(datetime.now(timezone.utc) + timedelta(minutes=5)), "remind_minutes": 30})
+    await asyncio.gather(deliver(app.state.kernel), deliver(app.state.kernel))
+    assert [n["title"] for n in await latest(cid.id)].count(f"Reminder: {subject}") == 1
