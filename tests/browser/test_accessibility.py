@@ -71,6 +71,6 @@ def test_record_page_and_edit_form_with_errors(axe_page, scheme, record_id):
 def test_list_after_htmx_search_swap(axe_page, record_id):
     axe_page.goto(f"{CLIENTS}/")
     with axe_page.expect_response(lambda r: "q=Accessible" in r.url):
-        axe_page.get_by_label("Search").fill("Accessible")
+        axe_page.get_by_label("Search", exact=True).fill("Accessible")
     axe_page.locator("#entity-rows").get_by_text("Accessible Ltd").first.wait_for()
     check(axe_page, "the list after the search swap")

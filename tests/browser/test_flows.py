@@ -42,12 +42,12 @@ def test_search_as_you_type_swaps_only_the_rows_and_keeps_the_query_in_the_url(a
     page.goto(f"{CLIENTS}/")
     page.evaluate("window.__samePage = true")  # lost if the whole page reloads
     with page.expect_response(lambda r: f"q={m}" in r.url and r.request.headers.get("hx-request") == "true"):
-        page.get_by_label("Search").press_sequentially(m, delay=10)
+        page.get_by_label("Search", exact=True).press_sequentially(m, delay=10)
     expect(page.locator("#entity-rows tbody tr")).to_have_count(3)
     assert names_in_rows(page) == [f"{m} Alpha", f"{m} Beta", f"{m} Gamma"]
     assert page.evaluate("window.__samePage") is True
     expect(page).to_have_url(re.compile(rf"[?&]q={m}"))
-    page.get_by_label("Search").fill(f"{m} gam")
+    page.get_by_label("Search", exact=True).fill(f"{m} gam")
     expect(page.locator("#entity-rows tbody tr")).to_have_count(1)
     assert names_in_rows(page) == [f"{m} Gamma"]
 

@@ -91,7 +91,7 @@ def test_phone_viewport_menu_and_list_stay_usable(new_context, admin_state):
     page.wait_for_url("**/contacts/")
     # The list: search works, the row's link is reachable, the table scrolls inside its own region.
     page.goto(f"{CLIENTS}/")
-    page.get_by_label("Search").fill(m)
+    page.get_by_label("Search", exact=True).fill(m)
     link = page.get_by_role("link", name=f"{m} Phone Client With A Rather Long Name")
     expect(link).to_be_visible()
     no_horizontal_page_scroll(page)
