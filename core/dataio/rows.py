@@ -15,6 +15,7 @@ module adds is only what a file needs and a form does not:
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -29,6 +30,7 @@ from core.i18n import _
 from core.permissions.errors import Invalid
 
 NUMERIC = ("integer", "decimal", "money")
+YIELD_EVERY = 200
 EXTERNAL_KEY_FIELD = Field("external_key", "text", {"en": "External key", "ru": "Внешний ключ"})
 
 
@@ -120,7 +122,11 @@ class RowPlan:
         emails = {str(values[i]).strip().casefold() for _, values in batch if not isinstance(values, BadRow)
                   for i, f in self.columns if f in self.user_fields and i < len(values) and _is_email(values[i])}
         await users.load(emails)
-        for line, values in batch:
+        for count, (line, values) in enumerate(batch, start=1):
+            if count % YIELD_EVERY == 0:
+                # Validation is CPU work: let the event loop serve requests meanwhile
+                # (on SQLite the job worker runs inside the web process).
+                await asyncio.sleep(0)
             if isinstance(values, BadRow):
                 rejected.append(Rejection(line, "", values.reason, []))
                 continue
