@@ -134,6 +134,7 @@ def name_tokens(value: str | None) -> list[str]:
     return [_fold_word(w) for w in words]
 
 
+@lru_cache(maxsize=262144)
 def name_key(value: str | None) -> str:
     """Words sorted: "Иванов Иван" and "Ivan Ivanov" give one key."""
     return " ".join(sorted(name_tokens(value)))

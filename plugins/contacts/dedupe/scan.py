@@ -78,14 +78,24 @@ async def run_scan(kernel, principal: Principal, rules: RuleSet, *, progress: Pr
 
 
 async def store_matches(scan_id: UUID, records: list[Keyed], result) -> None:
+    """One multi-row INSERT per batch: building a Piccolo object per row cost ~270 µs a pair
+    (15 s for the ~55k pairs of a million clients); plain rows cost a tenth of that."""
+    from piccolo.querystring import QueryString
+
+    from core.entities.base import new_id
+
     cluster_of = {i: n for n, members in enumerate(result.clusters) for i in members}
     rows = [
-        DedupeMatch(scan_id=scan_id, cluster=cluster_of[m.a], record_a=records[m.a].id, record_b=records[m.b].id,
-                    rule=m.rule.text, score=m.score)
+        (new_id(), scan_id, cluster_of[m.a], records[m.a].id, records[m.b].id, m.rule.text, m.score)
         for m in sorted(result.pairs.values(), key=lambda m: (cluster_of[m.a], m.a, m.b))
     ]
+    engine = DedupeMatch._meta.db
+    columns = '"id", "scan_id", "cluster", "record_a", "record_b", "rule", "score"'
     for start in range(0, len(rows), INSERT_BATCH):
-        await DedupeMatch.insert(*rows[start:start + INSERT_BATCH])
+        chunk = rows[start:start + INSERT_BATCH]
+        values = ", ".join("({}, {}, {}, {}, {}, {}, {})" for _ in chunk)
+        await engine.run_querystring(QueryString(f'INSERT INTO "contacts_dedupe_match" ({columns}) VALUES {values}',
+                                                 *[v for row in chunk for v in row]))
 
 
 # -- reading a report -----------------------------------------------------------------
