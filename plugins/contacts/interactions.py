@@ -53,33 +53,34 @@ async def completion_panel(kernel, entity, record, principal) -> list[RecordPane
 class InteractionActions(Controller):
     path = "/contacts/interactions"
 
-    @post("/{record_id:str}/complete", opt={"permission": "contacts.interaction.write"}, name="contacts:interaction-complete")
-    async def complete(self, request: Request, record_id: FromPath[str]) -> Redirect | Template:
+    @post("/{interaction_id:str}/complete", opt={"permission": "contacts.interaction.write"}, name="contacts:interaction-complete")
+    async def complete(self, request: Request, interaction_id: FromPath[str]) -> Redirect | Template:
         kernel = request.app.state.kernel
         gate = await Gate.open(kernel, KEY, principal_of(request))
         form = await request.form()
-        current = await gate.get(record_id, action="write")
+        current = await gate.get(interaction_id, action="write")
         data = {"status": "done", "result": form.get("result") or None, "follow_up": form.get("follow_up") or None}
         try:
-            row = await gate.update(record_id, data, int(form.get("_version") or current["version"]))
+            sent = str(form.get("_version") or "")
+            row = await gate.update(interaction_id, data, int(sent) if sent.isdigit() else current["version"])
         except (Invalid, Refused) as exc:
             return Template("contacts/interactions/complete_error.html", context={"record": current, "errors": exc.errors}, status_code=422)
         except Conflict:
-            return Redirect(f"/contacts/interaction/{record_id}", status_code=303)
+            return Redirect(f"/contacts/interaction/{interaction_id}", status_code=303)
         return Redirect(f"/contacts/interactions/{row['id']}/next", status_code=303)
 
-    @get("/{record_id:str}/next", opt={"permission": "contacts.interaction.create"}, name="contacts:interaction-next-form")
-    async def next_form(self, request: Request, record_id: FromPath[str]) -> Template:
+    @get("/{interaction_id:str}/next", opt={"permission": "contacts.interaction.create"}, name="contacts:interaction-next-form")
+    async def next_form(self, request: Request, interaction_id: FromPath[str]) -> Template:
         gate = await Gate.open(request.app.state.kernel, KEY, principal_of(request))
-        previous = await gate.get(record_id)
+        previous = await gate.get(interaction_id)
         return Template("contacts/interactions/next.html", context={"previous": previous, "errors": {}, "values": {
             "kind": previous.get("kind") or "call", "subject": previous.get("follow_up") or previous.get("subject") or ""}})
 
-    @post("/{record_id:str}/next", opt={"permission": "contacts.interaction.create"}, name="contacts:interaction-next")
-    async def plan_next(self, request: Request, record_id: FromPath[str]) -> Template | Redirect:
+    @post("/{interaction_id:str}/next", opt={"permission": "contacts.interaction.create"}, name="contacts:interaction-next")
+    async def plan_next(self, request: Request, interaction_id: FromPath[str]) -> Template | Redirect:
         kernel = request.app.state.kernel
         principal = principal_of(request)
-        previous = await (await Gate.open(kernel, KEY, principal)).get(record_id)
+        previous = await (await Gate.open(kernel, KEY, principal)).get(interaction_id)
         form = await request.form()
         values = {"subject": form.get("subject") or None, "kind": form.get("kind") or "call",
                   "starts_at": local_datetime(form.get("starts_at")), "remind_minutes": form.get("remind_minutes") or None}

@@ -128,11 +128,11 @@ class TaskScreens(Controller):
         return Template("contacts/tasks/list.html", context={"rows": shown, "view": view,
                                                              "all": request.query_params.get("open") == "0"})
 
-    @post("/{task_id:str}/{name:str}", opt={"permission": "contacts.task.write"}, name="contacts:task-step")
-    async def take_step(self, request: Request, task_id: FromPath[str], name: FromPath[str]) -> Redirect | Template:
+    @post("/{task_id:str}/{step_name:str}", opt={"permission": "contacts.task.write"}, name="contacts:task-step")
+    async def take_step(self, request: Request, task_id: FromPath[str], step_name: FromPath[str]) -> Redirect | Template:
         form = await request.form()
         try:
-            await step(request.app.state.kernel, principal_of(request), task_id, name,
+            await step(request.app.state.kernel, principal_of(request), task_id, step_name,
                        (form.get("comment") or "").strip(), form.get("to_user") or None)
         except (Invalid, Refused) as exc:
             return Template("contacts/tasks/step_error.html", context={"task_id": task_id, "errors": exc.errors}, status_code=422)
