@@ -40,6 +40,11 @@ async def test_home_shows_core_widgets_with_accessible_charts(client):
     assert {"Unread notifications", "My records", "My activity", "My jobs"} <= set(titles)
     assert 'role="img"' in home.text and "<title id=" in home.text and "Show as a table" in home.text
     assert re.search(r'<th scope="row">Clients</th><td>\d+</td>', home.text)
+    from datetime import datetime, timezone
+
+    today = datetime.now(timezone.utc).strftime("%d.%m")
+    changed = re.search(rf'<th scope="row">{re.escape(today)}</th><td>(\d+)</td>', home.text)
+    assert changed and int(changed.group(1)) >= 1, "today's changes are counted in the activity line"
 
 
 async def test_plugin_widgets_are_gated_by_permission_and_a_broken_one_does_not_break_the_page(app_factory, make_user, client_as):
