@@ -33,11 +33,11 @@ def test_client_card_shows_people_panels_and_timeline_and_done_asks_for_next(adm
     assert not violations, describe(violations)
     # Open the planned call, mark it done, plan the next one.
     page.get_by_role("link", name=f"{m} planned call").first.click()
-    page.get_by_label("Result").fill("Asked for a demo")
+    page.get_by_label("Result", exact=True).fill("Asked for a demo")
     page.get_by_role("button", name="Done, plan the next one").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan the next interaction")
-    page.get_by_label("Subject").fill(f"{m} demo")
-    page.get_by_label("Time (UTC)").fill("2031-01-17T11:00")
+    page.get_by_label("Subject", exact=True).fill(f"{m} demo")
+    page.get_by_label("Time (UTC)", exact=True).fill("2031-01-17T11:00")
     page.get_by_role("button", name="Plan").click()
     expect(page).to_have_url(re.compile(r"/contacts/interaction/[0-9a-f-]+$"))
     assert api.get("/contacts/interaction", call["id"]).json()["status"] == "done"
