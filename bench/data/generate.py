@@ -31,7 +31,7 @@ CUSTOM_FIELDS = (
     dict(name="address", type="long_text", label_en="Address", label_ru="Адрес"),
 )
 NOT_GENERATED = {
-    "interactions": "the contacts plugin has no interaction table yet (only its permissions are declared)",
+    "interactions": "not written yet: contacts_interaction exists now (calls, meetings, letters per client) but the generator writes clients only",
     "deals, invoices, sales lines": "the sales plugin has no tables for them yet (products only)",
 }
 
