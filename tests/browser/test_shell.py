@@ -117,3 +117,17 @@ def test_axe_on_the_home_page_and_the_search_results(admin_context):
             page.keyboard.type(m, delay=5)
         found = axe_violations(page)
         assert found == [], f"palette ({scheme}):\n{describe(found)}"
+
+
+def test_without_server_sent_events_the_counter_is_polled(new_context, admin_state):
+    context = new_context(storage_state=admin_state)
+    context.add_init_script("delete window.EventSource;")  # a browser or proxy without event streams
+    page = context.new_page()
+    streams = []
+    page.on("request", lambda r: streams.append(r.url) if "/notifications/stream" in r.url else None)
+    subprocess.run([sys.executable, "-m", "core.cli", "notify", ADMIN_EMAIL, f"{marker()} polled"], check=True,
+                   env=os.environ.copy(), capture_output=True, timeout=60)
+    with page.expect_response(lambda r: r.url.endswith("/notifications/count")):
+        page.goto("/")
+    expect(page.locator("#notif-count .badge")).to_be_visible()
+    assert streams == []
