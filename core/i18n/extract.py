@@ -9,7 +9,9 @@ rewrite every catalog.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -77,9 +79,18 @@ def extract_manifest(fileobj, keywords, comment_tags, options):
 
 
 def _write(path: Path, catalog: Catalog) -> None:
+    """Write the catalog, unless only its creation date would change (no churn in git)."""
+    buffer = BytesIO()
+    write_po(buffer, catalog, include_lineno=False, ignore_obsolete=True, width=100)
+    text = buffer.getvalue()
+    if path.is_file() and _undated(path.read_bytes()) == _undated(text):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        write_po(fh, catalog, include_lineno=False, ignore_obsolete=True, width=100)
+    path.write_bytes(text)
+
+
+def _undated(po: bytes) -> bytes:
+    return re.sub(rb'"POT-Creation-Date: [^"]*"\n', b"", po)
 
 
 def update(package: Package, languages=tuple(LANGUAGES)) -> dict[str, int]:
