@@ -13,6 +13,7 @@ total`` holds per batch, hence for the run.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass
@@ -189,31 +190,50 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
                             ImportRun.error: ""}).where(ImportRun.id == run["id"])
     checkpoint = run["next_line"]
     batches = 0
+    # The previous batch's transaction, running while the next batch is validated:
+    # Python's CPU work overlaps the database's (batches still commit in order, each
+    # conditional on the checkpoint the one before it wrote).
+    pending: asyncio.Task | None = None
     try:
         with open_reader(path, run["format"], encoding=run["encoding"] or None, delimiter=run["delimiter"] or None) as reader:
             plan.check_header(reader.header)
             batch: list = []
-            async def flush(next_line: int) -> None:
-                nonlocal checkpoint, batch, batches
-                prepared, rejected = await plan.prepare(batch, users)
-                await merge.apply(prepared, rejected, expected_line=checkpoint, next_line=next_line)
-                checkpoint, batch = next_line, []
+
+            async def settle() -> None:
+                nonlocal pending, batches
+                if pending is None:
+                    return
+                task, pending = pending, None
+                await task
                 batches += 1
                 if progress is not None:
                     current = await get_run(run["id"])
                     current["bytes_done"], current["bytes_total"] = reader.progress()
                     await progress(current)
 
-            for line, values in reader:
-                if line < checkpoint:
-                    continue
-                batch.append((line, values))
-                if len(batch) >= batch_rows:
-                    await flush(line + 1)
-                    if stop_after is not None and batches >= stop_after:
-                        return await get_run(run["id"])
-            if batch:
-                await flush(batch[-1][0] + 1)
+            async def flush(next_line: int) -> None:
+                nonlocal checkpoint, batch, pending
+                prepared, rejected = await plan.prepare(batch, users)
+                await settle()
+                pending = asyncio.create_task(merge.apply(prepared, rejected, expected_line=checkpoint, next_line=next_line))
+                checkpoint, batch = next_line, []
+
+            try:
+                for line, values in reader:
+                    if line < checkpoint:
+                        continue
+                    batch.append((line, values))
+                    if len(batch) >= batch_rows:
+                        await flush(line + 1)
+                        if stop_after is not None and batches + 1 >= stop_after:
+                            await settle()
+                            return await get_run(run["id"])
+                if batch:
+                    await flush(batch[-1][0] + 1)
+                await settle()
+            finally:
+                if pending is not None:  # an error while validating: the batch in flight still commits or rolls back whole
+                    await asyncio.gather(pending, return_exceptions=True)
     except (ReadError, OSError, UnicodeError) as exc:
         await _finish(run["id"], "failed", _message(exc))
         return await get_run(run["id"])
