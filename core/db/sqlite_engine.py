@@ -41,7 +41,13 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def _take(self) -> aiosqlite.Connection:
         if self._idle:
             return self._idle.pop()
-        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        # A second guard beside close_pool: an idle connection's thread must never
+        # keep a process alive at exit (aiosqlite starts it non-daemon, on await).
+        thread = getattr(connection, "_thread", None)
+        if thread is not None:
+            thread.daemon = True
+        await connection
         connection.row_factory = dict_factory  # type: ignore[assignment]
         await connection.execute("PRAGMA foreign_keys = 1")
         return connection
