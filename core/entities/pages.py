@@ -49,6 +49,20 @@ async def bulk_choices(g: Gate, editable: list) -> dict | None:
     return choices if any(choices.values()) else None
 
 
+async def _savable(g: Gate, fields: list, data: dict) -> bool:
+    """Would these values pass the field validation and the plugins' record checks?"""
+    from core.entities.validation import validate
+
+    clean, errors = validate(fields, data, partial=False)
+    if errors:
+        return False
+    try:
+        await g.checked_values(clean)
+    except (Invalid, Refused):
+        return False
+    return True
+
+
 def entity_pages(entity: Entity) -> type[Controller]:
     key = entity.key
 
@@ -103,7 +117,8 @@ def entity_pages(entity: Entity) -> type[Controller]:
         data, _ = await form_values(request, fields)
         # Warnings (a likely duplicate...) ask for a confirmation once: the form
         # comes back with them and a "save anyway" that sends _confirm.
-        if not (await request.form()).get("_confirm"):
+        # Errors first: warnings are for a record that could be saved as it is.
+        if not (await request.form()).get("_confirm") and await _savable(g, fields, data):
             warnings = await record_warnings(g, data)
             if warnings:
                 return _template(request, entity, "form", {"fields": fields, "values": data, "errors": {}, "record": None,
