@@ -247,7 +247,7 @@ def measure_kills(ctx) -> Result:
             else:
                 os.environ[k] = v
     return Result(what=f"{runs} kill -9 + resume runs of {rows:,} rows", ours=float(partial + mismatched), baseline=float(runs),
-                  unit="failed runs", ratio=None, met=partial == 0 and mismatched == 0 and killed == runs,
+                  unit="runs failed (ours) of runs made (baseline)", ratio=None, met=partial == 0 and mismatched == 0 and killed == runs,
                   note=f"{killed} killed mid-run, {partial} with a partial batch, {mismatched} differing from a clean run; "
                        f"{seconds:.0f} s in all", samples_seconds={"ours": [seconds], "baseline": [seconds]})
 
