@@ -19,6 +19,19 @@ SKIP_PREFIXES = ("/static/", "/_litestar/")
 TITLE = {"contacts.client": "name", "contacts.contact": "full_name"}
 
 
+def required_values(entity, records: dict) -> dict:
+    """Values for an entity's required fields besides its title: a record made earlier for a
+    reference (the registry is sorted, so clients come before the links that need them), a date."""
+    values = {}
+    for f in entity.fields:
+        if f.required and f.default is None and f.name != (TITLE.get(entity.key) or entity.title_field):
+            if f.type == "reference" and f.reference in records:
+                values[f.name] = str(records[f.reference])
+            elif f.type == "date":
+                values[f.name] = "2030-01-01"
+    return values
+
+
 async def build_world(kernel, make_user, suffix: str) -> dict:
     from core.auth import org
 
@@ -29,8 +42,9 @@ async def build_world(kernel, make_user, suffix: str) -> dict:
     for key, entity in kernel.entities.items():
         title = TITLE.get(key) or entity.title_field
         gate = Gate(kernel, entity, system)
-        records[key] = (await gate.create({title: f"W {key} {suffix}"}))["id"]
-        gone = await gate.create({title: f"W trashed {key} {suffix}"})
+        extra = required_values(entity, records)
+        records[key] = (await gate.create({title: f"W {key} {suffix}", **extra}))["id"]
+        gone = await gate.create({title: f"W trashed {key} {suffix}", **extra})
         await gate.delete(gone["id"])
         trashed[key] = gone["id"]
     token, _ = await create_token(other.id, f"W token {suffix}")
@@ -65,6 +79,12 @@ def fill(kernel, path: str, world: dict) -> str:
             values[name] = world["trashed" if path.endswith("/restore") else "records"][key]
         elif name == "user_id":
             values[name] = world["user"].id
+        elif name in ("interaction_id", "task_id") and f"contacts.{name[:-3]}" in world["records"]:
+            values[name] = world["records"][f"contacts.{name[:-3]}"]
+        elif name == "step_name":
+            values[name] = "accept"  # a task's workflow step (contacts)
+        elif name == "token":
+            values[name] = "not-a-feed-token.ics"  # a calendar feed's secret (contacts)
         elif name in world:
             values[name] = world[name]
         elif name.endswith("_id"):
