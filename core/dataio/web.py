@@ -179,7 +179,8 @@ async def rejects_file(request: Request, run_id: FromPath[str]) -> File:
     run = await _run(request, run_id)
     target = Path(tempfile.mkdtemp(prefix="klientela-rejects-")) / f"rejected-{run['id']}.csv"
     await write_rejects(run["id"], target)
-    return File(path=target, filename=f"rejected-{Path(run['file_name']).stem}.csv", media_type="text/csv")
+    return File(path=target, filename=f"rejected-{Path(run['file_name']).stem}.csv", media_type="text/csv",
+                background=_removed(target))
 
 
 # -- export ------------------------------------------------------------------------------
@@ -214,7 +215,16 @@ async def export(request: Request, plugin: FromPath[str], name: FromPath[str]) -
     rows = await write_export(gate, req, fields, fmt, target)
     await events.record("export", request=request, detail={"entity": key, "rows": rows, "format": fmt, "query": pairs})
     media = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return File(path=target, filename=f"{name}.{fmt}", media_type=media)
+    return File(path=target, filename=f"{name}.{fmt}", media_type=media, background=_removed(target))
+
+
+def _removed(path: Path):
+    """After the response is sent: the temporary folder of a generated file goes."""
+    import shutil
+
+    from litestar.background_tasks import BackgroundTask
+
+    return BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True)
 
 
 def pairs_params(pairs):
