@@ -72,4 +72,16 @@ async def list_context(request, g, *, trash: bool) -> dict:
         "can_save_view": views_on and principal.can(store.WRITE),
         "can_share_view": views_on and principal.can(store.SHARE),
         "can_create": not req.trash and principal.can(g.entity.permission("create")),
+        "export_url": None if req.trash else export_url(request, g, urlencode(state_pairs(params))),
     }
+
+
+def export_url(request, g, state: str) -> str | None:
+    """The export of this very view (core.dataio's route), when it exists here and the user may export."""
+    if not g.principal.can(g.entity.permission("export")):
+        return None
+    # route_reverse cannot fill a path parameter called "name": ask only whether the route is there.
+    if request.app.get_handler_index_by_name("core:export") is None:
+        return None
+    path = f"/export/{g.entity.plugin}/{g.entity.name}"
+    return f"{path}?{state}&format=" if state else f"{path}?format="

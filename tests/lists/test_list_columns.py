@@ -92,3 +92,12 @@ async def test_sort_marks_filter_form_and_state_carried_by_the_partial(client, m
     # Range filters on dates: created from tomorrow finds nothing.
     later = await client.get(PAGE, params={"q": marker, "created_at__gte": "2999-01-01"})
     assert later.status_code == 200 and marker not in re.sub(r'value="[^"]*"', "", later.text.split("<tbody>")[1])
+
+
+async def test_the_export_link_carries_the_views_state(client, marker):
+    await client.post(API, json={"name": f"{marker} Exported", "email": "e@example.com"})
+    page = (await client.get(PAGE, params={"q": marker, "columns": "name,email", "sort": "-name"})).text
+    href = re.search(r'<a href="(/export/contacts/client\?[^"]+)">Export CSV', page).group(1).replace("&amp;", "&")
+    assert sorted(parse_qsl(href.split("?", 1)[1])) == sorted([("q", marker), ("columns", "name,email"), ("sort", "-name"), ("format", "csv")])
+    export = await client.get(href)
+    assert export.status_code == 200 and f"{marker} Exported" in export.text
