@@ -81,7 +81,13 @@ def app_factory(accounts):
     from core.app import create_app
 
     def build(**overrides):
-        return create_app(make_settings(**overrides))
+        from core.notifications.stream import StreamTiming
+
+        app = create_app(make_settings(**overrides))
+        # An in-process client reads a response to its end: the live notification
+        # stream (five minutes in production) would stall every test that walks the GET routes.
+        app.state.notification_stream = StreamTiming(poll=0.05, lifetime=0.2)
+        return app
 
     return build
 
