@@ -120,7 +120,9 @@ async def test_get_never_changes_data(app_factory, make_user):
     session; it is session bookkeeping, not data). Security events and login
     attempts are included: an administrator's GET has no reason to write one."""
     suffix = uuid.uuid4().hex[:8]
-    app = app_factory()
+    # No in-process worker: scheduled jobs (reminders every minute) would write while
+    # the walk runs, and what is asked here is whether a GET writes.
+    app = app_factory(jobs_in_process=False)
     kernel = app.state.kernel
     world = await build_world(kernel, make_user, suffix)
     async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
