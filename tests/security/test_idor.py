@@ -69,10 +69,20 @@ async def b_world(kernel, make_user, suffix: str) -> dict:
     from core.jobs import enqueue
 
     job_id = await enqueue(kernel, "core.cleanup_sessions", user_id=b.id, run_at=datetime.now(timezone.utc) + timedelta(days=1))
+    # B's personal saved view and B's notification: A must reach neither.
+    from core.notifications.api import notify
+    from core.saved_views.tables import SavedView
+
+    now = datetime.now(timezone.utc)
+    view = SavedView(owner_id=b.id, entity="contacts.client", name=f"B's view {suffix}", state="sort=name", shared=False,
+                     created_at=now, updated_at=now)
+    await view.save()
+    notification_id = await notify(b.id, "B's notification")
     department = await Department.objects().where(Department.name == f"B-dept-{suffix}").first()
     team = await team_by_name(f"B-team-{suffix}")
     return {"user": b, "records": records, "trashed": trashed, "token_id": token.id,
-            "department_id": department.id, "team_id": team.id, "field": field, "job_id": job_id}
+            "department_id": department.id, "team_id": team.id, "field": field, "job_id": job_id,
+            "view_id": view.id, "notification_id": notification_id}
 
 
 def requests_for(app, kernel, b: dict):
@@ -94,11 +104,17 @@ def requests_for(app, kernel, b: dict):
                         if name in ("plugin", "name"):
                             values["plugin"], values["name"] = key.split(".")
                         elif name == "record_id":
-                            values[name] = b["trashed" if route.path.endswith("/restore") else "records"][key]
-                        elif name in ("user_id", "token_id", "team_id", "department_id", "job_id"):
+                            # A route outside every entity's URL (a document rendered for a record):
+                            # B's client is the record it must not reach.
+                            values[name] = b["trashed" if route.path.endswith("/restore") else "records"][key or "contacts.client"]
+                        elif name in ("user_id", "token_id", "team_id", "department_id", "job_id", "view_id", "notification_id"):
                             values[name] = b[name] if name != "user_id" else b["user"].id
                         elif name == "key":
                             values[name] = "sales_manager"
+                        elif name in ("run_id", "scan_id", "merge_id"):
+                            # Import runs, dedupe scans and merges: their own tests check that only
+                            # their author reaches them; here an id nobody owns must answer 404.
+                            values[name] = uuid.uuid4()
                         elif name == "rule_id":
                             values[name] = uuid.uuid4()
                         elif name == "template_id":
