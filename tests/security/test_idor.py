@@ -17,24 +17,11 @@ from core.auth.tables import Department, User
 from core.auth.tokens import create_token
 from core.permissions.gate import Gate
 from core.testing.fixtures import ADMIN_EMAIL, USER_PASSWORD, serving
+from tests.auth.world import TITLE, required_values
 from tests.security.db_state import differences, snapshot
 
 PARAM = re.compile(r"\{(\w+):(\w+)\}")
 SKIP_PREFIXES = ("/static/", "/_litestar/")
-TITLE = {"contacts.client": "name", "contacts.contact": "full_name"}
-
-
-def required_values(entity, records: dict) -> dict:
-    """Values for an entity's required fields besides its title: a record made earlier for a
-    reference (the registry is sorted, so clients come before the links that need them), a date."""
-    values = {}
-    for f in entity.fields:
-        if f.required and f.default is None and f.name != (TITLE.get(entity.key) or entity.title_field):
-            if f.type == "reference" and f.reference in records:
-                values[f.name] = str(records[f.reference])
-            elif f.type == "date":
-                values[f.name] = "2030-01-01"
-    return values
 
 
 async def b_world(kernel, make_user, suffix: str) -> dict:
@@ -140,7 +127,8 @@ def requests_for(app, kernel, b: dict):
 @pytest.mark.parametrize("a_role", ["sales_manager", "head_of_sales", None])
 async def test_other_users_ids_are_not_found_on_every_id_route_and_nothing_changes(a_role, app_factory, make_user):
     suffix = uuid.uuid4().hex[:8]
-    app = app_factory()
+    # No in-process worker: the every-minute reminder schedule would write during the walk.
+    app = app_factory(jobs_in_process=False)
     kernel = app.state.kernel
     b = await b_world(kernel, make_user, suffix)
     a = await make_user(roles=[a_role] if a_role else [], team=f"A-team-{suffix}", department=f"A-dept-{suffix}")
