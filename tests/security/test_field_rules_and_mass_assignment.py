@@ -37,7 +37,7 @@ async def seeded_client(app, owner_id, **values) -> dict:
 
 
 async def test_hidden_field_is_masked_and_every_way_of_probing_it_is_refused(app_factory, clerk):
-    app = app_factory()
+    app = app_factory(jobs_in_process=False)  # no scheduled job writes while the database is compared
     row = await seeded_client(app, clerk.id, inn="7707083893", email="a@example.com")
     async with serving(app, login=(clerk.email, USER_PASSWORD)) as client:
         got = (await client.get(f"/api/contacts/client/{row['id']}")).json()
@@ -80,7 +80,7 @@ FORBIDDEN = {
 
 async def test_mass_assignment_is_rejected_on_every_write_endpoint_and_changes_nothing(app_factory, clerk, make_user):
     """A clerk without ``assign`` may not set the owner; nobody may set system keys."""
-    app = app_factory()
+    app = app_factory(jobs_in_process=False)  # no scheduled job writes while the database is compared
     row = await seeded_client(app, clerk.id, email="a@example.com")
     other = await make_user()
     async with serving(app, login=(clerk.email, USER_PASSWORD)) as client:
