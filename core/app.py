@@ -79,8 +79,9 @@ async def shutdown(app: Litestar) -> None:
 def gate_error(request, exc):
     """Refusals of the query gate: JSON on the API, an error page elsewhere."""
     from core.entities.api import gate_error_response
+    from core.web.api_errors import is_api_path
 
-    if request.url.path.startswith("/api/"):
+    if is_api_path(request.url.path):
         return gate_error_response(request, exc)
     from litestar.response import Template
 

@@ -48,8 +48,9 @@ class PasswordChangeRequired(HTTPException):
 
 
 def wants_html(request) -> bool:
-    path = request.scope["path"]
-    if path.startswith("/api/") or request.headers.get("hx-request"):
+    from core.web.api_errors import is_api_path
+
+    if is_api_path(request.scope["path"]) or request.headers.get("hx-request"):
         return False
     accept = request.headers.get("accept", "")
     return not ("application/json" in accept and "text/html" not in accept)

@@ -26,6 +26,7 @@ from core.documents.web import MANAGE, USE, attachment
 from core.i18n import _
 from core.permissions.errors import Invalid
 from core.permissions.request import principal_of
+from core.web.api_errors import api_errors
 from core.uploads.limits import body_limit
 
 
@@ -44,13 +45,14 @@ def api(settings) -> type[Controller]:
         path = "/api/documents"
         tags = ["core.documents"]
 
-        @get("/templates", opt=USE, summary="List document templates")
+        @get("/templates", opt=USE, summary="List document templates", responses=api_errors(400, 404))
         async def list_templates(self, request: Request) -> Response:
             entity = request.query_params.get("entity") or None
             rows = await service.list_templates(request.app.state.kernel, principal_of(request), entity)
             return Response({"items": [service.as_json(r) for r in rows]})
 
-        @post("/templates", opt=MANAGE, status_code=201, request_max_body_size=limit, summary="Upload a document template")
+        @post("/templates", opt=MANAGE, status_code=201, request_max_body_size=limit, summary="Upload a document template",
+              responses=api_errors(400, 404, 413, 415, 422))
         async def upload(self, request: Request) -> Response:
             form, upload = await _upload(request)
             meta = {k: (form.get(k) or "").strip() for k in ("entity", "name", "language", "currency", "description")}
@@ -59,22 +61,24 @@ def api(settings) -> type[Controller]:
             row = await service.add_template(request.app.state.kernel, principal_of(request), upload, upload.filename, **meta)
             return Response(service.as_json(row), status_code=201)
 
-        @get("/templates/{template_id:str}", opt=USE, summary="One document template")
+        @get("/templates/{template_id:str}", opt=USE, summary="One document template", responses=api_errors(404))
         async def show(self, request: Request, template_id: FromPath[str]) -> Response:
             row = await service.get_template(request.app.state.kernel, principal_of(request), template_id)
             return Response(service.as_json(row))
 
-        @delete("/templates/{template_id:str}", opt=MANAGE, status_code=204, summary="Delete a document template")
+        @delete("/templates/{template_id:str}", opt=MANAGE, status_code=204, summary="Delete a document template",
+                responses=api_errors(404))
         async def remove(self, request: Request, template_id: FromPath[str]) -> None:
             await service.delete_template(request.app.state.kernel, principal_of(request), template_id)
 
-        @get("/templates/{template_id:str}/file", opt=MANAGE, summary="Download a template's file")
+        @get("/templates/{template_id:str}/file", opt=MANAGE, summary="Download a template's file", responses=api_errors(404))
         async def download(self, request: Request, template_id: FromPath[str]) -> Response:
             kernel = request.app.state.kernel
             row = await service.get_template(kernel, principal_of(request), template_id, permission=service.MANAGE)
             return attachment(service.template_path(kernel.settings, row).read_bytes(), row["file_name"], service.FORMATS[row["format"]])
 
-        @put("/templates/{template_id:str}/file", opt=MANAGE, request_max_body_size=limit, summary="Replace a template's file")
+        @put("/templates/{template_id:str}/file", opt=MANAGE, request_max_body_size=limit, summary="Replace a template's file",
+             responses=api_errors(400, 404, 409, 413, 415, 422))
         async def replace(self, request: Request, template_id: FromPath[str]) -> Response:
             form, upload = await _upload(request)
             version = str(form.get("version") or "")
@@ -82,13 +86,14 @@ def api(settings) -> type[Controller]:
                                              upload.filename, int(version) if version.isdigit() else None)
             return Response(service.as_json(row))
 
-        @get("/templates/{template_id:str}/render/{record_id:str}", opt=USE, summary="Fill a template with a record")
+        @get("/templates/{template_id:str}/render/{record_id:str}", opt=USE, summary="Fill a template with a record",
+             responses=api_errors(400, 404, 422, 503))
         async def render(self, request: Request, template_id: FromPath[str], record_id: FromPath[str]) -> Response:
             file = await service.generate(request.app.state.kernel, principal_of(request), template_id, record_id,
                                           request.query_params.get("format") or None)
             return attachment(file.data, file.filename, file.mime)
 
-        @get("/pdf", opt=USE, summary="Whether PDF conversion (LibreOffice) is available")
+        @get("/pdf", opt=USE, summary="Whether PDF conversion (LibreOffice) is available", responses=api_errors(404))
         async def pdf(self, request: Request) -> Response:
             return Response({"available": pdf_available(request.app.state.kernel.settings)})
 

@@ -160,8 +160,12 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
 
 async def build_schema(app) -> dict[str, Any]:
     from core.permissions.gate import active_custom_fields
+    from core.web.api_errors import is_api_path
 
     schema = app.openapi_schema.to_schema()
+    # Only the JSON API is public: core's under /api/, a plugin's under
+    # /<plugin>/api/. Pages and htmx posts answer HTML and change with the UI.
+    schema["paths"] = {path: item for path, item in schema.get("paths", {}).items() if is_api_path(path) or path == "/health"}
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     schema["components"].setdefault("securitySchemes", {})["token"] = {"type": "http", "scheme": "bearer"}
     schema["security"] = [{"token": []}]

@@ -7,6 +7,7 @@ the root conftest before any table is touched.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from pathlib import Path
@@ -76,9 +77,11 @@ async def accounts(migrated):
 
 
 @pytest.fixture
-def app_factory(accounts):
+async def app_factory(accounts):
     """Build an app for any edition or settings change; all share the session database."""
     from core.app import create_app
+
+    built = []
 
     def build(**overrides):
         from core.notifications.stream import StreamTiming
@@ -87,9 +90,25 @@ def app_factory(accounts):
         # An in-process client reads a response to its end: the live notification
         # stream (five minutes in production) would stall every test that walks the GET routes.
         app.state.notification_stream = StreamTiming(poll=0.05, lifetime=0.2)
+        built.append(app)
         return app
 
-    return build
+    yield build
+    # All tests share one loop and one database: an in-process job worker left
+    # running by an app whose lifespan never ended would claim later tests' jobs.
+    for app in built:
+        await stop_job_worker(app)
+
+
+async def stop_job_worker(app) -> None:
+    worker = getattr(app.state, "job_worker", None)
+    task = getattr(app.state, "job_worker_task", None)
+    if worker is None or task is None or task.done():
+        return
+    worker.stop()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    app.state.job_worker = None
 
 
 @pytest.fixture

@@ -80,7 +80,11 @@ def _wait_until_healthy(proc: subprocess.Popen, base: str, log) -> None:
 def server(accounts, tmp_path_factory) -> Iterator[str]:
     """The corp edition served on the session database (migrated, admin created)."""
     try:
-        with running_server(accounts.database_url, tmp_path_factory.mktemp("serve")) as base:
+        # No in-process job worker: this server lives all session on the shared
+        # database, and it would claim (and, not knowing their kinds, kill) the
+        # jobs that later suites enqueue for their own workers.
+        with running_server(accounts.database_url, tmp_path_factory.mktemp("serve"),
+                            env={"KLIENTELA_JOBS_IN_PROCESS": "false"}) as base:
             yield base
     except RuntimeError as exc:
         pytest.fail(str(exc))

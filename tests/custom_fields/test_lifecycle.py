@@ -150,18 +150,18 @@ async def test_openapi_types_custom_fields(api):
 
 
 async def test_changes_of_custom_values_reach_the_timeline(api):
-    await add_field(api, name="stage", type="choice", label="Stage", choices=["lead=Lead", "won=Won"])
-    row = await create(api, "Acme", stage="lead")
-    await api.patch(f"/api/contacts/client/{row['id']}", json={"stage": "won"}, headers={"If-Match": '"1"'})
+    await add_field(api, name="deal_phase", type="choice", label="Deal phase", choices=["lead=Lead", "won=Won"])
+    row = await create(api, "Acme", deal_phase="lead")
+    await api.patch(f"/api/contacts/client/{row['id']}", json={"deal_phase": "won"}, headers={"If-Match": '"1"'})
     from core.db.engine import get_engine
     from piccolo.querystring import QueryString
 
     rows = await get_engine().run_querystring(QueryString(
         'SELECT "action", "old_value", "new_value" FROM "core_audit_change" WHERE "record_id" = {} AND "field" = {} ORDER BY "at"',
-        __import__("uuid").UUID(row["id"]), "stage"))
+        __import__("uuid").UUID(row["id"]), "deal_phase"))
     assert [(r["action"], r["old_value"], r["new_value"]) for r in rows] == [("create", None, '"lead"'), ("update", '"lead"', '"won"')]
     page = await api.get(f"/contacts/client/{row['id']}")
-    assert page.status_code == 200 and "Stage" in page.text
+    assert page.status_code == 200 and "Deal phase" in page.text
 
 
 async def test_only_field_administrators_may_change_definitions(api, make_user, client_as):

@@ -46,18 +46,18 @@ async def test_admin_screen_adds_a_field_and_shows_errors_per_input(api):
 
 async def test_custom_fields_in_entity_forms_and_lists(api):
     await add_field(api, name="budget", type="money", label="Budget")
-    await add_field(api, name="stage", type="choice", label="Stage", choices=["lead=Lead", "won=Won"])
+    await add_field(api, name="deal_phase", type="choice", label="Deal phase", choices=["lead=Lead", "won=Won"])
     form = await api.get("/contacts/client/new")
-    assert 'name="budget"' in form.text and 'name="stage"' in form.text
+    assert 'name="budget"' in form.text and 'name="deal_phase"' in form.text
     token = csrf(form.text)
-    bad = await api.post("/contacts/client/", data={"_csrf": token, "name": "Acme", "kind": "company", "budget": "1.005", "stage": "won"})
+    bad = await api.post("/contacts/client/", data={"_csrf": token, "name": "Acme", "kind": "company", "budget": "1.005", "deal_phase": "won"})
     assert bad.status_code == 422 and 'id="e-budget"' in bad.text
-    good = await api.post("/contacts/client/", data={"_csrf": token, "name": "Acme", "kind": "company", "budget": "1 234,50", "stage": "won"})
+    good = await api.post("/contacts/client/", data={"_csrf": token, "name": "Acme", "kind": "company", "budget": "1 234,50", "deal_phase": "won"})
     assert good.status_code == 303, good.text[:2000]
-    await create(api, "Beta", budget="10", stage="lead")
+    await create(api, "Beta", budget="10", deal_phase="lead")
     listing = await api.get("/contacts/client/?sort=-budget")
     assert listing.status_code == 200
-    assert ">Budget<" in listing.text and "1234.50" in listing.text
-    assert listing.text.index("1234.50") < listing.text.index("10.00")  # sorted by the custom column
-    filtered = await api.get("/contacts/client/?stage=lead")
+    assert ">Budget<" in listing.text and "1,234.50" in listing.text  # money shows in the user's locale
+    assert listing.text.index("1,234.50") < listing.text.index("10.00")  # sorted by the custom column
+    filtered = await api.get("/contacts/client/?deal_phase=lead")
     assert "Beta" in filtered.text and "Acme" not in filtered.text

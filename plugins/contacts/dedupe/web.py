@@ -19,6 +19,7 @@ from core.i18n import _
 from core.permissions.errors import GateError, NotFound
 from core.permissions.gate import Gate
 from core.permissions.request import principal_of
+from core.web.api_errors import api_errors
 from plugins.contacts.dedupe.rules import DEFAULT_RULES, RuleError, parse
 
 READ = "contacts.client.read"
@@ -140,7 +141,8 @@ class DuplicateScreens(Controller):
 class DuplicateApi(Controller):
     path = "/contacts/api/duplicates"
 
-    @post("/check", opt={"permission": READ}, name="contacts:api-duplicates-check", status_code=200)
+    @post("/check", opt={"permission": READ}, name="contacts:api-duplicates-check", status_code=200,
+          responses=api_errors(400, 404))
     async def check(self, request: Request, data: JSONBody[dict]) -> Response:
         """Likely duplicates of a client about to be created: ``{"duplicates": [...], "hidden": [...], "messages": [...]}``.
 
@@ -154,7 +156,8 @@ class DuplicateApi(Controller):
         result = await check_record(_kernel(request), principal_of(request), values, exclude_ids=exclude)
         return Response(result.to_json())
 
-    @post("/merge", opt={"permission": READ}, name="contacts:api-duplicates-merge")
+    @post("/merge", opt={"permission": READ}, name="contacts:api-duplicates-merge",
+          responses=api_errors(400, 404, 409, 422))
     async def merge(self, request: Request, data: JSONBody[dict]) -> Response:
         """``{"survivor": id, "merged": [ids], "choices": {field: id}, "version": n}`` → ``{"merge_id": ...}`` (201)."""
         from plugins.contacts.dedupe.merge import MergeError, merge
@@ -166,7 +169,8 @@ class DuplicateApi(Controller):
             return Response({"detail": str(exc)}, status_code=400)
         return Response({"merge_id": str(merge_id)}, status_code=201)
 
-    @post("/merges/{merge_id:str}/undo", opt={"permission": READ}, name="contacts:api-duplicates-undo", status_code=200)
+    @post("/merges/{merge_id:str}/undo", opt={"permission": READ}, name="contacts:api-duplicates-undo", status_code=200,
+          responses=api_errors(404, 409))
     async def undo(self, request: Request, merge_id: FromPath[str]) -> Response:
         from plugins.contacts.dedupe.merge import MergeError, undo
 
