@@ -16,7 +16,7 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.response import Response
 
 from core.custom_fields import definitions as defs
@@ -78,7 +78,7 @@ class FieldsAPI(Controller):
         return Response({"items": [d.as_json() for d in items]})
 
     @post("/{plugin:str}/{name:str}", opt=WRITE, responses=WRITE_RESPONSES, status_code=201, summary="Add a custom field")
-    async def create(self, request: Request, plugin: FromPath[str], name: FromPath[str], data: Any) -> Response:
+    async def create(self, request: Request, plugin: FromPath[str], name: FromPath[str], data: JSONBody[Any]) -> Response:
         try:
             body = _body(data, CREATE_KEYS)
             created = await defs.create_field(
@@ -97,7 +97,7 @@ class FieldsAPI(Controller):
             return error_response(exc)
 
     @patch("/{plugin:str}/{name:str}/{field:str}", opt=WRITE, responses=WRITE_RESPONSES, summary="Change a custom field")
-    async def update(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str], data: Any) -> Response:
+    async def update(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str], data: JSONBody[Any]) -> Response:
         try:
             body = _body(data, ("label", "name", *defs.EDITABLE))
             if "name" in body:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.response import Response
 
 from core.entities.query_params import list_request
@@ -68,7 +68,7 @@ class EntityAPI(Controller):
         return Response({"items": jsonable(page.rows), "next_cursor": page.next_cursor, "keyset": page.keyset})
 
     @post("/{plugin:str}/{name:str}", opt={"entity_action": "create"}, status_code=201)
-    async def create_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], data: Any) -> Response:
+    async def create_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], data: JSONBody[Any]) -> Response:
         gate = await _gate(request, plugin, name)
         row = await gate.create(_body(data))
         return Response(jsonable(row), status_code=201, headers=_etag(row))
@@ -80,7 +80,7 @@ class EntityAPI(Controller):
         return Response(jsonable(row), headers=_etag(row))
 
     @patch("/{plugin:str}/{name:str}/{record_id:str}", opt={"entity_action": "write"})
-    async def update_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str], data: Any) -> Response:
+    async def update_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str], data: JSONBody[Any]) -> Response:
         gate = await _gate(request, plugin, name)
         await gate.get(record_id)  # 404 before 400: an unreadable id reveals nothing
         row = await gate.update(record_id, _body(data), _if_match(request))

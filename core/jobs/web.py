@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Response, Template
 from typing_extensions import Annotated
 
@@ -68,7 +68,7 @@ def _context(request: Request, job: dict) -> dict:
 
 
 @get("/jobs/", name="core:jobs", opt=OPT, include_in_schema=False)
-async def jobs_page(request: Request, status: str | None = None, mine: bool = False) -> Template:
+async def jobs_page(request: Request, status: FromQuery[str | None] = None, mine: FromQuery[bool] = False) -> Template:
     principal = principal_of(request)
     if status not in (None, "", *STATUSES):
         status = None  # an unknown filter in a URL shows everything rather than an error page

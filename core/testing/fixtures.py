@@ -60,7 +60,12 @@ async def migrated(settings):
     from core.db.bootstrap import migrate_instance
 
     await migrate_instance(settings)
-    return settings
+    yield settings
+    # Idle pooled SQLite connections keep threads that call back into the
+    # session's loop: close them before the loop closes, not after.
+    from core.db.engine import close_pool, get_engine
+
+    await close_pool(get_engine())
 
 
 @pytest.fixture(scope="session")

@@ -51,7 +51,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 # Elements and attributes the entity templates and the layout never put in <body>.
-DOM_CHECK = """() => {
+DOM_CHECK = r"""() => {
   const found = [];
   const SHELL_HTMX = ["shell-live hx-ext", "toasts hx-swap", "global-q hx-get", "global-q hx-trigger", "global-q hx-target",
                       "palette-q hx-get", "palette-q hx-trigger", "palette-q hx-target"];
