@@ -47,6 +47,13 @@ class PasswordChangeRequired(HTTPException):
     detail = "Choose a new password first"
 
 
+class CsrfRefused(HTTPException):
+    """An unsafe request from a session without its CSRF token (an old tab, a forged form)."""
+
+    status_code = 403
+    detail = "CSRF token missing or invalid: reload the page and try again"
+
+
 def wants_html(request) -> bool:
     from core.web.api_errors import is_api_path
 
@@ -139,3 +146,18 @@ def password_change_handler(request, exc: PasswordChangeRequired) -> Response:
         return Redirect(path=PASSWORD_PATH, status_code=303)
     headers = {"HX-Redirect": PASSWORD_PATH} if request.headers.get("hx-request") else {}
     return Response({"status_code": 403, "detail": exc.detail}, status_code=403, headers=headers)
+
+
+def csrf_refused_handler(request, exc: CsrfRefused) -> Response:
+    """A page in the user's language for a browser (the usual cause is a form
+    left open past its session); JSON for the API and htmx."""
+    from core.i18n import _
+    from core.i18n.middleware import ensure_language
+
+    ensure_language(request.scope)  # the refusal comes before the language middleware runs
+    message = _("This form has expired or did not come from Klientela. Reload the page and try again; nothing was changed.")
+    if wants_html(request):
+        from litestar.response import Template
+
+        return Template(template_name="core/refused.html", context={"message": message}, status_code=403)
+    return Response({"status_code": 403, "detail": message}, status_code=403)

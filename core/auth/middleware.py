@@ -25,13 +25,13 @@ from __future__ import annotations
 from litestar.connection import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
 from litestar.utils.scope.state import ScopeState
 
 from core.auth import principals, sessions
 from core.auth.common import client_address, utcnow
-from core.auth.csrf import SAFE_METHODS, tokens_match, submitted_token
+from core.auth.csrf import SAFE_METHODS, submitted_token, tokens_match
+from core.auth.guard import CsrfRefused
 from core.auth.sessions import SESSION_COOKIE, Lifetimes
 from core.permissions.principal import ANONYMOUS, Principal
 
@@ -93,7 +93,7 @@ class AuthMiddleware(ASGIMiddleware):
         own_csrf = scope.get("route_handler") is not None and scope["route_handler"].opt.get("own_csrf")
         if scope["method"] not in SAFE_METHODS and principal.via == "session" and not own_csrf:
             if not tokens_match(await submitted_token(request), state["session"]["csrf_token"]):
-                raise PermissionDeniedException(detail="CSRF token missing or invalid: reload the page and try again")
+                raise CsrfRefused()
 
         if cookie_out is None:
             await next_app(scope, receive, send)

@@ -11,7 +11,10 @@ from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 
 from core.auth.csrf import csrf_token
-from core.auth.guard import LoginRequired, PasswordChangeRequired, authorize, login_required_handler, password_change_handler
+from core.auth.guard import (
+    CsrfRefused, LoginRequired, PasswordChangeRequired, authorize, csrf_refused_handler, login_required_handler,
+    password_change_handler,
+)
 from core.auth.middleware import AuthMiddleware
 
 
@@ -21,6 +24,7 @@ class AuthPlugin(InitPluginProtocol):
         app_config.guards.append(authorize)
         app_config.exception_handlers[LoginRequired] = login_required_handler
         app_config.exception_handlers[PasswordChangeRequired] = password_change_handler
+        app_config.exception_handlers[CsrfRefused] = csrf_refused_handler
         if app_config.template_config is not None:
             # Litestar's Jinja engine registers a ``csrf_token`` of its own; ours wins.
             environment = getattr(app_config.template_config.engine_instance, "engine", None)

@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from core.i18n import N_
 from core.permissions.principal import widest
 from core.permissions.tables import Role, RoleGrant
 
@@ -33,16 +34,16 @@ ADMINISTRATOR = "administrator"
 class StockRole:
     key: str
     label: dict[str, str]
-    description: str
+    description: str  # English, stored; shown through _() so a builtin role's reads in the user's language
 
 
 STOCK_ROLES = (
-    StockRole(ADMINISTRATOR, {"en": "Administrator", "ru": "Администратор"}, "Everything, on every record; manages users and roles."),
-    StockRole("head_of_sales", {"en": "Head of sales", "ru": "Руководитель отдела продаж"}, "Sales and clients of the whole department subtree."),
-    StockRole("sales_manager", {"en": "Sales manager", "ru": "Менеджер по продажам"}, "Own clients and deals; reads the team's."),
-    StockRole("marketer", {"en": "Marketer", "ru": "Маркетолог"}, "Campaigns and segments; reads the client base."),
-    StockRole("service_engineer", {"en": "Service engineer", "ru": "Сервисный инженер"}, "Service requests of the team; reads clients."),
-    StockRole("read_only", {"en": "Read-only", "ru": "Только просмотр"}, "Reads everything the edition has; changes nothing."),
+    StockRole(ADMINISTRATOR, {"en": "Administrator", "ru": "Администратор"}, N_("Everything, on every record; manages users and roles.")),
+    StockRole("head_of_sales", {"en": "Head of sales", "ru": "Руководитель отдела продаж"}, N_("Sales and clients of the whole department subtree.")),
+    StockRole("sales_manager", {"en": "Sales manager", "ru": "Менеджер по продажам"}, N_("Own clients and deals; reads the team's.")),
+    StockRole("marketer", {"en": "Marketer", "ru": "Маркетолог"}, N_("Campaigns and segments; reads the client base.")),
+    StockRole("service_engineer", {"en": "Service engineer", "ru": "Сервисный инженер"}, N_("Service requests of the team; reads clients.")),
+    StockRole("read_only", {"en": "Read-only", "ru": "Только просмотр"}, N_("Reads everything the edition has; changes nothing.")),
 )
 STOCK_KEYS = tuple(r.key for r in STOCK_ROLES)
 

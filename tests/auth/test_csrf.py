@@ -140,3 +140,19 @@ async def test_get_never_changes_data(app_factory, make_user):
     assert all("'export'" in row for row in events), events
     after["core_security_event"] = before.get("core_security_event", [])
     assert differences(before, after) == {}
+
+
+async def test_a_refused_form_explains_itself_in_the_users_language(client):
+    """A browser sees a page (not raw JSON) saying nothing was changed; the API gets JSON; Russian reads Russian."""
+    token = client.headers.pop("X-CSRF-Token")
+    try:
+        page = await client.post("/saved-views/", data={"name": "x"}, headers={"Accept": "text/html"})
+        assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+        assert "nothing was changed" in page.text and 'role="alert"' in page.text
+        api = await client.post("/saved-views/", data={"name": "x"}, headers={"Accept": "application/json"})
+        assert api.status_code == 403 and "nothing was changed" in api.json()["detail"]
+        client.cookies.set("klientela_lang", "ru")
+        russian = await client.post("/saved-views/", data={"name": "x"}, headers={"Accept": "text/html", "Accept-Language": "ru"})
+        assert russian.status_code == 403 and "ничего не изменено" in russian.text.lower()
+    finally:
+        client.headers["X-CSRF-Token"] = token
