@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     # The language of a visitor whose browser asks for none we have, and of jobs
     # started by a user who never chose one ("en" or "ru"; docs/i18n.md).
     language: str = "en"
+    # The time zone times are shown and typed in for a user who chose none, and
+    # for jobs they start: an IANA name like "Europe/Moscow" (docs/i18n.md).
+    # Stored times stay UTC whatever this says.
+    timezone: str = "UTC"
     # Where theme folders live; an integrator may keep client themes elsewhere.
     themes_dir: Path = REPO_ROOT / "themes"
     # Signs the known-device cookie (login throttling). ``klientela init``
@@ -103,6 +107,16 @@ class Settings(BaseSettings):
         if value not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)} (got {value!r})")
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from core.i18n.timezones import TimezoneError, checked_timezone
+
+        try:
+            return checked_timezone(value)
+        except TimezoneError as exc:
+            raise ValueError(f"timezone: {exc}") from None
 
     @field_validator("database_url")
     @classmethod

@@ -1,5 +1,5 @@
 """Core's auth contributions, made through the public hooks like a plugin's:
-the login/logout pages, the administration screens, the ``csrf_token`` and
+the login/logout pages, the account page, the administration screens, the ``csrf_token`` and
 ``current_principal`` template globals, the Administration menu entry and
 what the stock roles get on core's own permissions.
 """
@@ -14,10 +14,11 @@ from core.permissions.request import principal_of
 
 @hookimpl
 def register_routes(kernel):
+    from core.auth.account import ROUTES as ACCOUNT_ROUTES
     from core.auth.admin import ROUTES as ADMIN_ROUTES
     from core.auth.web import ROUTES
 
-    return [*ROUTES, *ADMIN_ROUTES]
+    return [*ROUTES, *ACCOUNT_ROUTES, *ADMIN_ROUTES]
 
 
 @hookimpl

@@ -117,6 +117,7 @@ async def build(user: dict, *, via: str, ip: str = "", token_permissions: frozen
         email=user["email"],
         name=user.get("name") or "",
         language=user.get("language") or "",  # "": not chosen; the request's language is negotiated (core.i18n)
+        timezone=user.get("timezone") or "",  # "": the instance's zone (the i18n middleware fills it in)
         grants=grants,
         team_member_ids=team,
         department_member_ids=department,
@@ -130,7 +131,7 @@ async def build(user: dict, *, via: str, ip: str = "", token_permissions: frozen
 
 
 _USER_COLUMNS = (
-    "u.id AS user_id, u.email, u.name, u.language, u.is_active, u.must_change_password, d.path AS dept_path"
+    "u.id AS user_id, u.email, u.name, u.language, u.timezone, u.is_active, u.must_change_password, d.path AS dept_path"
 )
 
 

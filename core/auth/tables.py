@@ -48,6 +48,8 @@ class User(Table, tablename="core_user"):
     is_admin = Boolean(default=False)
     is_active = Boolean(default=True)
     language = Varchar(length=8, default="")  # "en", "ru", or "" (not chosen: negotiated per request)
+    # An IANA zone ("Asia/Vladivostok") times are shown and typed in; "" = the instance's setting.
+    timezone = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
     department = ForeignKey(Department, null=True, default=None, on_delete=OnDelete.set_null, index=True)

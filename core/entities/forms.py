@@ -3,6 +3,9 @@
 Browsers omit unchecked checkboxes and send every text input even when empty,
 so a form is read against the fields it showed: an empty input clears a
 field, an absent checkbox is false, a multi-select arrives as a list.
+A ``datetime-local`` input has no zone: what the user typed is read on
+their own clock (the request's zone, :mod:`core.i18n.timezones`), so the
+gate stores the UTC instant they meant.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.entities.spec import Field
+from core.i18n.timezones import from_input
 
 CONTROL_KEYS = {"_csrf", "_version", "_fields", "_confirm"}  # _confirm: save despite warnings (warnings.py)
 
@@ -28,7 +32,12 @@ async def form_values(request, shown: list[Field]) -> tuple[dict[str, Any], int 
             data[field.name] = form.getall(field.name) if hasattr(form, "getall") else form.get(field.name, [])
         elif field.name in form:
             value = form.get(field.name)
-            data[field.name] = None if value == "" else value
+            if value == "":
+                data[field.name] = None
+            elif field.type == "datetime":
+                data[field.name] = from_input(value)
+            else:
+                data[field.name] = value
     # Keys the form did not show are passed on, so the gate refuses them (mass assignment).
     for key in form.keys():
         if key not in names and key not in CONTROL_KEYS:

@@ -18,7 +18,8 @@ input here, for native and custom fields alike:
 Python values by type: text, long_text, phone, choice → ``str``; email →
 ``str`` with the domain lower-cased; url → ``str``; integer → ``int``
 (64-bit); decimal → ``Decimal``; money → ``Decimal`` with exactly 2 places;
-date → ``date``; datetime → aware ``datetime`` in UTC; boolean → ``bool``;
+date → ``date``; datetime → aware ``datetime`` in UTC (an input without
+an offset is UTC); boolean → ``bool``;
 multi_choice → ``list[str]``; reference and uuid → ``uuid.UUID``. An empty
 input (``None``, ``""``, ``[]``) cleans to ``None`` (for a required field, an
 error).
@@ -47,6 +48,7 @@ from email_validator import EmailNotValidError, validate_email
 from core.custom_fields.patterns import PATTERN_INPUT_LIMIT, PatternError, compiled_pattern
 from core.entities.spec import SYSTEM_FIELDS, Field
 from core.i18n import _
+from core.i18n.timezones import skipped
 
 TEXT_MAX_LENGTH = 1000  # a text field without its own max_length
 LONG_TEXT_MAX_LENGTH = 100_000
@@ -258,7 +260,13 @@ def _datetime(field: Field, raw: Any) -> datetime:
         except ValueError:
             raise FieldError(message) from None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise FieldError(_("Include a time zone, like +03:00 or Z."))
+        # A time without a zone is UTC (the API, imports: documented in docs/i18n.md).
+        # Forms never get here with one: they read their datetime-local inputs
+        # on the user's clock first (core.entities.forms).
+        value = value.replace(tzinfo=timezone.utc)
+    if skipped(value):
+        raise FieldError(_("{time} does not exist in {zone}: the clocks skip it. Enter another time.").format(
+            time=value.strftime("%Y-%m-%d %H:%M"), zone=value.tzinfo.key))
     try:
         return value.astimezone(timezone.utc)
     except (OverflowError, ValueError):

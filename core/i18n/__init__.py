@@ -30,6 +30,12 @@ LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский"}
 DEFAULT_LANGUAGE = "en"
 
 _locale: ContextVar[str] = ContextVar("klientela_locale", default=DEFAULT_LANGUAGE)
+# The IANA name of the zone times are shown and typed in (the user's choice,
+# else the instance's; core.i18n.timezones converts). Beside the language
+# because it is set the same way: per request by the middleware, per job by
+# the runner. Stored times are UTC whatever this says.
+DEFAULT_TIMEZONE = "UTC"
+_timezone: ContextVar[str] = ContextVar("klientela_timezone", default=DEFAULT_TIMEZONE)
 # The catalogs of the running app (language -> Translations). A context
 # variable rather than a module global because tests build several apps, with
 # different plugins and themes, in one process; the middleware sets the app's.
@@ -49,6 +55,31 @@ def set_locale(code: str):
 
 def reset_locale(token) -> None:
     _locale.reset(token)
+
+
+def current_timezone() -> str:
+    """The IANA name of the zone of the request or job being served."""
+    return _timezone.get()
+
+
+def set_timezone(name: str):
+    """Set the zone for the current context (an IANA name the caller checked);
+    returns a token for :func:`reset_timezone`."""
+    return _timezone.set(name or DEFAULT_TIMEZONE)
+
+
+def reset_timezone(token) -> None:
+    _timezone.reset(token)
+
+
+@contextmanager
+def use_timezone(name: str) -> Iterator[None]:
+    """Show and read times in zone ``name`` inside the block (jobs, CLI, tests)."""
+    token = set_timezone(name)
+    try:
+        yield
+    finally:
+        _timezone.reset(token)
 
 
 def set_catalogs(catalogs: dict):
@@ -126,6 +157,7 @@ def label(labels, code: str | None = None) -> str:
 
 
 __all__ = [
-    "LANGUAGES", "DEFAULT_LANGUAGE", "_", "N_", "gettext", "ngettext", "pgettext", "npgettext", "lazy", "label",
+    "LANGUAGES", "DEFAULT_LANGUAGE", "DEFAULT_TIMEZONE", "_", "N_", "gettext", "ngettext", "pgettext", "npgettext", "lazy", "label",
     "current_locale", "set_locale", "reset_locale", "set_catalogs", "use_locale", "translations",
+    "current_timezone", "set_timezone", "reset_timezone", "use_timezone",
 ]

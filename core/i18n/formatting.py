@@ -4,6 +4,8 @@ Babel knows each locale's conventions (CLDR): ``1 234,5`` and ``22.11.2026`` in
 Russian, ``1,234.5`` and ``Nov 22, 2026`` in English. Templates use these as
 filters (``{{ value|number }}``, ``{{ when|datetime }}``, ``{{ amount|money("RUB") }}``);
 Python code calls them directly. Each takes the current language unless told.
+Times are shown on the reader's wall clock: the current zone (the user's
+choice, else the instance's; :mod:`core.i18n.timezones`) unless told.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from core.i18n import current_locale
+from core.i18n.timezones import to_zone
 
 
 def _locale(locale: str | None) -> Locale:
@@ -40,15 +43,26 @@ def format_date(value, format: str = "medium", locale: str | None = None) -> str
     return babel_dates.format_date(value, format=format, locale=_locale(locale))
 
 
-def format_datetime(value, format: str = "medium", locale: str | None = None) -> str:
+def format_datetime(value, format: str = "medium", locale: str | None = None, tz: str | None = None) -> str:
+    """An instant on the wall clock of zone ``tz`` (default: the current zone)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        value = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
     if not isinstance(value, datetime):  # a plain date
         return format_date(value, format, locale)
-    # Stored times are UTC (Timestamptz); shown as stored, with no per-user zone yet.
-    return babel_dates.format_datetime(value, format=format, tzinfo=value.tzinfo, locale=_locale(locale))
+    local = to_zone(value, tz)  # stored UTC (a naive value is UTC too)
+    return babel_dates.format_datetime(local, format=format, tzinfo=local.tzinfo, locale=_locale(locale))
+
+
+def format_time(value, format: str = "short", locale: str | None = None, tz: str | None = None) -> str:
+    """The time of day of an instant on the wall clock of zone ``tz`` (default: the current zone)."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime):  # a time of day has no zone to convert from
+        return babel_dates.format_time(value, format=format, locale=_locale(locale))
+    local = to_zone(value, tz)
+    return babel_dates.format_time(local, format=format, tzinfo=local.tzinfo, locale=_locale(locale))
 
 
 def format_number(value, locale: str | None = None) -> str:
@@ -80,6 +94,7 @@ def _number(value):
 FILTERS = {
     "date": format_date,
     "datetime": format_datetime,
+    "time": format_time,
     "number": format_number,
     "money": format_money,
 }

@@ -1,9 +1,12 @@
-"""Sets the language of each request (see :mod:`core.i18n.negotiate`).
+"""Sets the language and the time zone of each request (see :mod:`core.i18n.negotiate`).
 
-Runs after the auth middleware, so the signed-in user's saved choice is
+Runs after the auth middleware, so the signed-in user's saved choices are
 known. The language goes into the context variable that ``_()`` and the
 templates read, and into the principal (``principal.language``), which the
-entity pages use to pick a field's ``{"en", "ru"}`` label.
+entity pages use to pick a field's ``{"en", "ru"}`` label. The time zone (the
+user's choice, else the instance's setting) goes into its own context
+variable, read by the formatting filters and the form inputs
+(:mod:`core.i18n.timezones`), and into ``principal.timezone``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from litestar.enums import ScopeType
 from litestar.plugins import InitPluginProtocol
 from litestar.middleware import ASGIMiddleware
 
-from core.i18n import _catalogs, reset_locale, set_catalogs, set_locale
+from core.i18n import _catalogs, reset_locale, reset_timezone, set_catalogs, set_locale, set_timezone
 from core.i18n.negotiate import COOKIE, choose
+from core.i18n.timezones import effective_timezone
 
 
 def _header(scope, name: bytes) -> str:
@@ -49,12 +53,18 @@ def scope_language(scope, saved: str = "") -> str:
     )
 
 
+def scope_timezone(scope, saved: str = "") -> str:
+    """The user's zone if they chose one this machine still knows, else the instance's."""
+    return effective_timezone(saved, scope["litestar_app"].state.kernel.settings.timezone)
+
+
 def ensure_language(scope) -> None:
     """For responses made before the middleware ran (the router's 404): the
     visitor's language from the cookie or browser, so the error page is theirs."""
     if "locale" in scope.get("state", {}):
         return
     set_locale(scope_language(scope))
+    set_timezone(scope_timezone(scope))
     set_catalogs(scope["litestar_app"].state.catalogs)
 
 
@@ -66,17 +76,21 @@ class LocaleMiddleware(ASGIMiddleware):
         app = scope["litestar_app"]
         state = scope.setdefault("state", {})
         principal = state.get("principal")
-        saved = principal.language if principal is not None and principal.is_authenticated else ""
-        lang = scope_language(scope, saved)
+        signed_in = principal is not None and principal.is_authenticated
+        lang = scope_language(scope, principal.language if signed_in else "")
+        tz = scope_timezone(scope, principal.timezone if signed_in else "")
         state["locale"] = lang
-        if principal is not None and principal.language != lang:
-            state["principal"] = replace(principal, language=lang)
+        state["timezone"] = tz
+        if principal is not None and (principal.language, principal.timezone) != (lang, tz):
+            state["principal"] = replace(principal, language=lang, timezone=tz)
         token = set_locale(lang)
+        tz_token = set_timezone(tz)
         catalogs_token = set_catalogs(app.state.catalogs)
         try:
             await next_app(scope, receive, send)
         finally:
             _catalogs.reset(catalogs_token)
+            reset_timezone(tz_token)
             reset_locale(token)
 
 

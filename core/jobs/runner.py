@@ -19,8 +19,9 @@ import traceback
 from dataclasses import dataclass
 
 from core.auth.principals import principal_for_user
-from core.i18n import use_locale
+from core.i18n import use_locale, use_timezone
 from core.i18n.catalogs import app_catalogs
+from core.i18n.timezones import effective_timezone
 from core.jobs import store
 from core.jobs.context import JobCancelled, JobContext, PermanentJobError
 from core.jobs.registry import UnknownJobKind, registry_of
@@ -65,15 +66,17 @@ async def execute(kernel, job: dict, *, heartbeat: float = 5.0) -> Outcome:
     except (UnknownJobKind, PermanentJobError) as exc:
         status, _ = await store.finish_failed(job, kind, str(exc), permanent=True)
         return Outcome(status)
-    # The job speaks its starter's language (their choice, else the instance's):
-    # its messages, results and anything it formats read it from core.i18n.
+    # The job speaks its starter's language and reads times on their clock
+    # (their choices, else the instance's): its messages, results and anything
+    # it formats read both from core.i18n.
     language = principal.language or kernel.settings.language
-    principal = dataclasses.replace(principal, language=language)
+    tz = effective_timezone(principal.timezone, kernel.settings.timezone)
+    principal = dataclasses.replace(principal, language=language, timezone=tz)
     ctx = JobContext(kernel=kernel, job_id=job["id"], kind=kind.name, principal=principal, attempt=int(job["attempts"]))
     beat = asyncio.create_task(_beat(ctx, heartbeat))
     try:
         payload = job["payload"] or {}
-        with use_locale(language, app_catalogs(kernel)):
+        with use_locale(language, app_catalogs(kernel)), use_timezone(tz):
             result = kind.run(ctx, **payload)
             if inspect.isawaitable(result):
                 result = await result

@@ -25,6 +25,8 @@ class Principal:
     user_id: UUID | None
     email: str = ""
     language: str = "en"
+    # The IANA zone times are shown and typed in ("" = the instance's; core.i18n.timezones).
+    timezone: str = ""
     # permission name -> widest scope granted by any of the user's roles
     grants: Mapping[str, str] = field(default_factory=dict)
     # ids of users whose records "team" / "department" scope reaches (self included)

@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, Template, select_autoescape
 
 from core import i18n
+from core.i18n import timezones
 from core.i18n.formatting import FILTERS as LOCALE_FILTERS
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -58,7 +59,10 @@ def build_environment(kernel) -> Environment:
     # _(), gettext, ngettext, {% trans %}: the catalogs of the request's language
     # (core.i18n reads a context variable set per request).
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext)
-    env.filters.update(LOCALE_FILTERS)  # |date, |datetime, |number, |money (core/i18n/formatting.py)
+    env.filters.update(LOCALE_FILTERS)  # |date, |datetime, |time, |number, |money (core/i18n/formatting.py)
+    # A datetime-local input's value on the user's clock, and the zone it is in (core/i18n/timezones.py).
+    env.filters["local_input"] = timezones.input_value
+    env.globals["current_timezone"] = i18n.current_timezone
     env.globals["label"] = i18n.label  # label(f.label): a {"en", "ru"} dict in the current language
     env.globals.update(kernel.collect_dict("register_template_globals"))
     return env
