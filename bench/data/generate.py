@@ -1,10 +1,12 @@
 """``klientela bench data``: fill a (migrated, throw-away) database with clients at scale.
 
 Order of work: the org (users in departments and teams) and the custom
-field definitions first, through the product's functions; then the client
-rows through the bulk path with the search index dropped; then the search
-index built in one pass. A database that already holds clients is refused:
-generated data is only comparable when it is all of one seed.
+field definitions first, through the product's functions; then, chunk by
+chunk, the client rows and the activities of those clients (interactions
+and assignments, ``bench.data.activities``) through the bulk path with the
+search indexes dropped; then the search indexes built in one pass each. A
+database that already holds clients is refused: generated data is only
+comparable when it is all of one seed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from bench.data.activities import PER_CLIENT, ActivityMaker, check
 from bench.data.org import make_org
 from bench.data.rows import client_chunks
+from bench.data.seasons import Calendar
+from bench.data.tables import INTERACTION, TASK, target
 from bench.data.write import COLUMNS, open_writer
 
 ENTITY = "contacts.client"
@@ -30,10 +36,8 @@ CUSTOM_FIELDS = (
          choices=["a=A|А", "b=B|Б", "c=C|В"], indexed=True),
     dict(name="address", type="long_text", label_en="Address", label_ru="Адрес"),
 )
-NOT_GENERATED = {
-    "interactions": "not written yet: contacts_interaction exists now (calls, meetings, letters per client) but the generator writes clients only",
-    "deals, invoices, sales lines": "the sales plugin has no tables for them yet (products only)",
-}
+SALES_LATER = "they arrive with the sales plugin's tables for deals, invoices and sales lines (it has products only)"
+NOT_GENERATED = {"deals, invoices, sales lines, products": SALES_LATER}
 
 
 class DataError(RuntimeError):
@@ -44,16 +48,29 @@ class DataError(RuntimeError):
 class Report:
     clients: int = 0
     duplicates: int = 0
+    interactions: int = 0
+    tasks: int = 0
+    as_of: date | None = None  # the reference day of the activities
     users: int = 0
     custom_fields: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # phase -> seconds
     files: list[Path] = field(default_factory=list)
     not_generated: dict[str, str] = field(default_factory=lambda: dict(NOT_GENERATED))
+    database_bytes: int = 0
 
     @property
     def rows_per_second(self) -> float:
         """Client rows per second of the load itself (rows made and written)."""
         return self.clients / self.seconds["rows"] if self.seconds.get("rows") else 0.0
+
+    @property
+    def activities(self) -> int:
+        return self.interactions + self.tasks
+
+    @property
+    def activities_per_second(self) -> float:
+        """Interaction and assignment rows per second (made and written)."""
+        return self.activities / self.seconds["activities"] if self.seconds.get("activities") else 0.0
 
     @property
     def total_seconds(self) -> float:
@@ -72,12 +89,12 @@ async def custom_fields(kernel) -> list:
     return [f for f in await list_fields(ENTITY) if f.name in wanted]
 
 
-def search_text_function(kernel):
+def search_text_function(kernel, key: str = ENTITY):
     """The query gate's own ``search_text`` computation, so generated rows match written ones."""
     from core.permissions.gate import Gate
     from core.permissions.principal import Principal
 
-    gate = Gate(kernel, kernel.entities[ENTITY], Principal(user_id=None, via="system"))
+    gate = Gate(kernel, kernel.entities[key], Principal(user_id=None, via="system"))
     return gate._search_text
 
 
@@ -106,17 +123,51 @@ async def client_count(table: str) -> int:
     return int(rows[0]["n"])
 
 
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+async def activity_targets(kernel, interactions: int | None):
+    """The interaction and assignment tables, or ``(None, None, why)`` when interactions cannot be written.
+
+    ``interactions`` None means "the default": skipped, with the reason, when
+    the tables are not there; a number asked for is an error then."""
+    found = await target(kernel, INTERACTION, search_text_function(kernel, INTERACTION))
+    if isinstance(found, str):
+        if interactions:
+            raise DataError(f"--interactions {interactions}: cannot write interactions: {found}")
+        return None, None, found
+    tasks = await target(kernel, TASK, search_text_function(kernel, TASK))
+    return found, tasks if not isinstance(tasks, str) else None, None
+
+
 async def generate(settings, clients: int, *, seed: int = DEFAULT_SEED, duplicates_share: float = DEFAULT_DUPLICATES_SHARE,
+                   interactions: int | None = 0, as_of: date | None = None,
                    files: Path | None = None, progress: Callable[[str], None] | None = None) -> Report:
+    """Write ``clients`` clients and ``interactions`` activities of them (None: :data:`PER_CLIENT` per client
+    when the contacts plugin's tables are there), dated up to ``as_of`` (default today, UTC)."""
     from core.db.bootstrap import bound_kernel
     from core.entities.search_index import ensure_search_index
 
+    if clients < 0 or (interactions is not None and interactions < 0):
+        raise DataError("the numbers of clients and interactions cannot be negative")
     say = progress or (lambda line: None)
     kernel = bound_kernel(settings)
     table = kernel.entities[ENTITY].table._meta.tablename
     if (existing := await client_count(table)) > 0:
         raise DataError(f"the database already holds {existing} clients; generate into a fresh database")
-    report = Report()
+    interaction_target, task_target, why_not = await activity_targets(kernel, interactions)
+    if why_not:
+        interactions = 0
+    elif interactions is None:
+        interactions = PER_CLIENT * clients
+    report = Report(as_of=as_of or today())
+    if why_not:
+        report.not_generated["interactions"] = why_not
+    try:
+        check(interactions, clients, report.as_of)
+    except ValueError as exc:
+        raise DataError(str(exc)) from exc
     started = time.perf_counter()
     org = await make_org()
     custom = await custom_fields(kernel)
@@ -127,31 +178,55 @@ async def generate(settings, clients: int, *, seed: int = DEFAULT_SEED, duplicat
     writer = await open_writer(settings.resolved_database_url, table)
     as_text = settings.resolved_database_url.startswith("sqlite:///")
     owner_ids = [str(m) if as_text else m for m in org.managers]
+    people = owner_ids + [str(h) if as_text else h for h in org.heads]  # the activity stream's user indices
+    maker = None
+    if interactions:
+        maker = ActivityMaker(seed, interactions, clients, len(org.managers), Calendar(report.as_of), tasks=task_target is not None)
+    writing = [t for t in (interaction_target, task_target) if t is not None and maker is not None]
     out = None
     if files is not None:
         from bench.data.files import ClientFiles, file_row
 
         out = ClientFiles(files)
-    started = time.perf_counter()
     await writer.drop_search_index()
+    for t in writing:
+        await writer.drop_search_index(t.table)
+    client_seconds = activity_seconds = 0.0
     for chunk in client_chunks(seed, clients, duplicates_share, len(org.managers)):
+        started = time.perf_counter()
         rows = [db_row(r, owner_ids[r["_owner"]], search_text, custom, as_text) for r in chunk.records]
         await writer.write(rows, chunk.truth)
         if out is not None:
             out.write([file_row(r, org.emails[org.managers[r["_owner"]]]) for r in chunk.records], chunk.truth)
         report.clients += len(rows)
         report.duplicates += len(chunk.truth)
-        say(f"{report.clients} clients written ({report.clients / (time.perf_counter() - started):.0f} rows/s)")
-    report.seconds["rows"] = time.perf_counter() - started
+        client_seconds += time.perf_counter() - started
+        if maker is not None:
+            started = time.perf_counter()
+            made = maker.for_chunk(chunk.records)
+            await writer.write_rows(interaction_target.table, interaction_target.columns,
+                                    interaction_target.rows(made.interactions, people, as_text))
+            if made.tasks:
+                await writer.write_rows(task_target.table, task_target.columns, task_target.rows(made.tasks, people, as_text))
+            report.interactions += len(made.interactions)
+            report.tasks += len(made.tasks)
+            activity_seconds += time.perf_counter() - started
+        say(f"{report.clients} clients ({report.clients / client_seconds:.0f} rows/s)"
+            + (f", {report.activities} activities ({report.activities / activity_seconds:.0f} rows/s)" if maker else "")
+            + " written")
+    report.seconds["rows"] = client_seconds
+    if maker is not None:
+        report.seconds["activities"] = activity_seconds
     if out is not None:
         started = time.perf_counter()
         report.files = out.close()
         report.seconds["files (closing the XLSX)"] = time.perf_counter() - started
     started = time.perf_counter()
-    await ensure_search_index(table)
-    await writer.finish()
+    for name in (table, *(t.table for t in writing)):
+        await ensure_search_index(name)
+    report.database_bytes = await writer.finish(*(t.table for t in writing))
     report.seconds["search index"] = time.perf_counter() - started
     return report
 
 
-__all__ = ["generate", "Report", "DataError", "COLUMNS", "CUSTOM_FIELDS", "NOT_GENERATED"]
+__all__ = ["generate", "Report", "DataError", "COLUMNS", "CUSTOM_FIELDS", "NOT_GENERATED", "SALES_LATER"]

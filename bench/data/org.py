@@ -40,14 +40,19 @@ MEASURED_MANAGER = manager_email(0, 0, 0)
 class Org:
     managers: list[UUID]  # owners of clients, in a fixed order (seeded choice picks from it)
     emails: dict[UUID, str]
+    heads: list[UUID]  # the head of sales of each department, in DEPARTMENTS order (they give assignments)
 
 
 async def existing_org() -> Org | None:
     """The org of an earlier run on this database, when there is one."""
     from core.auth.users import user_by_email
 
-    managers, emails = [], {}
+    managers, emails, heads = [], {}, []
     for d in range(len(DEPARTMENTS)):
+        head = await user_by_email(head_email(d))
+        if head is None:
+            return None
+        heads.append(head.id)
         for t in range(TEAMS_PER_DEPARTMENT):
             for n in range(MANAGERS_PER_TEAM):
                 user = await user_by_email(manager_email(d, t, n))
@@ -55,7 +60,7 @@ async def existing_org() -> Org | None:
                     return None
                 managers.append(user.id)
                 emails[user.id] = user.email
-    return Org(managers, emails)
+    return Org(managers, emails, heads)
 
 
 async def make_org() -> Org:
@@ -71,7 +76,7 @@ async def make_org() -> Org:
     password_hash = hash_password(PASSWORD)
     roles = await role_ids(["head_of_sales", "sales_manager"])
     users, links, members = [], [], []
-    managers, emails = [], {}
+    managers, emails, heads = [], {}, []
 
     def user(email: str, name: str, role: str, department) -> User:
         row = User(email=email, name=name, password_hash=password_hash, department=department)
@@ -82,7 +87,7 @@ async def make_org() -> Org:
 
     for d, department_name in enumerate(DEPARTMENTS):
         department = await create_department(f"Bench {department_name}")
-        user(head_email(d), f"Head {department_name}", "head_of_sales", department.id)
+        heads.append(user(head_email(d), f"Head {department_name}", "head_of_sales", department.id).id)
         for t in range(TEAMS_PER_DEPARTMENT):
             team = await create_team(f"Bench {department_name} {t + 1}")
             for n in range(MANAGERS_PER_TEAM):
@@ -92,4 +97,4 @@ async def make_org() -> Org:
     await User.insert(*users)
     await UserRole.insert(*links)
     await TeamMember.insert(*members)
-    return Org(managers, emails)
+    return Org(managers, emails, heads)

@@ -5,6 +5,11 @@
   throw-away bench database: a crash mid-load means generating again).
 * PostgreSQL: ``COPY`` (asyncpg ``copy_records_to_table``, binary) per chunk.
 
+Clients go through ``write`` (with the duplicates' ground truth); the
+activity tables (``bench.data.tables``) through ``write_rows``, each chunk
+sorted by id first: UUIDv7 ids of one chunk spread over three years, and
+inserting them in order keeps the primary-key index's writes local.
+
 The trigram search index (``core.entities.search_index``) is dropped before
 the load and made again afterwards by the product's own
 ``ensure_search_index``, which fills it in one pass: through its per-row
@@ -36,6 +41,7 @@ def sqlite_path(url: str) -> Path:
 class SqliteWriter:
     def __init__(self, url: str, table: str):
         self.table = table
+        self.inserts: dict[tuple, str] = {}
         self.con = sqlite3.connect(sqlite_path(url), isolation_level=None)
         self.con.execute("PRAGMA synchronous=OFF")
         self.con.execute("PRAGMA cache_size=-262144")  # 256 MB page cache while loading
@@ -43,8 +49,8 @@ class SqliteWriter:
         self.insert = f'INSERT INTO "{table}" ({", ".join(COLUMNS)}) VALUES ({placeholders})'
         self.con.execute(f'CREATE TABLE IF NOT EXISTS "{TRUTH_TABLE}" (original_id TEXT NOT NULL, duplicate_id TEXT PRIMARY KEY, changes TEXT NOT NULL)')
 
-    async def drop_search_index(self) -> None:
-        fts = index_table(self.table)
+    async def drop_search_index(self, table: str | None = None) -> None:
+        fts = index_table(table or self.table)
         for suffix in ("ai", "ad", "au"):
             self.con.execute(f'DROP TRIGGER IF EXISTS "{fts}_{suffix}"')
         self.con.execute(f'DROP TABLE IF EXISTS "{fts}"')
@@ -55,12 +61,23 @@ class SqliteWriter:
         self.con.executemany(f'INSERT INTO "{TRUTH_TABLE}" VALUES (?, ?, ?)', [(str(a), str(b), c) for a, b, c in truth])
         self.con.execute("COMMIT")
 
-    async def finish(self) -> None:
+    async def write_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        key = (table, columns)
+        if key not in self.inserts:
+            self.inserts[key] = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
+        self.con.execute("BEGIN")
+        self.con.executemany(self.inserts[key], sorted(rows))
+        self.con.execute("COMMIT")
+
+    async def finish(self, *tables: str) -> int:
+        """Gather statistics and close; the database's size in bytes."""
         # Planner statistics, as PostgreSQL's ANALYZE below: without them SQLite
         # guesses which index serves a filtered, sorted list.
         self.con.execute("ANALYZE")
         self.con.execute("PRAGMA synchronous=FULL")
+        pages, page_size = self.con.execute("PRAGMA page_count").fetchone()[0], self.con.execute("PRAGMA page_size").fetchone()[0]
         self.con.close()
+        return pages * page_size
 
 
 class PostgresWriter:
@@ -73,8 +90,8 @@ class PostgresWriter:
         self.con = await asyncpg.connect(self.url)
         await self.con.execute(f'CREATE TABLE IF NOT EXISTS "{TRUTH_TABLE}" (original_id uuid NOT NULL, duplicate_id uuid PRIMARY KEY, changes text NOT NULL)')
 
-    async def drop_search_index(self) -> None:
-        await self.con.execute(f'DROP INDEX IF EXISTS "{self.table}_search_trgm"')
+    async def drop_search_index(self, table: str | None = None) -> None:
+        await self.con.execute(f'DROP INDEX IF EXISTS "{table or self.table}_search_trgm"')
 
     async def write(self, rows: list[tuple], truth: list[tuple]) -> None:
         async with self.con.transaction():
@@ -82,10 +99,18 @@ class PostgresWriter:
             if truth:
                 await self.con.copy_records_to_table(TRUTH_TABLE, records=truth, columns=list(TRUTH_COLUMNS))
 
-    async def finish(self) -> None:
+    async def write_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        async with self.con.transaction():
+            await self.con.copy_records_to_table(table, records=sorted(rows), columns=list(columns))
+
+    async def finish(self, *tables: str) -> int:
+        """Gather statistics and close; the database's size in bytes."""
         # What autovacuum would do soon after a bulk load: planner statistics.
-        await self.con.execute(f'ANALYZE "{self.table}"')
+        for table in (self.table, *tables):
+            await self.con.execute(f'ANALYZE "{table}"')
+        size = await self.con.fetchval("SELECT pg_database_size(current_database())")
         await self.con.close()
+        return int(size)
 
 
 async def open_writer(url: str, table: str):

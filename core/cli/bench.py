@@ -78,24 +78,42 @@ def check_url(database_url: str | None) -> None:
         die("--database-url must start with sqlite:/// or postgresql://")
 
 
+SALES_OPTIONS = ("deals", "invoices", "sales_lines", "products")
+
+
 @bench.command("data")
 @click.option("--clients", type=click.IntRange(min=1), required=True, help="Clients to write, labelled duplicates included.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Same seed and sizes, same rows.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, sizes and --as-of: same rows.")
 @click.option("--duplicates-share", type=click.FloatRange(min=0, max=0.5), default=0.05, show_default=True,
               help="Share of the clients that are labelled near-duplicates of another.")
-@click.option("--interactions", type=click.IntRange(min=0), default=0, help="Interactions per client (not generated yet: no table).")
+@click.option("--interactions", type=click.IntRange(min=0), default=None,
+              help="Activities of the clients to write: calls, meetings, letters, e-mails, notes (contacts_interaction) and, "
+              "one in ten, assignments (contacts_task), skewed (a few clients have many). "
+              "Default 3 per client when the contacts plugin's tables exist; 0 for none.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The activities' reference day (YYYY-MM-DD, default today UTC): three years of past work up to it, planned work after it.")
+@click.option("--deals", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's tables.")
+@click.option("--invoices", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's tables.")
+@click.option("--sales-lines", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's tables.")
+@click.option("--products", type=click.IntRange(min=0), default=None,
+              help="Not available yet: products are generated with the deals and sales lines that sell them.")
 @click.option("--database", "database_url", default=None,
               help="A throw-away database to migrate and fill (default sqlite:///bench-data.sqlite3 in the current folder; "
               "KLIENTELA_DATABASE_URL is ignored so an instance is never touched).")
 @click.option("--files", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write clients.csv, clients.xlsx and duplicates.csv of the same clients into this folder.")
-def data(clients: int, seed: int, duplicates_share: float, interactions: int, database_url: str | None, files: Path | None) -> None:
-    """Fill a database with realistic clients for the benchmarks (bench/data, docs/benchmarks.md)."""
+def data(clients: int, seed: int, duplicates_share: float, interactions: int | None, as_of, database_url: str | None,
+         files: Path | None, **sales: int | None) -> None:
+    """Fill a database with realistic clients and their activities for the benchmarks (bench/data, docs/benchmarks.md)."""
     import asyncio
 
     from bench.context import bench_context
-    from bench.data.generate import DataError, generate
+    from bench.data.generate import SALES_LATER, DataError, generate
 
+    # Refused before anything is migrated or written: a sales option silently ignored would
+    # leave a database that looks complete and is not.
+    if asked := [f"--{name.replace('_', '-')}" for name in SALES_OPTIONS if sales.get(name) is not None]:
+        die(f"{', '.join(asked)}: cannot be generated yet: {SALES_LATER}. Nothing was written.")
     check_url(database_url)
     url = database_url or f"sqlite:///{Path('bench-data.sqlite3').resolve()}"
 
@@ -106,19 +124,22 @@ def data(clients: int, seed: int, duplicates_share: float, interactions: int, da
         progress(f"database migrated for corp ({ctx.engine})")
         try:
             report = asyncio.run(generate(ctx.settings("corp"), clients, seed=seed, duplicates_share=duplicates_share,
+                                          interactions=interactions, as_of=as_of.date() if as_of else None,
                                           files=files.resolve() if files else None, progress=progress))
         except DataError as exc:
             die(str(exc))
     click.echo(f"clients: {report.clients} ({report.duplicates} labelled duplicates, ground truth in table bench_duplicate)")
     click.echo(f"users: {report.users} in departments and teams; custom fields: {', '.join(report.custom_fields)}")
     click.echo(f"rows: {report.seconds['rows']:.1f} s, {report.rows_per_second:,.0f} rows/s (built and written)")
+    if "activities" in report.seconds:
+        click.echo(f"interactions: {report.interactions}, assignments: {report.tasks} (up to {report.as_of}, planned work after it)")
+        click.echo(f"activities: {report.seconds['activities']:.1f} s, {report.activities_per_second:,.0f} rows/s (built and written)")
     for phase, seconds in report.seconds.items():
-        if phase != "rows":
+        if phase not in ("rows", "activities"):
             click.echo(f"{phase}: {seconds:.1f} s")
     click.echo(f"total: {report.total_seconds:.1f} s")
+    click.echo(f"database size: {report.database_bytes / 2**20:,.1f} MiB")
     for path in report.files:
         click.echo(f"wrote {path}")
-    if interactions:
-        click.echo("--interactions was given, but:")
     for what, why in report.not_generated.items():
         click.echo(f"not generated: {what} — {why}")
