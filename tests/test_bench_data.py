@@ -1,7 +1,8 @@
 """The benchmark data generator (``bench/data``, ``klientela bench data``) at a tiny size.
 
-The row stream is checked in process (determinism, tax ids, duplicates,
-values the gate would accept unchanged); the command is run twice in
+The row streams are checked in process (determinism, tax ids, duplicates,
+values the gate would accept unchanged; the clients' activities: exact
+count, their clients, times, statuses, owners, skew); the command is run twice in
 subprocesses on fresh databases of the suite's engine (the generator
 migrates and fills its own database, while this process's engine is fixed
 by ``core.testing.fixtures``) and what it wrote is read back directly.
@@ -11,14 +12,19 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 from stdnum.ru import inn as stdnum_inn
 
+from bench.data.activities import ActivityMaker, check
 from bench.data.duplicates import CHANGES
 from bench.data.records import translit
-from bench.data.rows import client_chunks
+from bench.data.rows import SPAN, START, client_chunks
+from bench.data.seasons import Calendar
+from bench.data.tables import INTERACTION, target
 from core.testing.cli import Instance
 from core.testing.databases import fresh_database_url
 
@@ -95,6 +101,109 @@ def test_records_are_what_the_gate_would_store_unchanged():
         assert {k: clean[k] for k in data} == data
 
 
+# -- activities: interactions and assignments -------------------------------------------
+
+AS_OF = date(2026, 6, 1)
+AS_OF_TIME = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+
+def activities(seed: int, clients: int = 2000, total: int = 6000, as_of: date = AS_OF, tasks: bool = True):
+    chunks = list(client_chunks(seed, clients, 0.05, OWNERS, chunk=500))
+    maker = ActivityMaker(seed, total, clients, OWNERS, Calendar(as_of), tasks=tasks)
+    made = [maker.for_chunk(c.records) for c in chunks]
+    return ([r for c in chunks for r in c.records], [r for m in made for r in m.interactions], [r for m in made for r in m.tasks])
+
+
+def test_activities_same_seed_same_rows_exact_count_and_their_clients_exist():
+    clients, interactions, tasks = activities(3)
+    _, again, tasks_again = activities(3)
+    _, other, _ = activities(4)
+    assert interactions == again and tasks == tasks_again
+    assert [r["subject"] for r in interactions[:50]] != [r["subject"] for r in other[:50]]
+    assert len(interactions) + len(tasks) == 6000 and 0.05 < len(tasks) / 6000 < 0.15
+    ids = {r["id"] for r in interactions + tasks}
+    assert len(ids) == 6000
+    created = {r["id"]: r["created_at"] for r in clients}
+    assert all(r["client"] in created for r in interactions + tasks)
+    # Never before the client existed, never entered after the reference day.
+    assert all(r["starts_at"] > created[r["client"]] and r["created_at"] >= created[r["client"]] for r in interactions)
+    assert all(r["created_at"] <= AS_OF_TIME and r["created_at"] <= r["updated_at"] for r in interactions + tasks)
+    follows = {r["id"]: r for r in interactions}
+    assert any(r["previous"] for r in interactions)
+    for r in interactions:
+        if r["previous"]:
+            earlier = follows[r["previous"]]
+            assert earlier["client"] == r["client"] and earlier["status"] == "done" and earlier["starts_at"] <= r["starts_at"]
+
+
+def test_activities_kinds_statuses_and_times():
+    _, interactions, tasks = activities(5, total=20000)
+    assert set(Counter(r["kind"] for r in interactions)) == {"call", "meeting", "letter", "email", "note"}
+    future = [r for r in interactions if r["starts_at"] >= AS_OF_TIME]
+    past = [r for r in interactions if r["starts_at"] < AS_OF_TIME]
+    assert future and {r["status"] for r in future} <= {"planned", "cancelled"}
+    done = sum(r["status"] == "done" for r in past) / len(past)
+    overdue = [r for r in past if r["status"] == "planned"]
+    assert 0.8 < done < 0.97 and overdue  # mostly done, some still open
+    assert min(r["starts_at"] for r in interactions) >= datetime(2023, 6, 1, tzinfo=timezone.utc)  # three years back
+    assert all(r["status"] == "done" for r in interactions if r["kind"] == "note")
+    weekdays = Counter(r["starts_at"].weekday() for r in interactions)
+    assert weekdays[6] * 10 < weekdays[2] and weekdays[5] * 5 < weekdays[2]  # weekends are quiet
+    months = Counter(r["starts_at"].month for r in past)
+    assert months[7] + months[8] < months[10] + months[11]  # the summer holidays (2023-2025 each once)
+    new_year = sum(1 for r in past if r["starts_at"].month == 1 and r["starts_at"].day <= 8)
+    late_january = sum(1 for r in past if r["starts_at"].month == 1 and 15 <= r["starts_at"].day <= 22)
+    assert new_year * 3 < late_january
+    assert all(r["deadline"].minute == 0 for r in tasks)
+    assert {r["status"] for r in tasks if r["deadline"] >= AS_OF_TIME} <= {"new", "accepted", "returned"}
+    assert any(r["status"] != "done" for r in tasks if r["deadline"] < AS_OF_TIME)  # overdue assignments
+
+
+def test_activities_are_skewed_and_owned_by_plausible_users():
+    clients, interactions, tasks = activities(6, clients=3000, total=9000)
+    per_client = Counter(r["client"] for r in interactions + tasks)
+    assert max(per_client.values()) >= 10 * 3  # a few clients have many
+    assert len(per_client) < 0.9 * len(clients)  # and many have none
+    owner = {r["id"]: r["_owner"] for r in clients}
+    mine = sum(r["owner_id"] == owner[r["client"]] for r in interactions) / len(interactions)
+    assert 0.8 < mine < 0.95
+    assert all(0 <= r["owner_id"] < OWNERS for r in interactions + tasks)  # managers: assignees and people in touch
+    authors = {r["created_by"] for r in tasks}
+    assert any(a >= OWNERS for a in authors)  # heads of department give assignments too
+
+
+def test_activities_stream_leaves_the_clients_alone_and_folds_tasks_when_there_is_no_table():
+    before, _ = records(3, 2000)
+    clients, interactions, tasks = activities(3, tasks=False)
+    assert plain(clients) == plain(before)
+    assert not tasks and len(interactions) == 6000
+
+
+def test_bad_sizes_and_reference_days_are_refused():
+    with pytest.raises(ValueError, match="negative"):
+        check(-1, 10, AS_OF)
+    with pytest.raises(ValueError, match="need clients"):
+        check(5, 0, AS_OF)
+    last_client = (START + SPAN).date()
+    with pytest.raises(ValueError, match=f"must not be before {last_client}"):
+        check(5, 10, last_client - timedelta(days=1))
+    check(5, 10, last_client + timedelta(days=1))
+    check(0, 10, date(2020, 1, 1))  # no activities: any day
+
+
+async def test_no_interaction_table_means_a_reason_not_rows():
+    why = await target(SimpleNamespace(entities={}), INTERACTION, str)
+    assert isinstance(why, str) and "no entity contacts.interaction" in why
+
+
+def test_sales_options_are_refused_with_the_reason(tmp_path):
+    url = fresh_database_url(tmp_path, "sales")
+    proc = Instance(data_dir=tmp_path / "data", database_url=url).run(
+        "bench", "data", "--clients", "10", "--sales-lines", "1000", "--deals", "5", "--database", url, timeout=120)
+    assert proc.returncode != 0
+    assert "--deals, --sales-lines: cannot be generated yet" in proc.stderr and "sales plugin" in proc.stderr
+
+
 # -- the command, on the suite's engine ----------------------------------------------
 
 
@@ -115,6 +224,18 @@ async def fetch(url: str, sql: str) -> list[dict]:
         await con.close()
 
 
+ACTIVITIES_SQL = {
+    "interactions": "SELECT * FROM contacts_interaction ORDER BY id",
+    "tasks": "SELECT * FROM contacts_task ORDER BY id",
+}
+USER_COLUMNS = ("owner_id", "created_by", "updated_by")
+
+
+async def activity_rows(url: str, name: str) -> list[dict]:
+    """The table's rows with users as e-mails: user ids are random, a run's users are the same people."""
+    emails = {str(r["id"]): r["email"] for r in await fetch(url, "SELECT id, email FROM core_user")}
+    rows = await fetch(url, ACTIVITIES_SQL[name])
+    return [{**r, **{c: emails[str(r[c])] for c in USER_COLUMNS}} for r in rows]
 ROWS_SQL = ('SELECT c.id, c.created_at, c.name, c.kind, c.inn, c.email, c.phone, c.search_text, c.custom, '
             'c.version, c.deleted_at, u.email AS owner FROM contacts_client c JOIN core_user u ON u.id = c.owner_id ORDER BY c.id')
 
@@ -126,8 +247,10 @@ def generated(tmp_path_factory):
     for label in ("one", "two"):
         url = fresh_database_url(tmp, f"gen{label}")
         files = tmp / f"files-{label}"
+        # Interactions by default (3 per client); --as-of fixes the day they are dated from.
         proc = Instance(data_dir=tmp / f"data-{label}", database_url=url).run(
-            "bench", "data", "--clients", str(CLIENTS), "--seed", "5", "--database", url, "--files", str(files), timeout=240)
+            "bench", "data", "--clients", str(CLIENTS), "--seed", "5", "--as-of", "2026-06-01", "--database", url,
+            "--files", str(files), timeout=240)
         assert proc.returncode == 0, f"klientela bench data failed:\n{proc.stdout}\n{proc.stderr}"
         runs.append((url, files, proc.stdout))
     return runs
@@ -140,10 +263,54 @@ async def test_command_writes_the_count_and_the_same_rows_for_the_same_seed(gene
     assert len(one) == CLIENTS
     assert one == two
     assert f"clients: {CLIENTS}" in out and "rows/s" in out
-    assert "not generated: interactions" in out and "not generated: deals, invoices, sales lines" in out
+    assert "not generated: interactions" not in out and "not generated: deals, invoices, sales lines" in out
     owners = {r["owner"] for r in one}
     assert len(owners) > 10 and all(o.startswith("sales-") for o in owners)  # spread over the sales managers
     assert all(r["version"] == 1 and r["deleted_at"] is None for r in one)
+
+
+@pytest.mark.slow
+async def test_command_writes_interactions_of_existing_clients_the_same_for_the_same_seed(generated):
+    (url_one, _, out), (url_two, _, _) = generated
+    one = {name: await activity_rows(url_one, name) for name in ACTIVITIES_SQL}
+    two = {name: await activity_rows(url_two, name) for name in ACTIVITIES_SQL}
+    assert one == two
+    assert len(one["interactions"]) + len(one["tasks"]) == 3 * CLIENTS and one["tasks"]
+    assert f"interactions: {len(one['interactions'])}, assignments: {len(one['tasks'])} (up to 2026-06-01" in out
+    for table in ("contacts_interaction", "contacts_task"):
+        orphans = await fetch(url_one, f'SELECT count(*) AS n FROM "{table}" a LEFT JOIN contacts_client c ON c.id = a.client WHERE c.id IS NULL')
+        assert orphans[0]["n"] == 0
+    owners = {r["owner_id"] for r in one["interactions"]}
+    assert len(owners) > 10 and all(o.startswith("sales-") for o in owners)
+    assert any(r["created_by"].startswith("head-") for r in one["tasks"])
+    assert {r["status"] for r in one["interactions"]} == {"planned", "done", "cancelled"}
+    assert all(r["version"] >= 1 and r["deleted_at"] is None for r in one["interactions"] + one["tasks"])
+
+
+@pytest.mark.slow
+async def test_activities_are_what_the_gate_would_store_and_their_search_index_is_built(generated):
+    """Rows written around the ORM hold what the gate writes: valid values, its search text."""
+    from core.entities.validation import validate
+    from core.permissions.gate import Gate
+    from plugins.contacts.entities import INTERACTION as INTERACTION_ENTITY, TASK
+
+    url, _, _ = generated[0]
+    # Read-only fields (the follow-up link, a task's workflow status and result) are the workflow's to write.
+    for name, entity, skip in (("interactions", INTERACTION_ENTITY, ("previous",)), ("tasks", TASK, ("status", "result"))):
+        rows = await fetch(url, ACTIVITIES_SQL[name])
+        gate_like = SimpleNamespace(entity=entity)  # the gate's own method; it reads only the entity
+        assert all(r["search_text"] == Gate._search_text(gate_like, r) for r in rows)
+        for row in rows[:50]:
+            names = [f.name for f in entity.fields if f.name not in skip and row.get(f.name) not in (None, "")]
+            data = {n: str(row[n]) if n == "client" else row[n] for n in names}
+            _, errors = validate([f for f in entity.fields if f.name in names], data, partial=False)
+            assert not errors, (row, errors)
+    if url.startswith("sqlite:///"):
+        triggers = await fetch(url, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'contacts_interaction_search_%'")
+        indexed = await fetch(url, "SELECT count(*) AS n FROM contacts_interaction_search WHERE search_text LIKE '%ll%' OR search_text LIKE '%зво%'")
+        assert len(triggers) == 3 and indexed[0]["n"] > 0  # filled from the loaded rows
+    else:
+        assert await fetch(url, "SELECT 1 FROM pg_indexes WHERE indexname = 'contacts_interaction_search_trgm'")
 
 
 @pytest.mark.slow

@@ -121,12 +121,21 @@ class ActivityMaker:
         created_ms = int(client["created_at"].timestamp() * 1000)
         first = cal.first_day(created_ms)
         lang_of_client = client["_english"]
-        previous = None
-        for day_ms in sorted(cal.draw(rng, first) for _ in range(count)):
+        plan = []  # (when, language, kind): drawn first, then taken in time order so follow-ups follow
+        for _ in range(count):
+            day_ms = cal.draw(rng, first)
             lang = self.texts.language(lang_of_client)
             at = day_ms + WORK_START_UTC_HOUR[lang] * HOUR_MS + number(rng, 0, WORK_HOURS * 60 - 1) * MINUTE_MS
             at = max(at, created_ms + MINUTE_MS)  # on the client's first day, after it was entered
             kind = pick(rng, self.kinds)
+            if kind == "note" and at >= cal.as_of_ms:  # a note records what happened: ahead, it is a planned call
+                kind = "call"
+            if kind == "meeting":  # meetings are set on the quarter hour (rounded up: never before the client existed)
+                at = -(-at // QUARTER_MS) * QUARTER_MS
+            plan.append((at, lang, kind))
+        plan.sort()
+        previous = None
+        for at, lang, kind in plan:
             if kind == "task":
                 out.tasks.append(self.task(client, created_ms, at, lang))
                 continue
@@ -151,8 +160,6 @@ class ActivityMaker:
     def interaction(self, client: dict, created_ms: int, kind: str, at: int, lang: str, previous: dict | None) -> dict:
         rng, now = self.rng, self.calendar.as_of_ms
         texts = self.texts
-        if kind == "meeting":  # meetings are set on the quarter hour (rounded up: never before the client existed)
-            at = -(-at // QUARTER_MS) * QUARTER_MS
         low_high = DURATIONS.get(kind)
         duration = number(rng, *low_high) if low_high else None
         end = at + (duration or 0) * MINUTE_MS
