@@ -263,3 +263,27 @@ def test_the_migration_adds_the_column_with_no_choice_for_existing_users(instanc
     instance.run("db", "migrate", check=True)
     assert query(instance.database_url, "SELECT email, timezone FROM core_user") == [("tz@example.com", "")]
     assert "up to date" in instance.run("db", "status", check=True).stdout
+
+
+async def test_my_changes_counts_records_per_day_of_the_users_zone(accounts):
+    import uuid
+    from datetime import timedelta
+
+    from core.audit.tables import AuditChange
+    from core.dashboard.builtin import changes_per_day
+
+    actor, first, second = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    # 14:30 UTC on the 15th is 00:30 on the 16th in Vladivostok (+10:00).
+    at = datetime(2026, 1, 15, 14, 30, tzinfo=UTC)
+    await AuditChange.insert(
+        AuditChange(at=at, actor_id=actor, entity="t.x", record_id=first, action="update", field="a"),
+        AuditChange(at=at + timedelta(minutes=1), actor_id=actor, entity="t.x", record_id=first, action="update", field="b"),
+        AuditChange(at=at - timedelta(hours=1), actor_id=actor, entity="t.x", record_id=second, action="update", field="a"),
+    )
+    days = [date(2026, 1, 14), date(2026, 1, 15), date(2026, 1, 16)]
+    try:
+        assert await changes_per_day(actor, days) == {"2026-01-15": 2}  # UTC: both on the 15th
+        with use_timezone("Asia/Vladivostok"):
+            assert await changes_per_day(actor, days) == {"2026-01-15": 1, "2026-01-16": 1}
+    finally:
+        await AuditChange.delete().where(AuditChange.actor_id == actor)

@@ -66,23 +66,38 @@ async def my_records(request):
 
 
 async def my_changes(request):
-    from piccolo.querystring import QueryString
-
-    from core.db.engine import engine_kind, get_engine
+    from core.i18n.timezones import local_date
 
     user = principal_of(request).user_id
-    today = datetime.now(timezone.utc).date()
-    since = datetime.combine(today - timedelta(days=DAYS - 1), datetime.min.time(), tzinfo=timezone.utc)
-    engine = get_engine()
-    # One save writes an audit row per field: count distinct records per UTC day, in the database.
-    day = "substr(\"at\", 1, 10)" if engine_kind(engine) == "sqlite" else "to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-    rows = await engine.run_querystring(QueryString(
-        f'SELECT {day} AS d, count(DISTINCT "record_id") AS n FROM "core_audit_change" '
-        f'WHERE "actor_id" = {{}} AND "at" >= {{}} GROUP BY {day}', user, since))
-    per_day = {str(r["d"]): int(r["n"]) for r in rows}
+    # The user's own days (their zone): "today" and each day's bounds are theirs, not UTC's.
+    today = local_date(datetime.now(timezone.utc))
     days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    per_day = await changes_per_day(user, days)
     return {"chart": Chart("line", _("Records I changed, last 14 days"), tuple(d.strftime("%d.%m") for d in days),
                            (Series(_("Records"), tuple(per_day.get(d.isoformat(), 0) for d in days)),))}
+
+
+async def changes_per_day(user_id, days: list) -> dict[str, int]:
+    """Distinct records ``user_id`` changed on each of ``days`` (consecutive, on the current
+    zone's clock), counted in the database: {"YYYY-MM-DD": n}.
+
+    One save writes an audit row per field, hence DISTINCT. A day is placed by
+    its own UTC bounds (a daylight-saving day has 23 or 25 hours), as a CASE
+    over the day ends, so both engines bucket alike without time zone
+    support in SQLite.
+    """
+    from piccolo.querystring import QueryString
+
+    from core.db.engine import get_engine
+    from core.i18n.timezones import day_bounds
+
+    bounds = [day_bounds(d) for d in days]
+    cases = " ".join("WHEN \"at\" < {} THEN '%s'" % d.isoformat() for d in days)
+    rows = await get_engine().run_querystring(QueryString(
+        f'SELECT d, count(DISTINCT record_id) AS n FROM (SELECT CASE {cases} END AS d, "record_id" AS record_id '
+        f'FROM "core_audit_change" WHERE "actor_id" = {{}} AND "at" >= {{}} AND "at" < {{}}) AS per_row GROUP BY d',
+        *[end for _start, end in bounds], user_id, bounds[0][0], bounds[-1][1]))
+    return {str(r["d"]): int(r["n"]) for r in rows}
 
 
 def funnel_loader(entity_key: str):

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode
 
 from core.entities.query_params import list_request
 from core.entities.spec import Field
 from core.i18n import _
+from core.i18n.timezones import day_bounds
 from core.permissions.errors import Refused
 from core.permissions.gate import ListRequest
 
@@ -81,17 +83,23 @@ DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def widen_dates(g, req: ListRequest) -> ListRequest:
-    """A date typed into a date-time filter (the form's date box) means the whole day, in UTC:
-    ``created_at__gte=2026-05-01`` from its first instant, ``__lte`` up to its last."""
+    """A date typed into a date-time filter (the form's date box) means the whole day on the
+    user's clock (the request's zone, core.i18n.timezones): ``created_at__gte=2026-05-01``
+    from its first instant, ``__lte`` up to its last."""
     widened = []
     for f in req.filters:
         spec = g.fields.get(f.field)
         if spec is not None and spec.type == "datetime" and DATE_ONLY.fullmatch(str(f.value)):
+            try:
+                start, end = day_bounds(date.fromisoformat(str(f.value)))
+            except ValueError:
+                widened.append(f)  # not a real day (2026-02-30): the gate refuses it with its message
+                continue
             # from the first instant (gte) / before it (lt); up to the last (lte) / after it (gt)
             if f.op in ("gte", "lt"):
-                f = replace(f, value=f"{f.value}T00:00:00+00:00")
+                f = replace(f, value=start.isoformat())
             elif f.op in ("lte", "gt"):
-                f = replace(f, value=f"{f.value}T23:59:59.999999+00:00")
+                f = replace(f, value=(end - timedelta(microseconds=1)).isoformat())
         widened.append(f)
     req.filters = widened
     return req

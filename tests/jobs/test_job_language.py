@@ -23,8 +23,8 @@ class Speaker:
         return [JobKind("i18ntest.speak", speak, max_attempts=1)]
 
 
-async def run_for(kernel, user_id) -> dict:
-    job_id = await api.enqueue(kernel, "i18ntest.speak", {}, user_id=user_id)
+async def run_for(kernel, user_id, kind: str = "i18ntest.speak") -> dict:
+    job_id = await api.enqueue(kernel, kind, {}, user_id=user_id)
     async with worker(kernel):
         job = await until(await status_is(job_id, "done", "dead"))
     assert job["status"] == "done", job["last_error"]
