@@ -1,6 +1,8 @@
 """Core's custom-field contributions through the public hooks: the REST API,
 the administration screen and its menu entry (only with the
-``core.custom_fields`` feature, which the permissions and routes carry)."""
+``core.custom_fields`` feature, which the permissions and routes carry), and
+the custom reference values that follow a merge of records (always: values
+stored before the feature was switched off must stay consistent too)."""
 
 from __future__ import annotations
 
@@ -28,3 +30,11 @@ def menu_items(kernel, request):
             feature="core.custom_fields",
         )
     ]
+
+
+@hookimpl
+async def merge_records(kernel, entity, survivor_id, merged_ids):
+    """Custom reference values pointing at merged records follow them (any entity's merge)."""
+    from core.custom_fields.merging import reference_moves
+
+    return await reference_moves(kernel, entity, list(merged_ids))

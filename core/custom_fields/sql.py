@@ -175,3 +175,15 @@ def remove_sql(table_name: str, field: Field, engine_kind: str) -> str:
     else:
         removed = f"(\"{CUSTOM_COLUMN}\" - '{name}')"
     return f'UPDATE {table} SET "{CUSTOM_COLUMN}" = {removed} WHERE {present_sql(field, engine_kind)}'
+
+
+def set_text_sql(field: Field, engine_kind: str) -> str:
+    """The row's ``custom`` with the field's value replaced by a text parameter (one ``{}``),
+    every other key kept: the write is one expression of the stored column, so a
+    concurrent change of another key of the same row is never overwritten."""
+    name = safe_name(field.name)
+    custom = column(CUSTOM_COLUMN)
+    if _kind(engine_kind) == SQLITE:
+        return f"json_set({custom}, '$.{name}', {{}})"
+    # ARRAY[...] rather than the '{name}' path literal: braces are QueryString placeholders.
+    return f"jsonb_set({custom}, ARRAY['{name}'], to_jsonb({{}}::text))"

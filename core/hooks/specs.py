@@ -193,7 +193,9 @@ class KlientelaSpecs:
         ``column`` now holds one of ``merged_ids``. The caller points them at
         the survivor and keeps the old values in its merge log, so an undo
         puts back exactly these rows (and only while they still point at the
-        survivor). Do not write anything yourself. Async allowed.
+        survivor). With ``"key"`` the column is a JSON object and ``key``
+        names the value in it (core names custom reference fields' values so,
+        in ``custom``). Do not write anything yourself. Async allowed.
         """
 
     @hookspec

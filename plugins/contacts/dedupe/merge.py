@@ -3,15 +3,18 @@
 A merge, in one transaction:
 
 1. the user picks, per field, which record's value the survivor keeps;
-2. every related row moves to the survivor — the rows the ``merge_records``
+2. the survivor is updated through the query gate (its audit rows, version);
+3. every related row moves to the survivor — the rows the ``merge_records``
    hook names: the contacts plugin's own implementation names every native
    reference field of every registered entity pointing at the merged records
-   (contact persons, interactions, tasks, other plugins' deals...), other
-   plugins name their link tables;
-3. the survivor is updated through the query gate (its audit rows, version);
+   (contact persons, interactions, tasks, other plugins' deals...), core names
+   the custom reference fields' values, other plugins name their link tables.
+   ``core.entities.merge_moves`` writes them (guarded, versioned, audited);
+   rows the user may not read move too, and are never shown to them;
 4. the merged records go to the trash through the gate;
 5. a merge log row keeps the survivor's old values, the merged ids and every
-   moved row's old value, so :func:`undo` puts back exactly what was changed.
+   moved row's old value (only rows actually moved: one re-pointed meanwhile
+   is left alone), so :func:`undo` puts back exactly what was changed.
 
 Permissions: write on the survivor, delete on each merged record (the
 gate's own checks, so scope and field rules hold); a hidden or read-only
@@ -28,8 +31,9 @@ from uuid import UUID
 
 from piccolo.querystring import QueryString
 
+from core.entities import merge_moves
 from core.entities.spec import SYSTEM_FIELDS
-from core.entities.sql import quote
+from core.entities.sql import Filter, quote
 from core.i18n import _
 from core.permissions.errors import Invalid, NotFound, Refused
 from core.permissions.gate import Gate
@@ -99,8 +103,11 @@ async def collect_moves(kernel, entity, survivor_id: UUID, merged_ids: list[UUID
         for move in result or ():
             if not move.get("rows"):
                 continue
-            moves.append({"table": str(move["table"]), "column": str(move["column"]),
-                          "rows": {str(k): str(v) for k, v in move["rows"].items()}})
+            named = {"table": str(move["table"]), "column": str(move["column"]),
+                     "rows": {str(k): str(v) for k, v in move["rows"].items()}}
+            if move.get("key"):
+                named["key"] = str(move["key"])
+            moves.append(named)
     return moves
 
 
@@ -124,11 +131,14 @@ async def reference_moves(kernel, entity, survivor_id, merged_ids) -> list[dict]
     return moves
 
 
-async def _move(engine, move: dict, target_of) -> None:
-    for row_id, old in move["rows"].items():
-        new, guard = target_of(old)
-        sql = f"UPDATE {quote(move['table'])} SET {quote(move['column'])} = {{}} WHERE {quote('id')} = {{}} AND {quote(move['column'])} = {{}}"
-        await engine.run_querystring(QueryString(sql, _uuid(new), _uuid(row_id), _uuid(guard)))
+async def _move(kernel, principal: Principal, moves: list[dict], target_of) -> list[dict]:
+    """Apply ``moves``; the moves as done (rows actually changed), for the log."""
+    done = []
+    for move in moves:
+        rows = await merge_moves.apply(kernel, principal, move, target_of)
+        if rows:
+            done.append({**move, "rows": rows})
+    return done
 
 
 async def merge(kernel, principal: Principal, survivor_id, merged_ids, choices: dict | None = None,
@@ -142,13 +152,12 @@ async def merge(kernel, principal: Principal, survivor_id, merged_ids, choices: 
     changes = chosen_values(gate, survivor, merged, choices or {})
     sid, mids = survivor["id"], [m["id"] for m in merged]
     async with gate._transaction():
-        moves = await collect_moves(kernel, gate.entity, sid, mids)
-        engine = gate.engine
-        for move in moves:
-            await _move(engine, move, lambda old: (sid, old))
         current = survivor
         if changes:
             current = await gate.update(sid, changes, survivor["version"] if version is None else version)
+        # After the survivor's update: a move may write the survivor's own row (its
+        # custom reference to a merged record) and bump the version that update checks.
+        moves = await _move(kernel, principal, await collect_moves(kernel, gate.entity, sid, mids), lambda old: (sid, old))
         for m in merged:
             await gate.delete(m["id"])
         log = DedupeMerge(
@@ -191,17 +200,39 @@ async def undo(kernel, principal: Principal, merge_id) -> dict:
                              .format(fields=", ".join(changed)))
         for mid in log["merged_ids"]:
             await gate.restore(mid)
-        for move in log["moves"]:
-            await _move(gate.engine, move, lambda old: (old, sid))
         if before:
             survivor = await gate.update(sid, before, survivor["version"])
+        # Last, as in the merge: moving back may write the survivor's own row.
+        await _move(kernel, principal, log["moves"], lambda old: (old, sid))
+        survivor = await gate.get(sid)
         await DedupeMerge.update({DedupeMerge.undone_at: datetime.now(timezone.utc),
                                   DedupeMerge.undone_by: principal.user_id}).where(DedupeMerge.id == log["id"])
     return survivor
+
+
+async def visible_moves(kernel, principal: Principal, log: dict) -> int:
+    """How many moved rows of a merge ``principal`` may see: rows of an entity they may read,
+    by a field they may read. The merge moved others too (rows of other owners, link
+    tables); their number is not shown, as a count would say they exist."""
+    seen = 0
+    for move in log["moves"]:
+        entity = merge_moves.entity_of_table(kernel, move["table"])
+        if entity is None:
+            continue
+        try:
+            gate = await Gate.open(kernel, entity.key, principal)
+        except NotFound:
+            continue
+        if gate.scope_where("read") is None or not gate.readable(merge_moves.field_of(move)):
+            continue
+        ids = list(move["rows"])
+        for start in range(0, len(ids), 500):
+            seen += await gate.count([Filter("id", "in", ids[start:start + 500])])
+    return seen
 
 
 def _comparable(value):
     return None if value in (None, "") else str(value)
 
 
-__all__ = ["merge", "undo", "get_merge", "load", "mergeable_fields", "reference_moves", "MergeError", "Invalid"]
+__all__ = ["merge", "undo", "get_merge", "load", "mergeable_fields", "reference_moves", "visible_moves", "MergeError", "Invalid"]

@@ -110,20 +110,22 @@ class DuplicateScreens(Controller):
 
     @get("/merges/{merge_id:str}", opt={"permission": READ}, name="contacts:duplicates-merge-log")
     async def merge_log(self, request: Request, merge_id: FromPath[str]) -> Template:
-        from plugins.contacts.dedupe.merge import get_merge
+        from plugins.contacts.dedupe.merge import get_merge, visible_moves
 
         log = await get_merge(merge_id, principal_of(request))
-        return Template("contacts/dedupe/merged.html", context={"log": log, "error": None})
+        moved = await visible_moves(_kernel(request), principal_of(request), log)
+        return Template("contacts/dedupe/merged.html", context={"log": log, "moved": moved, "error": None})
 
     @post("/merges/{merge_id:str}/undo", opt={"permission": READ}, name="contacts:duplicates-undo")
     async def undo(self, request: Request, merge_id: FromPath[str]) -> Template | Redirect:
-        from plugins.contacts.dedupe.merge import MergeError, get_merge, undo
+        from plugins.contacts.dedupe.merge import MergeError, get_merge, undo, visible_moves
 
         try:
             survivor = await undo(_kernel(request), principal_of(request), merge_id)
         except MergeError as exc:
             log = await get_merge(merge_id, principal_of(request))
-            return Template("contacts/dedupe/merged.html", status_code=409, context={"log": log, "error": str(exc)})
+            moved = await visible_moves(_kernel(request), principal_of(request), log)
+            return Template("contacts/dedupe/merged.html", status_code=409, context={"log": log, "moved": moved, "error": str(exc)})
         return Redirect(f"/contacts/client/{survivor['id']}", status_code=303)
 
     @post("/check", opt={"permission": READ}, name="contacts:duplicates-check", status_code=200)
