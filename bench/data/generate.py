@@ -36,6 +36,9 @@ CUSTOM_FIELDS = (
          choices=["a=A|А", "b=B|Б", "c=C|В"], indexed=True),
     dict(name="address", type="long_text", label_en="Address", label_ru="Адрес"),
 )
+# Activities are made and written for this many clients at a time: the 150k activities of a
+# whole 50k-client chunk, as dicts and then rows, would hold ~0.4 GB at once.
+ACTIVITY_SLICE = 10_000
 SALES_LATER = "they arrive with the sales plugin's tables for deals, invoices and sales lines (it has products only)"
 NOT_GENERATED = {"deals, invoices, sales lines, products": SALES_LATER}
 
@@ -203,13 +206,14 @@ async def generate(settings, clients: int, *, seed: int = DEFAULT_SEED, duplicat
         client_seconds += time.perf_counter() - started
         if maker is not None:
             started = time.perf_counter()
-            made = maker.for_chunk(chunk.records)
-            await writer.write_rows(interaction_target.table, interaction_target.columns,
-                                    interaction_target.rows(made.interactions, people, as_text))
-            if made.tasks:
-                await writer.write_rows(task_target.table, task_target.columns, task_target.rows(made.tasks, people, as_text))
-            report.interactions += len(made.interactions)
-            report.tasks += len(made.tasks)
+            for at in range(0, len(chunk.records), ACTIVITY_SLICE):
+                made = maker.for_chunk(chunk.records[at:at + ACTIVITY_SLICE])
+                await writer.write_rows(interaction_target.table, interaction_target.columns,
+                                        interaction_target.rows(made.interactions, people, as_text))
+                if made.tasks:
+                    await writer.write_rows(task_target.table, task_target.columns, task_target.rows(made.tasks, people, as_text))
+                report.interactions += len(made.interactions)
+                report.tasks += len(made.tasks)
             activity_seconds += time.perf_counter() - started
         say(f"{report.clients} clients ({report.clients / client_seconds:.0f} rows/s)"
             + (f", {report.activities} activities ({report.activities / activity_seconds:.0f} rows/s)" if maker else "")
