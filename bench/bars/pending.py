@@ -28,7 +28,8 @@ PENDING = [
     (
         "P9", "p9-scale-out", "Scale-out, 2 workers on PostgreSQL",
         "2 workers ≥ 1.7× one; no state in process memory",
-        "no job queue yet, and sessions/caches not yet checked for process state (P3 measures one worker)",
+        "the job queue exists (procrastinate on PostgreSQL, docs/jobs.md), but no bar yet runs two app workers on one "
+        "PostgreSQL under load, nor checks sessions and caches for process state (P3 measures one worker)",
     ),
 ]
 
