@@ -17,6 +17,7 @@ from litestar.response import Response, Template
 
 from core.auth.tables import Team, TeamMember, User
 from core.entities.sql import Filter
+from core.i18n.timezones import day_bounds, local_date, to_zone, zone
 from core.permissions.errors import Conflict, Invalid, Refused
 from core.permissions.gate import Gate
 from core.permissions.request import principal_of
@@ -25,6 +26,11 @@ from plugins.contacts.events import next_occurrence
 from plugins.contacts.entities import INTERACTION
 
 VIEWS = ("day", "week", "month")
+
+
+def today() -> date:
+    """The viewer's today (their zone), not the server's."""
+    return local_date(datetime.now(timezone.utc))
 
 
 def period(view: str, anchor: date) -> tuple[date, date]:
@@ -58,21 +64,23 @@ async def owners_for(request: Request, principal) -> tuple[list[str], dict]:
 
 
 async def items(kernel, principal, owners: list[str], first: date, last: date) -> dict[date, list[dict]]:
-    start = datetime.combine(first, time(0), timezone.utc)
-    end = datetime.combine(last + timedelta(days=1), time(0), timezone.utc)
+    """What falls on each day, the days and times being the viewer's (the request's zone)."""
+    start, end = day_bounds(first, last)
     by_day: dict[date, list[dict]] = {}
     owner_filter = Filter("owner_id", "in", ",".join(owners))
     lang = principal.language
     for r in await reading.all_rows(kernel, "contacts.interaction", principal, [
             owner_filter, ("starts_at", "gte", start.isoformat()), ("starts_at", "lt", end.isoformat())], ["starts_at"]):
-        by_day.setdefault(r["starts_at"].date(), []).append({
+        at = to_zone(r["starts_at"])
+        by_day.setdefault(at.date(), []).append({
             "type": "interaction", "id": r["id"], "version": r["version"], "title": r["subject"],
-            "time": r["starts_at"].strftime("%H:%M"), "status": r["status"],
+            "time": at.strftime("%H:%M"), "status": r["status"],
             "kind": INTERACTION.field("kind").choice_label(r["kind"], lang), "url": f"/contacts/interaction/{r['id']}"})
     for r in await reading.all_rows(kernel, "contacts.task", principal, [
             owner_filter, ("deadline", "gte", start.isoformat()), ("deadline", "lt", end.isoformat())], ["deadline"]):
-        by_day.setdefault(r["deadline"].date(), []).append({
-            "type": "task", "id": r["id"], "title": r["title"], "time": r["deadline"].strftime("%H:%M"),
+        at = to_zone(r["deadline"])
+        by_day.setdefault(at.date(), []).append({
+            "type": "task", "id": r["id"], "title": r["title"], "time": at.strftime("%H:%M"),
             "status": r["status"], "kind": "", "url": f"/contacts/task/{r['id']}"})
     for e in await reading.all_rows(kernel, "contacts.event", principal, [owner_filter]):
         nxt = next_occurrence(e, first)
@@ -93,7 +101,7 @@ class CalendarScreens(Controller):
         if view not in VIEWS:
             raise HTTPException(status_code=400, detail=f"view must be one of {', '.join(VIEWS)}")
         try:
-            anchor = date.fromisoformat(request.query_params.get("date") or date.today().isoformat())
+            anchor = date.fromisoformat(request.query_params.get("date") or today().isoformat())
         except ValueError:
             raise HTTPException(status_code=400, detail="date must look like 2026-05-31") from None
         first, last = period(view, anchor)
@@ -105,7 +113,7 @@ class CalendarScreens(Controller):
         users = await User.select(User.id, User.name, User.email).where(User.is_active == True).order_by(User.name)  # noqa: E712
         can_move = principal.can("contacts.interaction.write")
         return Template("contacts/calendar/calendar.html", context={
-            "view": view, "anchor": anchor, "days": days, "by_day": by_day, "today": date.today(),
+            "view": view, "anchor": anchor, "days": days, "by_day": by_day, "today": today(),
             "prev": step(view, anchor, -1), "next": step(view, anchor, 1), "whose": who,
             "whose_query": "&".join(f"{k}={v}" for k, v in who.items()), "teams": teams, "users": users,
             "can_move": can_move, "month": anchor.month})
@@ -121,8 +129,10 @@ class CalendarScreens(Controller):
         except ValueError:
             return Response({"errors": {"date": "send date (YYYY-MM-DD) and version"}}, status_code=400)
         current = await gate.get(form.get("id") or "", action="write")
-        old = current.get("starts_at") or datetime.combine(day, time(9), timezone.utc)
-        moved = datetime.combine(day, old.timetz())
+        # The same time of day on the viewer's clock (09:00 for an interaction without one):
+        # in a zone with daylight saving the UTC offset of the new day may differ.
+        old = to_zone(current["starts_at"]).time() if current.get("starts_at") else time(9)
+        moved = datetime.combine(day, old, zone())
         try:
             row = await gate.update(current["id"], {"starts_at": moved}, version)
         except Conflict:

@@ -5,7 +5,8 @@ through the query gate, only what the user is responsible for: planned
 interactions and open assignments whose reminder time has come, new
 assignments given to them, and significant dates coming up. Each reminder
 is delivered once (``contacts_reminder_sent``) as an in-app notification
-and, when a mail server is configured, by email.
+and, when a mail server is configured, by email, in the user's language with
+times on the user's clock (docs/i18n.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from uuid import UUID
 
 from core.auth.principals import principal_for_user
 from core.auth.tables import User
-from core.i18n import _
+from core.i18n import _, use_locale, use_timezone
+from core.i18n.formatting import format_datetime
+from core.i18n.timezones import effective_timezone, local_date
 from plugins.contacts import mail, reading
 from plugins.contacts.events import next_occurrence
 from plugins.contacts.settings import contacts_settings
@@ -36,7 +39,7 @@ async def due_reminders(kernel, principal, now: datetime, horizon_days: int) -> 
         if due <= now:
             out.append({"entity": "contacts.interaction", "id": r["id"], "due_at": due,
                         "title": _("Reminder: {subject}").format(subject=r["subject"]),
-                        "body": _("Starts at {at} UTC.").format(at=r["starts_at"].strftime("%Y-%m-%d %H:%M")),
+                        "body": _("Starts at {at}.").format(at=format_datetime(r["starts_at"], "short")),
                         "url": f"/contacts/interaction/{r['id']}"})
     tasks = await reading.all_rows(kernel, "contacts.task", principal, [
         ("owner_id", "eq", me), ("status", "ne", "done"), ("deadline", "isnull", "false"),
@@ -47,7 +50,7 @@ async def due_reminders(kernel, principal, now: datetime, horizon_days: int) -> 
             overdue = r["deadline"] < now
             out.append({"entity": "contacts.task", "id": r["id"], "due_at": due,
                         "title": (_("Overdue: {title}") if overdue else _("Deadline coming: {title}")).format(title=r["title"]),
-                        "body": _("Deadline {at} UTC.").format(at=r["deadline"].strftime("%Y-%m-%d %H:%M")),
+                        "body": _("Deadline {at}.").format(at=format_datetime(r["deadline"], "short")),
                         "url": f"/contacts/task/{r['id']}"})
     fresh = await reading.all_rows(kernel, "contacts.task", principal, [("owner_id", "eq", me), ("status", "eq", "new")])
     for r in fresh:
@@ -55,7 +58,7 @@ async def due_reminders(kernel, principal, now: datetime, horizon_days: int) -> 
             out.append({"entity": "contacts.task:new", "id": r["id"], "due_at": r["updated_at"],
                         "title": _("New assignment: {title}").format(title=r["title"]), "body": r.get("description") or "",
                         "url": f"/contacts/task/{r['id']}"})
-    today = now.date()
+    today = local_date(now)  # the user's today: a date comes up at their midnight
     for e in await reading.all_rows(kernel, "contacts.event", principal, [("owner_id", "eq", me)]):
         nxt = next_occurrence(e, today)
         if nxt is None or e.get("remind_days") is None:
@@ -89,7 +92,12 @@ async def deliver(kernel, now: datetime | None = None) -> dict:
         principal = await principal_for_user(user["id"])
         if principal is None:
             continue
-        for item in await due_reminders(kernel, principal, now, settings.reminder_horizon_days):
+        # Each user's reminders are written in their language and on their clock (their
+        # choices, else the instance's), like a job they started themselves.
+        with use_locale(principal.language or kernel.settings.language), \
+                use_timezone(effective_timezone(principal.timezone, kernel.settings.timezone)):
+            due = await due_reminders(kernel, principal, now, settings.reminder_horizon_days)
+        for item in due:
             claimed = await claim(item, user["id"])
             if claimed is None:
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from core.i18n.timezones import from_input
 from core.permissions.gate import Gate, active_custom_fields
 
 
@@ -21,14 +22,12 @@ async def workflow_gate(kernel, key: str, principal, writable: tuple[str, ...]) 
     return Gate(kernel, replace(entity, fields=fields), principal, await active_custom_fields(key))
 
 
-def local_datetime(raw: str | None) -> str | None:
-    """A ``datetime-local`` input (no zone) read as UTC; anything with a zone passes as sent."""
+def local_datetime(raw: str | None):
+    """A ``datetime-local`` input (no zone) read on the user's clock (the request's zone),
+    as the generic forms do; anything with a zone passes as sent, for the gate to check."""
     if not raw:
         return None
-    raw = raw.strip()
-    if len(raw) in (16, 19) and "T" in raw and raw[-1] not in "Zz" and "+" not in raw[10:] and "-" not in raw[10:]:
-        return raw + "Z"
-    return raw
+    return from_input(raw.strip())
 
 
 def now() -> datetime:
