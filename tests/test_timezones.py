@@ -47,6 +47,14 @@ def test_utc_is_the_default_and_a_naive_value_is_utc():
     assert current_timezone() == "UTC"  # the block did not leak
 
 
+def test_a_document_prints_times_on_its_makers_clock():
+    from core.documents.context import format_date as document_date
+
+    with use_timezone("Asia/Vladivostok"):
+        assert document_date(datetime(2026, 1, 5, 20, 30, tzinfo=UTC)) == "6 января 2026\u202fг. 06:30"
+    assert document_date(datetime(2026, 1, 5, 20, 30, tzinfo=UTC)) == "5 января 2026\u202fг. 20:30"
+
+
 def test_days_are_the_readers_days():
     with use_timezone("Asia/Vladivostok"):  # +10:00
         assert local_date(datetime(2026, 1, 15, 15, 0, tzinfo=UTC)) == date(2026, 1, 16)

@@ -32,6 +32,7 @@ from babel import numbers as babel_numbers
 
 from core.documents.words import money_words, number_words, to_decimal
 from core.entities.values import display_rows
+from core.i18n.timezones import to_zone
 from core.permissions.gate import Gate
 
 AMOUNT_TYPES = ("money", "decimal")
@@ -57,13 +58,15 @@ def format_date(value, fmt: str = "long", lang: str = "ru") -> str:
     """A date in the language's own way (Babel/CLDR): «22 ноября 2026 г.», "November 22, 2026".
 
     ``fmt`` is "short", "medium", "long", "full" or a CLDR pattern ("dd.MM.yyyy").
-    A datetime prints its date and its time (hours and minutes, as stored: UTC).
+    A datetime prints its date and its time (hours and minutes) on the clock of
+    whoever makes the document (the request's or job's zone, core.i18n.timezones).
     """
     if value in (None, ""):
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
     if isinstance(value, datetime):
+        value = to_zone(value)
         return f"{babel_dates.format_date(value.date(), format=fmt, locale=lang)} {value:%H:%M}"
     return babel_dates.format_date(value, format=fmt, locale=lang)
 
