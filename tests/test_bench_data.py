@@ -196,6 +196,7 @@ async def test_no_interaction_table_means_a_reason_not_rows():
     assert isinstance(why, str) and "no entity contacts.interaction" in why
 
 
+@pytest.mark.slow
 def test_sales_options_are_refused_with_the_reason(tmp_path):
     url = fresh_database_url(tmp_path, "sales")
     proc = Instance(data_dir=tmp_path / "data", database_url=url).run(

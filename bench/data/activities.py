@@ -121,11 +121,12 @@ class ActivityMaker:
         created_ms = int(client["created_at"].timestamp() * 1000)
         first = cal.first_day(created_ms)
         lang_of_client = client["_english"]
+        work_start = WORK_START_UTC_HOUR["en" if lang_of_client else "ru"] * HOUR_MS  # the client's working hours
         plan = []  # (when, language, kind): drawn first, then taken in time order so follow-ups follow
         for _ in range(count):
             day_ms = cal.draw(rng, first)
             lang = self.texts.language(lang_of_client)
-            at = day_ms + WORK_START_UTC_HOUR[lang] * HOUR_MS + number(rng, 0, WORK_HOURS * 60 - 1) * MINUTE_MS
+            at = day_ms + work_start + number(rng, 0, WORK_HOURS * 60 - 1) * MINUTE_MS
             at = max(at, created_ms + MINUTE_MS)  # on the client's first day, after it was entered
             kind = pick(rng, self.kinds)
             if kind == "note" and at >= cal.as_of_ms:  # a note records what happened: ahead, it is a planned call
