@@ -116,6 +116,28 @@ def _plans(regions: tuple[str, ...]) -> tuple[tuple[str, str, frozenset[int]], .
     return tuple(plans)
 
 
+class _Latin(dict):
+    """A ``str.translate`` table: code point -> anyascii's Latin reading, filled on first sight.
+
+    anyascii reads one code point at a time in a Python loop (~40% of the
+    key building of a scan); its readings are per code point, so a table
+    asked by ``str.translate`` (a C loop) gives the same text, ~20× faster.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = anyascii(chr(code))
+        self[code] = value
+        return value
+
+
+_LATIN = _Latin()
+
+
+def to_latin(text: str) -> str:
+    """``anyascii(text)``, through the cached table."""
+    return text if text.isascii() else text.translate(_LATIN)
+
+
 @lru_cache(maxsize=262144)
 def _fold_word(word: str) -> str:
     folded = _FOLD_RE.sub(lambda m: _FOLD_MAP[m.group(0)], word)
@@ -129,7 +151,7 @@ def name_tokens(value: str | None) -> list[str]:
         return []
     text = unicodedata.normalize("NFKC", str(value)).replace("ё", "е").replace("Ё", "Е")
     text = text.lower()
-    latin = text if text.isascii() else anyascii(text).lower()
+    latin = text if text.isascii() else to_latin(text).lower()
     words = [w for w in _NON_WORD.split(latin) if w and w not in LEGAL_FORMS]
     return [_fold_word(w) for w in words]
 

@@ -134,3 +134,30 @@ def test_labelled_set_precision_and_recall():
     assert len(truth) > 250
     assert precision >= 0.98 and recall >= 0.95, (precision, recall)
     assert precision_recall([], true_clusters) == (1.0, 0.0)
+
+
+@pytest.mark.parametrize("size", [4, 12, 40])
+def test_a_block_scored_at_once_matches_as_pair_by_pair(size, monkeypatch):
+    """Small blocks are compared pair by pair, large ones by one cdist call and array masks:
+    both give the same pairs, scores and clusters, the tax-id veto included."""
+    from itertools import combinations
+
+    from plugins.contacts.dedupe import matcher
+
+    names = ["ООО Ромашка", "Romashka", "Ромашка Плюс", "Romashka+", "Василёк", "Romashkа"]
+    rows = [{"id": n, "name": names[n % len(names)], "email": "info@romashka.ru",
+             "inn": ["7707083893", "", "5001012345", "7707083893"][n % 4]} for n in range(size)]
+    records = [keys_of(r, ("RU",)) for r in rows]
+
+    def found(rules):
+        result = find(records, parse(rules, veto=("tax_id",)))
+        return {p: (m.rule.text, m.score) for p, m in result.pairs.items()}, result.clusters
+
+    at_once = found("email & name~0.9")
+    monkeypatch.setattr(matcher, "CDIST_MIN", size + 1)
+    assert found("email & name~0.9") == at_once and at_once[0]
+    # Without the veto every alike pair of the block matches, scored as name_similarity says.
+    unvetoed = find(records, parse("email & name~0.9", veto=()))
+    assert set(unvetoed.pairs) == {(i, j) for i, j in combinations(range(size), 2)
+                                   if matcher.name_similarity(records[i].name, records[j].name) >= 0.9}
+    assert all(m.score == matcher.name_similarity(records[m.a].name, records[m.b].name) for m in unvetoed.pairs.values())
