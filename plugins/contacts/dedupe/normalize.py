@@ -149,9 +149,12 @@ def name_tokens(value: str | None) -> list[str]:
     """The folded words of a name without legal forms, in their order."""
     if not value:
         return []
-    text = unicodedata.normalize("NFKC", str(value)).replace("ё", "е").replace("Ё", "Е")
-    text = text.lower()
-    latin = text if text.isascii() else to_latin(text).lower()
+    text = str(value)
+    if text.isascii():  # ASCII is its own NFKC form, and Latin already
+        latin = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).replace("ё", "е").replace("Ё", "Е").lower()
+        latin = text if text.isascii() else to_latin(text).lower()
     words = [w for w in _NON_WORD.split(latin) if w and w not in LEGAL_FORMS]
     return [_fold_word(w) for w in words]
 

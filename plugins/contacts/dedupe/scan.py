@@ -9,6 +9,7 @@ the gate whenever the report is shown.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import time
@@ -26,6 +27,7 @@ from plugins.contacts.dedupe.tables import DedupeMatch, DedupeScan, bind
 ENTITY = "contacts.client"
 PAGE = 500  # rows per gate list (its MAX_LIMIT), when the report reads records by id
 BATCH = 5000  # rows per read of the whole base
+STEP = 250  # rows normalized between two turns of the event loop (the next read's)
 INSERT_BATCH = 500
 Progress = Callable[[int, int | None, str], Awaitable[None]]
 
@@ -40,8 +42,16 @@ async def read_keys(kernel, principal: Principal, regions: tuple[str, ...], prog
     gate = await Gate.open(kernel, ENTITY, principal)
     fields = ["name", *[f for names in KEY_FIELDS.values() for f in names if f in gate.fields]]
     out: list[Keyed] = []
-    async for rows in gate.iterate(fields, batch=BATCH):
-        out.extend(keys_of(row, regions) for row in rows)
+    batches = gate.iterate(fields, batch=BATCH)
+    # The next batch is read while this one is normalized: the database works in its
+    # own thread (SQLite) or server (PostgreSQL), the keys in ours. Yielding every
+    # STEP rows lets the read move on; the two used to take turns.
+    pending = asyncio.ensure_future(anext(batches, None))
+    while (rows := await pending) is not None:
+        pending = asyncio.ensure_future(anext(batches, None))
+        for start in range(0, len(rows), STEP):
+            await asyncio.sleep(0)
+            out.extend(keys_of(row, regions) for row in rows[start:start + STEP])
         await progress(len(out), None, "reading clients")
     return out
 
