@@ -167,6 +167,20 @@ async def test_a_time_typed_in_yekaterinburg_is_stored_as_utc_and_read_in_vladiv
         assert "10.03.2026, 14:15" in page.text and "10.03.2026, 09:15" not in page.text
 
 
+async def test_a_bulk_set_time_is_read_on_the_users_clock(make_user, client_as):
+    from plugins.contacts.tables import Interaction
+
+    user = await make_user(roles=["sales_manager"])
+    await _zone(user, "Asia/Yekaterinburg")
+    async with client_as(user) as c:
+        made = (await c.post("/api/contacts/interaction", json={"subject": "tz bulk"})).json()
+        done = await c.post("/contacts/interaction/bulk", data={
+            "action": "set", "ids": [made["id"]], "field": "starts_at", "value": "2026-03-10T09:15"})
+        assert done.status_code == 200, done.text
+    row = await Interaction.select(Interaction.starts_at).where(Interaction.id == made["id"]).first()
+    assert row["starts_at"] == datetime(2026, 3, 10, 4, 15, tzinfo=UTC)
+
+
 async def test_a_skipped_time_typed_in_a_form_is_refused_in_place(make_user, client_as):
     from plugins.contacts.tables import Interaction
 

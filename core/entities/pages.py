@@ -20,6 +20,7 @@ from core.entities.quick_create import prefill, quick_handlers
 from core.entities.spec import SYSTEM_FIELDS, Entity
 from core.entities.timeline import timeline
 from core.entities.values import display_rows
+from core.i18n.timezones import from_input
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
 from core.permissions.gate import Gate
 from core.permissions.request import principal_of
@@ -203,6 +204,9 @@ def entity_pages(entity: Entity) -> type[Controller]:
         form = await request.form()
         action = form.get("action", "")
         value = form.get("user", "") if action == "assign" else form.get("value", "")
+        spec = g.fields.get(form.get("field", ""))
+        if action == "set" and spec is not None and spec.type == "datetime":
+            value = from_input(value)  # typed in a form: the user's clock, like the record form
         result = await run_bulk(g, action, form.getall("ids", []), form.get("field", ""), value)
         return _template(request, entity, "bulk_result", {"result": result})
 
