@@ -116,7 +116,7 @@ class Settings(BaseSettings):
         try:
             return checked_timezone(value)
         except TimezoneError as exc:
-            raise ValueError(f"timezone: {exc}") from None
+            raise ValueError(str(exc)) from None
 
     @field_validator("database_url")
     @classmethod

@@ -121,8 +121,15 @@ def test_the_instance_default_must_be_a_known_zone():
     from core.testing.fixtures import make_settings
 
     assert make_settings(timezone="Europe/Samara").timezone == "Europe/Samara"
-    with pytest.raises(ValidationError, match="timezone: Unknown time zone 'Moscow'"):
+    with pytest.raises(ValidationError, match="Unknown time zone 'Moscow'"):
         make_settings(timezone="Moscow")
+
+
+def test_a_bad_instance_zone_stops_the_command_with_a_clear_error(instance):
+    instance.extra_env = {"KLIENTELA_TIMEZONE": "Moscow"}
+    refused = instance.run("db", "status")
+    assert refused.returncode == 1
+    assert "invalid settings: timezone" in refused.stderr and "Unknown time zone 'Moscow'" in refused.stderr
 
 
 # -- over HTTP ---------------------------------------------------------------------
