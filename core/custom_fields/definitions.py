@@ -44,7 +44,7 @@ from core.custom_fields import indexes
 from core.custom_fields.patterns import PatternError, check_pattern
 from core.custom_fields.sql import contains_sql, field_param, field_sql, json_text, present_sql, remove_sql
 from core.custom_fields.tables import CustomField
-from core.db.engine import engine_kind, get_engine
+from core.db.engine import engine_kind, get_engine, write_transaction
 from core.entities.spec import FIELD_RE, SYSTEM_FIELDS, Choice, Entity, Field
 from core.entities.validation import (
     EMAIL_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, PHONE_MAX_LENGTH, TEXT_MAX_LENGTH, URL_MAX_LENGTH,
@@ -560,12 +560,7 @@ async def purge_field(entity_key: str, name: str, *, kernel, principal=None) -> 
     kind = engine_kind(engine)
     await indexes.drop_index(_table(entity), current.field)
     held = await _count(entity, present_sql(current.field, kind))
-    transaction = engine.transaction()
-    if kind == "sqlite":
-        from piccolo.engine.sqlite import TransactionType
-
-        transaction = engine.transaction(transaction_type=TransactionType.immediate)
-    async with transaction:
+    async with write_transaction(engine):
         await engine.run_querystring(QueryString(remove_sql(_table(entity), current.field, kind)))
         await CustomField.delete().where(CustomField.id == current.id)
         await _audit(principal, current.id, "purge", current.as_json(), {})

@@ -41,12 +41,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from uuid import UUID
 
-from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 
 from core.custom_fields.sql import field_sql
 from core.dataio.mapping import EXTERNAL_KEY
 from core.dataio.rows import Prepared, Rejection, RowPlan
+from core.db.engine import write_transaction
 from core.entities.base import new_id
 from core.entities.sql import quote
 from core.i18n import _
@@ -145,7 +145,7 @@ class Merge:
 
     async def apply(self, prepared: list[Prepared], rejected: list[Rejection], *, expected_line: int, next_line: int) -> Counts:
         """Stage, decide and (unless a dry run) apply one batch; record its rejects and checkpoint."""
-        tx = self.engine.transaction() if self.pg else self.engine.transaction(transaction_type=TransactionType.immediate)
+        tx = write_transaction(self.engine)
         async with tx:
             conn = tx.connection
             counts = Counts()

@@ -95,6 +95,18 @@ def engine_kind(engine: Engine) -> str:
     return "postgres" if isinstance(engine, PostgresEngine) else "sqlite"
 
 
+def write_transaction(engine: Engine | None = None):
+    """A transaction that will write: on SQLite it takes the write lock up
+    front (IMMEDIATE), since a deferred one that reads then writes fails with
+    "database is locked" when another connection wrote meanwhile."""
+    engine = engine or get_engine()
+    if isinstance(engine, PostgresEngine):
+        return engine.transaction()
+    from piccolo.engine.sqlite import TransactionType
+
+    return engine.transaction(transaction_type=TransactionType.immediate)
+
+
 def redact(url: str | None) -> str:
     """A URL fit for messages and logs: the password is never printed."""
     if not url or "@" not in url or "://" not in url:

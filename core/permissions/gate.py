@@ -26,11 +26,10 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 
 from core.audit.trail import record_changes
-from core.db.engine import engine_kind, get_engine
+from core.db.engine import engine_kind, get_engine, write_transaction
 from core.entities.registry import all_fields
 from core.entities.spec import SYSTEM_FIELDS, Entity, Field
 from core.entities.sql import ALL_OPERATORS, Filter, compile_filter, decode_cursor, encode_cursor, expression, join, quote
@@ -452,11 +451,7 @@ class Gate:
             raise Refused(refused)
 
     def _transaction(self):
-        if self.kind == "sqlite":
-            # Take the write lock up front: a deferred transaction that reads
-            # then writes fails with "database is locked" under concurrency.
-            return self.engine.transaction(transaction_type=TransactionType.immediate)
-        return self.engine.transaction()
+        return write_transaction(self.engine)
 
     def _split(self, values: dict) -> tuple[dict, dict]:
         from core.entities.validation import to_storage
