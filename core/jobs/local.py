@@ -16,6 +16,7 @@ import logging
 
 from core.auth.common import utcnow
 from core.jobs import runner, schedules, store
+from core.jobs.registry import registry_of
 
 log = logging.getLogger("klientela.jobs")
 
@@ -37,7 +38,7 @@ class LocalWorker:
         await schedules.fire_due(self.kernel, utcnow())
         started = 0
         while len(self._running) < self.concurrency:
-            job = await store.claim_next(self.name)
+            job = await store.claim_next(self.name, registry_of(self.kernel).kinds)
             if job is None:
                 break
             task = asyncio.create_task(runner.execute(self.kernel, job, heartbeat=self.heartbeat))

@@ -12,14 +12,13 @@ import json
 import os
 import secrets
 import socket
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from piccolo.engine.sqlite import TransactionType
-
 from core.auth.common import as_uuid, fetch, on_postgres, utcnow
-from core.db.engine import get_engine
+from core.db.engine import get_engine, write_transaction
 from core.hooks.contributions import JobKind
 from core.jobs.tables import Job
 
@@ -100,27 +99,37 @@ async def claim(job_id: UUID, worker: str) -> dict | None:
     return _row(rows[0]) if rows else None
 
 
-async def claim_next(worker: str) -> dict | None:
-    """The oldest due job, started in one IMMEDIATE transaction (SQLite's in-process worker).
+async def claim_next(worker: str, kinds: Iterable[str]) -> dict | None:
+    """The oldest due job of ``kinds``, started in one IMMEDIATE transaction (SQLite's in-process worker).
+
+    A worker claims only the kinds its kernel knows: another process on the
+    same database with other plugins enabled (an upgrade half rolled out, a
+    worker started before a plugin was enabled) leaves the others' jobs queued
+    for a worker that can run them, instead of failing them.
 
     IMMEDIATE takes the write lock before reading, so two workers (threads,
     processes) wait for each other instead of both reading the same row
     (a deferred transaction would fail to upgrade: "database is locked").
     """
+    kinds = sorted(kinds)
+    if not kinds:
+        return None
     now = utcnow()
+    marks = ", ".join("{}" for _ in kinds)
+    due = f"status IN ('queued', 'failed') AND run_at <= {{}} AND kind IN ({marks})"
     # A plain read first: an idle worker must not take SQLite's write lock every poll.
-    if not await fetch("SELECT id FROM core_job WHERE status IN ('queued', 'failed') AND run_at <= {} LIMIT 1", now):
+    if not await fetch(f"SELECT id FROM core_job WHERE {due} LIMIT 1", now, *kinds):
         return None
     sql = (
         f"UPDATE core_job SET {_CLAIM_SET} WHERE id = (SELECT id FROM core_job "
-        "WHERE status IN ('queued', 'failed') AND run_at <= {} ORDER BY run_at, id LIMIT 1) "
+        f"WHERE {due} ORDER BY run_at, id LIMIT 1) "
         "AND status IN ('queued', 'failed') RETURNING *"
     )
     from piccolo.querystring import QueryString
 
     engine = get_engine()
-    async with engine.transaction(transaction_type=TransactionType.immediate):
-        rows = await engine.run_querystring(QueryString(sql, now, now, worker, now))
+    async with write_transaction(engine):
+        rows = await engine.run_querystring(QueryString(sql, now, now, worker, now, *kinds))
     return _row(dict(rows[0])) if rows else None
 
 

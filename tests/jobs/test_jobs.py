@@ -14,7 +14,9 @@ from core.auth.principals import principal_for_user
 from core.auth.tables import User
 from core.auth.users import deactivate_user
 from core.jobs import api, schedules, store
+from core.jobs.registry import registry_of
 from core.permissions.gate import Gate
+from core.testing.databases import on_postgres
 from core.testing.fixtures import ADMIN_EMAIL
 from tests.jobs.conftest import runs, status_is, until, worker
 
@@ -150,6 +152,24 @@ async def test_two_workers_never_run_one_job_twice(kernel_factory, make_user):
     assert [await runs(i) for i in ids] == [1] * 30
     assert all(r["attempts"] == 1 for r in rows)
     assert len({r["worker"] for r in rows}) >= 2  # both took part
+
+
+@pytest.mark.skipif(on_postgres(), reason="procrastinate routes tasks on PostgreSQL; this is the SQLite claim")
+async def test_a_worker_leaves_kinds_it_does_not_know_queued(kernel_factory, make_user):
+    """A process without the plugin (started before it was enabled, or half an
+    upgrade) must not take that plugin's jobs, let alone fail them."""
+    ann = await make_user()
+    knows = kernel_factory().state.kernel
+    job_id = await api.enqueue(knows, "jobtest.count", {"n": 1}, user_id=ann.id)
+    await api.close_queue(knows)
+    stranger = kernel_factory().state.kernel
+    stranger.pm.unregister(name="jobtest")
+    assert "jobtest.count" not in registry_of(stranger).kinds
+    assert await store.claim_next("stranger:1", registry_of(stranger).kinds) is None
+    assert (await store.get(job_id))["status"] == "queued"
+    async with worker(knows):
+        job = await until(await status_is(job_id, "done", "dead"))
+    assert job["status"] == "done" and await runs(job_id) == 1
 
 
 async def test_a_job_whose_worker_died_is_retried(kernel, make_user):
