@@ -473,6 +473,19 @@ class Gate:
             return ""
         return value
 
+    def _null_errors(self, clean: dict) -> dict[str, str]:
+        """Empty values a NOT NULL column cannot hold (a JSON ``null`` for a yes/no
+        field): a per-field error, not the database's refusal as a 500."""
+        from core.i18n import _
+
+        errors = {}
+        for name, value in clean.items():
+            spec = self.fields[name]
+            if value is None and not spec.custom and self._native_empty(name, None) is None:
+                if not self.entity.table._meta.get_column_by_name(name)._meta.null:
+                    errors[name] = _("This field is required.")
+        return errors
+
     def _search_text(self, row: dict) -> str:
         parts = [str(row.get(name) or "") for name in self.entity.search_fields]
         return " ".join(p for p in parts if p).casefold()
@@ -485,6 +498,7 @@ class Gate:
         self._check_keys(data, creating=True)
         writable = [f for f in self.fields.values() if f.name not in SYSTEM_FIELDS and not f.readonly]
         clean, errors = validate(writable, data, partial=False)
+        errors = {**self._null_errors(clean), **errors}
         # Record checks see the values that passed their field's own check, so
         # one refused form lists every problem at once.
         clean = await self._record_checks(clean, None, errors)
@@ -524,6 +538,7 @@ class Gate:
             raise Refused({"version": "send the version you edited (optimistic locking)"})
         writable = [f for f in self.fields.values() if f.name in data]
         clean, errors = validate(writable, data, partial=True)
+        errors = {**self._null_errors(clean), **errors}
         if errors:
             raise Invalid(errors)
         await self._check_references(clean)

@@ -106,3 +106,14 @@ async def test_geocoding_job_fills_coordinates_from_the_address(app_factory, geo
         await close_queue(app.state.kernel)
         row = (await c.get(f"/api/contacts/client/{made['id']}")).json()
     assert row["latitude"] is not None and abs(float(row["latitude"]) - 59.93863) < 1e-6
+
+
+async def test_a_null_for_a_yes_no_field_is_a_field_error_not_a_server_error(client):
+    """Found by Schemathesis: JSON null for ``yearly`` (NOT NULL) reached the INSERT."""
+    created = await client.post("/api/contacts/event", json={"title": "Founding day", "date": "2020-03-13", "yearly": None})
+    assert created.status_code == 422 and "yearly" in created.json()["errors"]
+    ok = await client.post("/api/contacts/event", json={"title": "Founding day", "date": "2020-03-13"})
+    assert ok.status_code == 201 and ok.json()["yearly"] is True
+    row = ok.json()
+    cleared = await client.patch(f"/api/contacts/event/{row['id']}", json={"yearly": None}, headers={"If-Match": f'"{row["version"]}"'})
+    assert cleared.status_code == 422 and "yearly" in cleared.json()["errors"]
