@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -23,6 +24,8 @@ from core.i18n.middleware import I18nPlugin
 from core.kernel import Kernel, build_kernel, feature_of
 from core.permissions.errors import GateError
 from core.plugins.discovery import Catalog
+
+log = logging.getLogger("klientela")
 from core.settings import Settings
 from core.web.assets import vendor_dirs
 from core.web.security import security_headers
@@ -99,6 +102,23 @@ def not_found(request, exc):
     return gate_error(request, NotFound("not found"))
 
 
+def server_error(request, exc):
+    """An unexpected error: logged with its traceback (Litestar logs none
+    outside debug mode, where its own page shows it), answered without details: JSON on the API, a page elsewhere."""
+    from litestar.response import Response, Template
+
+    from core.i18n import _
+    from core.i18n.middleware import ensure_language
+    from core.web.api_errors import is_api_path
+
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    ensure_language(request.scope)
+    message = _("Something went wrong on our side and it has been logged. Check whether your change was saved before you try again.")
+    if is_api_path(request.url.path) or request.headers.get("hx-request"):
+        return Response({"status_code": 500, "detail": message}, status_code=500)
+    return Template(template_name="core/refused.html", context={"message": message}, status_code=500)
+
+
 def feature_guard(connection, route_handler) -> None:
     """Switched-off features answer 404, also for handlers nested in a controller.
 
@@ -159,7 +179,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         lifespan=[_lifespan],
         after_request=security_headers,
         guards=[feature_guard],
-        exception_handlers={GateError: gate_error, NotFoundException: not_found},
+        exception_handlers={GateError: gate_error, NotFoundException: not_found, **({} if settings.debug else {500: server_error})},
         debug=settings.debug,
     )
     app.state.kernel = kernel

@@ -106,3 +106,18 @@ async def test_feature_set_inside_a_controller_answers_404_when_off(app_factory,
         assert (await c.get("/sales/board-demo/funnel")).status_code == 404
     async with serving(corp) as c:
         assert (await c.get("/sales/board-demo/funnel")).text == "funnel"
+
+
+async def test_an_unexpected_error_is_logged_and_answered_without_details(client, monkeypatch, caplog):
+    import core.dashboard.widgets
+
+    async def broken(kernel, request):
+        raise RuntimeError("secret internals 42")
+
+    monkeypatch.setattr(core.dashboard.widgets, "load_widgets", broken)
+    page = await client.get("/")
+    assert page.status_code == 500 and "logged" in page.text and "secret internals" not in page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert any("unexpected error on GET /" in r.getMessage() and r.exc_info for r in caplog.records)
+    partial = await client.get("/", headers={"HX-Request": "true"})
+    assert partial.status_code == 500 and "secret internals" not in partial.text and "logged" in partial.json()["detail"]
