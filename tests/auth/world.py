@@ -13,6 +13,7 @@ from core.auth.tokens import create_token
 from core.permissions.gate import Gate
 from core.permissions.tables import RoleFieldRule
 from core.testing.fixtures import ADMIN_EMAIL, custom_role
+from tests.security.db_state import made_by_a_request
 
 PARAM = re.compile(r"\{(\w+):(\w+)\}")
 SKIP_PREFIXES = ("/static/", "/_litestar/")
@@ -132,7 +133,8 @@ async def snapshot() -> dict[str, list[str]]:
     for name in await all_tables():
         skip = IGNORED_COLUMNS.get(name, set())
         rows = await fetch(f'SELECT * FROM "{name}"')
-        state[name] = sorted(repr(sorted((k, v) for k, v in dict(r).items() if k not in skip)) for r in rows)
+        state[name] = sorted(repr(sorted((k, v) for k, v in dict(r).items() if k not in skip))
+                             for r in rows if made_by_a_request(name, dict(r)))
     return state
 
 

@@ -41,6 +41,8 @@ def test_inline_edit_error_in_place_then_save_then_a_conflict(admin_context):
 
     # Someone else saves meanwhile: the stale save is a conflict that shows their value.
     email.get_by_role("link", name="Edit Email", exact=True).click()
+    # The form must have come (with version 2) before the other save, or it is not stale.
+    expect(email.get_by_label("Email", exact=True)).to_be_focused()
     api.update(CLIENTS, {"id": row["id"], "version": 2}, email="theirs@example.com")
     email.get_by_label("Email", exact=True).fill("mine@example.com")
     email.get_by_role("button", name="Save").click()
