@@ -80,6 +80,13 @@ async def on_startup(kernel, app):
     settings = kernel.settings
     if settings.is_postgres or not settings.jobs_in_process:
         return
+    # One worker per app, however many times it is started: an app served
+    # twice at once (two lifespans) must not leave an orphan worker behind
+    # when the first shutdown replaces the reference to it.
+    holders = getattr(app.state, "job_worker_holders", 0)
+    app.state.job_worker_holders = holders + 1
+    if holders and getattr(app.state, "job_worker", None) is not None:
+        return
     from core.jobs.local import LocalWorker
 
     worker = LocalWorker(kernel, concurrency=settings.jobs_concurrency, poll=settings.jobs_poll_seconds,
@@ -91,6 +98,11 @@ async def on_startup(kernel, app):
 @hookimpl
 async def on_shutdown(kernel, app):
     worker = getattr(app.state, "job_worker", None)
+    holders = getattr(app.state, "job_worker_holders", 0)
+    if holders > 1:
+        app.state.job_worker_holders = holders - 1
+        return  # another start of this app still serves; its shutdown stops the worker
+    app.state.job_worker_holders = 0
     if worker is not None:
         worker.stop()
         task = app.state.job_worker_task
