@@ -1,2 +1,2 @@
 # Root conftest: choose the database engine before any table is touched.
-pytest_plugins = ["core.testing.fixtures"]
+pytest_plugins = ["core.testing.fixtures", "core.testing.server"]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from core.i18n import current_timezone, use_timezone
 from core.i18n.formatting import format_datetime, format_time
 from core.i18n.timezones import (
-    TimezoneError, checked_timezone, day_bounds, effective_timezone, from_input, input_value, local_date, skipped,
+    TimezoneError, checked_timezone, day_bounds, effective_timezone, from_input, input_value, local_date, skipped, today,
 )
 
 UTC = timezone.utc
@@ -63,6 +63,15 @@ def test_days_are_the_readers_days():
     # The day the clocks go forward in Berlin has 23 hours.
     start, end = day_bounds(date(2026, 3, 29), name="Europe/Berlin")
     assert (end - start).total_seconds() == 23 * 3600
+
+
+def test_today_is_the_readers_today():
+    # Kiritimati (+14:00) and Pago Pago (-11:00) are 25 hours apart: never on the same day.
+    with use_timezone("Pacific/Kiritimati"):
+        east = today()
+    with use_timezone("Pacific/Pago_Pago"):
+        west = today()
+    assert 1 <= (east - west).days <= 2
 
 
 # -- form inputs -------------------------------------------------------------------

@@ -78,7 +78,7 @@ def _load_mapping(value: str | None):
 def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, rejects, user_email,
                    show_mapping, batch_rows) -> None:
     """Import FILE (CSV, XLSX, ODS) into ENTITY (e.g. contacts.client)."""
-    from core.dataio.importer import BATCH_ROWS, ImportError_, create_run, find_unfinished, preview, rejected_rows, run_import
+    from core.dataio.importer import BATCH_ROWS, ImportError_, create_run, find_unfinished, preview, run_import
     from core.dataio.mapping import MappingError, check, load_template, save_template
     from core.permissions.errors import NotFound, Refused
 
@@ -171,9 +171,8 @@ async def write_rejects(run_id, target: Path) -> None:
 def export_command(entity, fmt, output, filters, search, sort, columns, user_email) -> None:
     """Export ENTITY's list (with the list's filters) to CSV or XLSX."""
     from core.auth import events
-    from core.dataio.export import check_export, export_columns, write_export
+    from core.dataio.export import check_export, export_columns, export_request, write_export
     from core.dataio.jobs import Params
-    from core.entities.query_params import list_request
     from core.permissions.errors import NotFound, Refused
     from core.permissions.gate import Gate
 
@@ -193,7 +192,7 @@ def export_command(entity, fmt, output, filters, search, sort, columns, user_ema
         try:
             gate = await Gate.open(kernel, entity, principal)
             check_export(gate)
-            req = list_request(Params(pairs))
+            req = export_request(gate, Params(pairs))
             fields = export_columns(gate, [c.strip() for c in columns.split(",") if c.strip()] or None)
             total = await gate.count(req.filters, req.search, req.sort)
             with click.progressbar(length=max(total, 1), label="exporting", file=click.get_text_stream("stderr")) as bar:

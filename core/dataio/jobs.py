@@ -65,15 +65,14 @@ def export_path(kernel, job_id, fmt: str) -> Path:
 
 async def export_job(ctx, entity: str, query: list, columns: list, format: str) -> dict:
     from core.auth import events
-    from core.dataio.export import check_export, export_columns, write_export
-    from core.entities.query_params import list_request
+    from core.dataio.export import check_export, export_columns, export_request, write_export
     from core.permissions.errors import GateError
     from core.permissions.gate import Gate
 
     try:
         gate = await Gate.open(ctx.kernel, entity, ctx.principal)
         check_export(gate)
-        req = list_request(Params(query))
+        req = export_request(gate, Params(query))
         fields = export_columns(gate, columns or None)
         total = await gate.count(req.filters, req.search, req.sort)
     except GateError as exc:

@@ -189,8 +189,7 @@ async def rejects_file(request: Request, run_id: FromPath[str]) -> File:
 @get("/export/{plugin:str}/{name:str}", name="core:export", opt=EXPORT, include_in_schema=False)
 async def export(request: Request, plugin: FromPath[str], name: FromPath[str]) -> File | Redirect:
     from core.auth import events
-    from core.dataio.export import check_export, export_columns, write_export
-    from core.entities.query_params import list_request
+    from core.dataio.export import check_export, export_columns, export_request, write_export
     from core.jobs.api import enqueue
     from core.permissions.gate import Gate
 
@@ -203,7 +202,7 @@ async def export(request: Request, plugin: FromPath[str], name: FromPath[str]) -
     gate = await Gate.open(kernel, key, principal)
     check_export(gate)
     pairs = [(k, v) for k, v in params.multi_items() if k not in ("format", "cursor", "limit")]
-    req = list_request(pairs_params(pairs))
+    req = export_request(gate, pairs_params(pairs))
     columns = [c for c in (params.get("columns") or "").split(",") if c]
     fields = export_columns(gate, columns or None)
     total = await gate.count(req.filters, req.search, req.sort)

@@ -32,7 +32,7 @@ from babel import numbers as babel_numbers
 
 from core.documents.words import money_words, number_words, to_decimal
 from core.entities.values import display_rows
-from core.i18n.timezones import to_zone
+from core.i18n.timezones import to_zone, today
 from core.permissions.gate import Gate
 
 AMOUNT_TYPES = ("money", "decimal")
@@ -133,7 +133,7 @@ async def context_for(gate: Gate, row: dict, *, lang: str = "ru", currency: str 
     return {
         "record": record, "raw": raw, "words": words, "labels": labels,
         "entity": Fields(key=entity.key, label=entity.label.get(lang) or entity.label.get("en", entity.key)),
-        "today": format_date(date.today(), "long", lang),
+        "today": format_date(today(), "long", lang),
         "user": Fields(name=gate.principal.name or gate.principal.email, email=gate.principal.email),
         **helpers(lang, currency),
     }

@@ -84,6 +84,11 @@ def local_date(value: datetime, name: str | None = None) -> date:
     return to_zone(value, name).date()
 
 
+def today(name: str | None = None) -> date:
+    """The reader's calendar day now (the server's date may already be tomorrow for them)."""
+    return local_date(datetime.now(timezone.utc), name)
+
+
 def day_bounds(first: date, last: date | None = None, name: str | None = None) -> tuple[datetime, datetime]:
     """The UTC instants [start, end) of the reader's days ``first`` through ``last`` (default: one day).
 

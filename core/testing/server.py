@@ -6,8 +6,8 @@ an instance file (edition and database URL) written to a temp dir, as an
 initialised instance would have. Session cookies are not Secure here: the
 browser talks plain http to 127.0.0.1.
 
-Use: ``from core.testing.server import server  # noqa: F401`` in a conftest
-or test module; the fixture yields the base URL (``http://127.0.0.1:<port>``).
+The root conftest loads this module as a pytest plugin, so one server serves
+the whole session; the fixture yields the base URL (``http://127.0.0.1:<port>``).
 """
 
 from __future__ import annotations

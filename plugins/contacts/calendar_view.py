@@ -9,7 +9,7 @@ a stale drag is refused with 409).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
@@ -17,7 +17,7 @@ from litestar.response import Response, Template
 
 from core.auth.tables import Team, TeamMember, User
 from core.entities.sql import Filter
-from core.i18n.timezones import day_bounds, local_date, to_zone, zone
+from core.i18n.timezones import day_bounds, to_zone, today, zone
 from core.permissions.errors import Conflict, Invalid, Refused
 from core.permissions.gate import Gate
 from core.permissions.request import principal_of
@@ -26,11 +26,6 @@ from plugins.contacts.events import next_occurrence
 from plugins.contacts.entities import INTERACTION
 
 VIEWS = ("day", "week", "month")
-
-
-def today() -> date:
-    """The viewer's today (their zone), not the server's."""
-    return local_date(datetime.now(timezone.utc))
 
 
 def period(view: str, anchor: date) -> tuple[date, date]:

@@ -9,9 +9,8 @@ the edition or the viewer's rights leave nothing to show.
 
 from __future__ import annotations
 
-from datetime import date
-
 from core.entities.spec import label
+from core.i18n.timezones import today as local_today
 from core.hooks.contributions import RecordPanel
 from plugins.contacts import reading
 from plugins.contacts.events import next_occurrence
@@ -45,7 +44,7 @@ async def panels(kernel, entity, record, principal) -> list[RecordPanel]:
                                    "contacts/panels/tasks.html", {"rows": labelled(tasks, "contacts.task", lang, "status")}, order=20))
     events = await reading.rows(kernel, "contacts.event", principal, [(field, "eq", rid)], ["date"], limit=20)
     if events:
-        today = date.today()
+        today = local_today()
         dated = sorted(({**e, "next": next_occurrence(e, today)} for e in events), key=lambda e: (e["next"] is None, e["next"] or today))
         out.append(RecordPanel("contacts-events", label("Significant dates", "Значимые даты"),
                                "contacts/panels/events.html", {"rows": dated}, order=30))

@@ -14,6 +14,7 @@ from litestar import Controller, Request, get
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 
+from core.i18n.timezones import today as local_today
 from core.permissions.request import principal_of
 from plugins.contacts import reading
 from plugins.contacts.events import upcoming
@@ -40,5 +41,5 @@ class EventScreens(Controller):
         if not raw.isdigit() or not 1 <= int(raw) <= 366:
             raise HTTPException(status_code=400, detail="days is a number from 1 to 366")
         principal = principal_of(request)
-        rows = await upcoming_dates(request.app.state.kernel, principal, date.today(), int(raw))
+        rows = await upcoming_dates(request.app.state.kernel, principal, local_today(), int(raw))
         return Template("contacts/events/upcoming.html", context={"rows": rows, "days": int(raw)})

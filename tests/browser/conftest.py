@@ -19,7 +19,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
-from core.testing.server import server  # noqa: F401 (the shared real-server fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).parent

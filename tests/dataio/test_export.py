@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from core.dataio.export import check_export, export_columns, neutralize, write_export
+from core.dataio.export import check_export, export_columns, export_request, neutralize, write_export
 from core.entities.sql import Filter
 from core.permissions.errors import NotFound, Refused
 from core.permissions.gate import Gate, ListRequest
@@ -77,6 +77,16 @@ async def test_export_follows_the_scope_filters_and_hidden_fields(kernel, tmp_pa
     assert await write_export(everyone, ListRequest(), export_columns(everyone), "csv", tmp_path / "b.csv") == 3
     header = read_csv(tmp_path / "b.csv")[0]
     assert "Email" in header or "Эл. почта" in header
+
+
+def test_a_date_in_a_time_filter_is_the_users_whole_day_as_in_the_list(kernel):
+    from core.dataio.jobs import Params
+    from core.i18n import use_timezone
+
+    with use_timezone("Asia/Vladivostok"):  # +10:00
+        req = export_request(gate(kernel, principal()), Params([("created_at__gte", "2026-05-01"), ("created_at__lte", "2026-05-01")]))
+    assert [(f.op, f.value) for f in req.filters] == [
+        ("gte", "2026-04-30T14:00:00+00:00"), ("lte", "2026-05-01T13:59:59.999999+00:00")]
 
 
 async def test_export_needs_its_permission(kernel):

@@ -23,7 +23,6 @@ from core.auth.tables import User
 from core.auth.tokens import create_token
 from core.auth.users import create_user
 from core.testing.fixtures import ADMIN_EMAIL, unique_email
-from core.testing.server import server  # noqa: F401 (the shared real-server fixture)
 
 MAX_EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
