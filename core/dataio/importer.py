@@ -165,6 +165,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     after that many batches (tests of resuming).
     """
     from core.dataio.merge import Merge
+    from core.dataio.prefetch import open_prefetched
     from core.dataio.rows import RowPlan, UserLookup
 
     run = await get_run(run_id, principal)
@@ -195,7 +196,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     # conditional on the checkpoint the one before it wrote).
     pending: asyncio.Task | None = None
     try:
-        with open_reader(path, run["format"], encoding=run["encoding"] or None, delimiter=run["delimiter"] or None) as reader:
+        with open_prefetched(path, run["format"], encoding=run["encoding"] or None, delimiter=run["delimiter"] or None) as reader:
             plan.check_header(reader.header)
             batch: list = []
 
