@@ -27,7 +27,7 @@ async def _session(user_email: str | None):
     settings = load_settings()
     kernel = bound_kernel(settings)
     await start_pool(get_engine(settings), settings)
-    query = User.select(User.id, User.email).where(User.is_active == True)  # noqa: E712
+    query = User.select(User.id, User.email, User.timezone).where(User.is_active == True)  # noqa: E712
     if user_email:
         query = query.where(User.email == user_email.strip().lower())
     else:
@@ -36,6 +36,12 @@ async def _session(user_email: str | None):
     if user is None:
         die(f"no active user {user_email}" if user_email else "no active administrator; give --user EMAIL")
     principal = await principal_for_user(user["id"], via="cli")
+    # Dates in filters and times in files are the user's, as in the web app
+    # (set for the rest of the command: this coroutine is the whole command).
+    from core.i18n import set_timezone
+    from core.i18n.timezones import effective_timezone
+
+    set_timezone(effective_timezone(user["timezone"], settings.timezone))
     return kernel, principal
 
 
