@@ -105,7 +105,7 @@ def db_row(record: dict, owner, search_text: Callable[[dict], str], custom: list
     """The row in :data:`COLUMNS` order. ``as_text`` (SQLite): ids and timestamps in the text
     forms Piccolo's SQLite adapters store — ``str(UUID)``, ``str(UTC datetime)`` — made here
     once rather than by sqlite3's adapter per value."""
-    from core.entities.validation import to_storage
+    from core.entities.stored_values import to_storage
 
     values = {f.name: to_storage(f, record[f.name]) for f in custom}
     rid, created = record["id"], record["created_at"]

@@ -48,8 +48,9 @@ from core.db.engine import engine_kind, get_engine, write_transaction
 from core.entities.spec import FIELD_RE, SYSTEM_FIELDS, Choice, Entity, Field
 from core.entities.validation import (
     EMAIL_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, PHONE_MAX_LENGTH, TEXT_MAX_LENGTH, URL_MAX_LENGTH,
-    FieldError, clean_value, from_storage, plain_decimal, to_storage,
+    FieldError, clean_value, plain_decimal,
 )
+from core.entities.stored_values import from_storage, to_storage
 from core.i18n import _
 
 CUSTOM_TYPES = (

@@ -42,7 +42,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.entities.spec import FIELD_RE, Field
-from core.entities.validation import storage_datetime, to_storage
+from core.entities.stored_values import storage_datetime, to_storage
 
 SQLITE, POSTGRES = "sqlite", "postgres"
 CUSTOM_COLUMN = "custom"

@@ -9,8 +9,8 @@ input here, for native and custom fields alike:
 * :func:`validate` cleans a whole input dict and returns ``(clean, errors)``;
   it never raises for bad input (unknown keys, read-only keys, missing
   required fields are errors too);
-* :func:`to_storage` / :func:`from_storage` convert a clean value to the
-  JSON-safe form kept in an entity row's ``custom`` column and back;
+* :mod:`core.entities.stored_values` converts a clean value to the JSON-safe
+  form kept in an entity row's ``custom`` column and back;
 * :func:`pending_checks` says what the caller must still check in the
   database: referenced ids exist (through the query gate, which knows what the
   user may see) and unique values are not taken.
@@ -489,59 +489,3 @@ def pending_checks(fields: list[Field], clean: dict) -> Checks:
         if spec.unique:
             checks.unique[spec.name] = value
     return checks
-
-
-# -- the custom column -------------------------------------------------------------------------
-
-
-def to_storage(field: Field, value: Any) -> Any:
-    """A clean value in the JSON-safe form kept in ``custom`` (and compared in SQL)."""
-    if value is None:
-        return None
-    kind = field.type
-    if kind == "money":
-        return format(value.quantize(CENT), "f")
-    if kind == "decimal":
-        return plain_decimal(value)
-    if kind == "date":
-        return value.isoformat()
-    if kind == "datetime":
-        return storage_datetime(value)
-    if kind in ("reference", "uuid"):
-        return str(value)
-    if kind == "multi_choice":
-        return list(value)
-    return value  # str, int, bool
-
-
-def storage_datetime(value: datetime) -> str:
-    """Fixed-width UTC ISO text (``2024-05-31T11:30:00.000000Z``): sorts as text in time order."""
-    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="microseconds") + "Z"
-
-
-def from_storage(field: Field, stored: Any) -> Any:
-    """The Python value of a stored one; ``None`` for a missing or unreadable value."""
-    if stored is None:
-        return None
-    kind = field.type
-    try:
-        if kind == "money":
-            return Decimal(str(stored)).quantize(CENT)
-        if kind == "decimal":
-            return Decimal(str(stored))
-        if kind == "integer":
-            return int(stored) if not isinstance(stored, bool) else None
-        if kind == "date":
-            return date.fromisoformat(stored)
-        if kind == "datetime":
-            return datetime.fromisoformat(stored[:-1] + "+00:00" if stored.endswith("Z") else stored).astimezone(timezone.utc)
-        if kind == "boolean":
-            return bool(stored) if isinstance(stored, (bool, int)) else None
-        if kind in ("reference", "uuid"):
-            return uuid.UUID(str(stored))
-        if kind == "multi_choice":
-            return [str(v) for v in stored] if isinstance(stored, list) else None
-        return stored if isinstance(stored, str) else str(stored)
-    except (ValueError, TypeError, ArithmeticError, AttributeError):
-        return None

@@ -406,7 +406,7 @@ class Gate:
         return self._decode(rows[0])
 
     def _decode(self, record) -> dict:
-        from core.entities.validation import from_storage
+        from core.entities.stored_values import from_storage
 
         row = dict(record)  # asyncpg returns Records
         custom = row.pop("custom", None) or {}
@@ -454,7 +454,7 @@ class Gate:
         return write_transaction(self.engine)
 
     def _split(self, values: dict) -> tuple[dict, dict]:
-        from core.entities.validation import to_storage
+        from core.entities.stored_values import to_storage
 
         native = {k: self._native_empty(k, v) for k, v in values.items() if not self.fields[k].custom}
         custom = {k: to_storage(self.fields[k], v) for k, v in values.items() if self.fields[k].custom}
