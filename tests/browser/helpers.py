@@ -43,6 +43,19 @@ def marker() -> str:
     return f"bt{uuid.uuid4().hex[:10]}"
 
 
+def shell_ready(page) -> None:
+    """Wait until the shell's deferred script listens to keys on the page now shown.
+
+    After an in-page navigation (a click, Enter, a shortcut) the URL changes
+    before deferred scripts run; a key pressed in that gap is lost. shell.js
+    unhides the "Go to…" hint once it is live, so that hint is the signal.
+    """
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state("domcontentloaded")
+    expect(page.locator("#palette-open")).to_be_visible()
+
+
 def csrf_token(page) -> str:
     return page.locator('meta[name="csrf-token"]').get_attribute("content")
 

@@ -11,7 +11,7 @@ import sys
 from playwright.sync_api import expect
 
 from core.testing.fixtures import ADMIN_EMAIL
-from tests.browser.helpers import CLIENTS, Api, axe_violations, describe, marker, use_axe
+from tests.browser.helpers import CLIENTS, Api, axe_violations, describe, marker, shell_ready, use_axe
 
 
 def test_menu_and_go_home_shortcut(admin_page):
@@ -20,10 +20,12 @@ def test_menu_and_go_home_shortcut(admin_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("My day")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts").click()
     expect(page).to_have_url(re.compile(r"/contacts/$"))
+    shell_ready(page)
     page.locator("body").click()
     page.keyboard.press("g")
     page.keyboard.press("h")
     expect(page).to_have_url(re.compile(r"/$"))
+    shell_ready(page)
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
@@ -51,7 +53,7 @@ def test_command_palette_jumps_to_records_and_actions(admin_page):
     page, m = admin_page, marker()
     row = Api(page).create(CLIENTS, name=f"{m} Palette Corp")
     page.goto("/")
-    expect(page.locator("#palette-open")).to_be_visible()  # the visible hint
+    shell_ready(page)  # and the visible hint is there
     page.keyboard.press("Control+k")
     dialog = page.get_by_role("dialog", name="Go to a record or an action")
     expect(dialog).to_be_visible()
@@ -60,7 +62,9 @@ def test_command_palette_jumps_to_records_and_actions(admin_page):
     expect(dialog.get_by_role("option", name=re.compile(f"{m} Palette Corp"))).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"{CLIENTS}/{row['id']}$"))
+    shell_ready(page)
     page.keyboard.press("Control+k")
+    expect(dialog).to_be_visible()
     with page.expect_response(lambda r: "/search/palette" in r.url and "new" in r.url):
         page.keyboard.type("new client", delay=10)
     page.keyboard.press("ArrowDown")
