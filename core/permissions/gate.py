@@ -14,14 +14,17 @@ of them alike:
 * forbidden and missing records are the same ``NotFound`` (404);
 * every write bumps ``version`` and is conditional on the version the editor
   saw (optimistic locking), and writes its audit rows in the same transaction.
+
+The clauses reads are built from live in :mod:`core.permissions.clauses`, the
+rules writes obey in :mod:`core.permissions.write_rules`; this module holds
+the operations themselves.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
@@ -32,9 +35,11 @@ from core.audit.trail import record_changes
 from core.db.engine import engine_kind, get_engine, write_transaction
 from core.entities.registry import all_fields
 from core.entities.spec import SYSTEM_FIELDS, Entity, Field
-from core.entities.sql import ALL_OPERATORS, Filter, compile_filter, decode_cursor, encode_cursor, expression, join, quote
+from core.entities.sql import Filter, decode_cursor, encode_cursor, expression, join, quote
+from core.permissions.clauses import TEXT_TYPES, ReadClauses
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
 from core.permissions.principal import Principal
+from core.permissions.write_rules import WriteRules
 
 MAX_LIMIT = 500
 
@@ -56,11 +61,7 @@ class Page:
     keyset: bool  # False when the chosen sort can only page by offset
 
 
-# Field types stored in text columns, where "" can stand for "no value".
-TEXT_TYPES = frozenset({"text", "long_text", "email", "phone", "url", "choice"})
-
-
-class Gate:
+class Gate(ReadClauses, WriteRules):
     def __init__(self, kernel, entity: Entity, principal: Principal, custom: list[Field] = ()):
         self.kernel = kernel
         self.entity = entity
@@ -89,162 +90,7 @@ class Gate:
     def readable_fields(self) -> list[Field]:
         return [f for f in self.fields.values() if self.readable(f.name)]
 
-    def _field_for_query(self, name: str, purpose: str) -> Field:
-        if name not in self.fields:
-            raise Refused({name: f"unknown field, cannot {purpose}"})
-        if not self.readable(name):
-            raise Refused({name: f"you may not read this field, so you cannot {purpose}"})
-        return self.fields[name]
-
-    def _scope(self, action: str) -> QueryString | None:
-        """The WHERE fragment for the principal's scope on ``action``; None: no access."""
-        scope = self.principal.scope(self.entity.permission(action))
-        owner = quote(self.entity.owner_field)
-        if scope == "all":
-            return QueryString("1 = 1")
-        if scope == "none" or self.principal.user_id is None:
-            return None
-        if scope == "own":
-            return QueryString(f"{owner} = {{}}", self.principal.user_id)
-        ids = self.principal.team_member_ids if scope == "team" else self.principal.department_member_ids
-        ids = sorted(set(ids) | {self.principal.user_id}, key=str)
-        return QueryString(f"{owner} IN ({', '.join('{}' for _ in ids)})", *ids)
-
-    def _where(self, action: str, *, trash: bool = False, extra: list[QueryString] = ()) -> QueryString | None:
-        scope = self._scope(action)
-        if scope is None:
-            return None
-        deleted = QueryString('"deleted_at" IS NOT NULL' if trash else '"deleted_at" IS NULL')
-        return join([scope, deleted, *extra], " AND ")
-
     # -- reads --------------------------------------------------------------------
-
-    def _filters(self, filters: list[Filter]) -> list[QueryString]:
-        out = []
-        for f in filters:
-            spec = self._field_for_query(f.field, "filter on it")
-            if f.op not in ALL_OPERATORS:
-                raise Refused({f.field: f"unknown operator {f.op!r} (use one of {', '.join(ALL_OPERATORS)})"})
-            if spec.custom and spec.type == "multi_choice" and f.op in ("eq", "in"):
-                out.append(self._multi_choice_filter(spec, f))
-                continue
-            if f.op == "isnull" and not spec.custom and spec.type in TEXT_TYPES:
-                # "" is how a NOT NULL text column stores no value (see _native_empty).
-                out.append(self._blank_filter(spec, self._filter_value(spec, f)))
-                continue
-            out.append(compile_filter(spec, f.op, self._filter_value(spec, f), self.kind))
-        return out
-
-    def _blank_filter(self, spec: Field, empty: bool) -> QueryString:
-        col = quote(spec.name)
-        return QueryString(f"({col} IS NULL OR {col} = '')" if empty else f"({col} IS NOT NULL AND {col} <> '')")
-
-    def _multi_choice_filter(self, spec: Field, f: Filter) -> QueryString:
-        """A multi-choice holds a list: ``eq`` a,b means it holds both, ``in`` a,b either."""
-        from core.custom_fields.sql import contains_sql
-        from core.entities.validation import FieldError, clean_value
-
-        try:
-            chosen = clean_value(spec, f.value)
-        except FieldError as exc:
-            raise Refused({f.field: f"cannot filter on {f.value!r}: {exc}"}) from None
-        if not chosen:
-            return QueryString("1 = 1")
-        parts = [QueryString(contains_sql(spec, self.kind), self._param(spec, v)) for v in chosen]
-        return QueryString("(" + (" AND " if f.op == "eq" else " OR ").join("{}" for _ in parts) + ")", *parts)
-
-    def _filter_value(self, spec: Field, f: Filter) -> Any:
-        from core.entities.validation import FieldError, clean_value
-
-        if f.op == "isnull":
-            return str(f.value).lower() in ("1", "true", "yes", "on")
-        if f.op in ("contains", "startswith"):
-            return str(f.value)
-        try:
-            if f.op == "in":
-                raw = f.value if isinstance(f.value, (list, tuple)) else str(f.value).split(",")
-                return [self._param(spec, clean_value(spec, v)) for v in raw]
-            return self._param(spec, clean_value(spec, f.value))
-        except FieldError as exc:
-            raise Refused({f.field: f"cannot filter on {f.value!r}: {exc}"}) from None
-
-    def _param(self, spec: Field, value: Any) -> Any:
-        """A cleaned value as a query parameter comparable with the field's expression.
-
-        Custom fields go through ``field_param``, the counterpart of the
-        ``field_sql`` expression their index is built on (stored text forms on
-        SQLite, typed values on PostgreSQL)."""
-        if spec.custom:
-            from core.custom_fields.sql import field_param
-
-            return field_param(spec, value, self.kind)
-        return value
-
-    def _search(self, text: str) -> list[QueryString]:
-        from core.entities.sql import escape_like
-
-        terms = [t for t in text.casefold().split() if t]
-        if not terms:
-            return []
-        terms = terms[:8]
-        patterns = [f"%{escape_like(t)}%" for t in terms]
-        if not self.entity.search_fields:
-            if self._custom_search:
-                return [self._with_custom(QueryString("1 = 0"), p) for p in patterns]
-            raise Refused({"search": "this list has no search fields"})
-        visible = [n for n in self.entity.search_fields if self.readable(n)]
-        if len(visible) == len(self.entity.search_fields):
-            return [self._with_custom(self._search_text_match(t, p), p) for t, p in zip(terms, patterns)]
-        # ``search_text`` holds every search field, hidden ones too: matching
-        # it would answer "which records have this tax id" to someone who may
-        # not read tax ids. Search the readable fields one by one instead.
-        if not visible and not self._custom_search:
-            raise Refused({"search": "you may not read any of the fields this list searches"})
-        from core.db.engine import fold_sql
-
-        matches = [f"{fold_sql(quote(n), self.kind)} LIKE {{}} ESCAPE '\\'" for n in visible] or ["1 = 0"]
-        return [self._with_custom(QueryString("(" + " OR ".join(matches) + ")", *([p] * len(visible))), p) for p in patterns]
-
-    def _search_text_match(self, term: str, pattern: str) -> QueryString:
-        """``search_text`` contains ``term``, answered by the trigram index (core.entities.search_index).
-
-        PostgreSQL's GIN trigram index serves the plain LIKE; SQLite's FTS5
-        trigram table needs the LIKE asked of it, and only for terms it can
-        answer (3+ characters, no wildcards), else the scan stays.
-        """
-        from core.entities.search_index import index_table, sqlite_match
-
-        if self.kind == "sqlite" and sqlite_match(term):
-            fts = quote(index_table(self.table))
-            return QueryString(f'"rowid" IN (SELECT "rowid" FROM {fts} WHERE "search_text" LIKE {{}})', f"%{term}%")
-        return QueryString("\"search_text\" LIKE {} ESCAPE '\\'", pattern)
-
-    @cached_property
-    def _custom_search(self) -> list[Field]:
-        """Readable one-line text custom fields: searched by their own expression, not through
-        ``search_text``, so a retired, purged or hidden field never matches (long text is left out:
-        scanning it on every search is too costly)."""
-        return [f for f in self.custom if f.type in ("text", "email", "phone", "url") and self.readable(f.name)]
-
-    def _with_custom(self, native: QueryString, pattern: str) -> QueryString:
-        if not self._custom_search:
-            return native
-        from core.db.engine import fold_sql
-
-        matches = [f"{fold_sql(expression(f, self.kind), self.kind)} LIKE {{}} ESCAPE '\\'" for f in self._custom_search]
-        return QueryString("({} OR " + " OR ".join(matches) + ")", native, *([pattern] * len(matches)))
-
-    def _order(self, sort: list[str]) -> tuple[list[tuple[Field, bool]], bool]:
-        keys = sort or list(self.entity.order)
-        order: list[tuple[Field, bool]] = []
-        for key in keys:
-            spec = self._field_for_query(key.lstrip("-"), "sort on it")
-            order.append((spec, key.startswith("-")))
-        # Keyset paging needs a total order on non-null columns; id breaks ties.
-        keyset = all(not f.custom and f.name in ("created_at", "updated_at", "id", "version") or f.required for f, _ in order)
-        if not any(f.name == "id" for f, _ in order):
-            order.append((self.fields["id"], order[-1][1] if order else False))
-        return order, keyset
 
     def _select_list(self) -> str:
         native = [f.name for f in self.fields.values() if not f.custom]
@@ -282,25 +128,6 @@ class Gate:
             else:
                 cursor = encode_cursor([offset + limit])
         return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=keyset)
-
-    def _after(self, order: list[tuple[Field, bool]], values: list[Any]) -> QueryString:
-        if len(values) != len(order):
-            raise Refused({"cursor": "the cursor does not match this sort"})
-        typed = [self._cursor_value(f, v) for (f, _), v in zip(order, values)]
-        branches = []
-        for i, (f, desc) in enumerate(order):
-            parts = [QueryString(f"{expression(g, self.kind)} = {{}}", typed[j]) for j, (g, _) in enumerate(order[:i])]
-            parts.append(QueryString(f"{expression(f, self.kind)} {'<' if desc else '>'} {{}}", typed[i]))
-            branches.append(join(parts, " AND "))
-        return QueryString("(" + " OR ".join("({})" for _ in branches) + ")", *branches)
-
-    def _cursor_value(self, spec: Field, value: Any) -> Any:
-        from core.entities.validation import FieldError, clean_value
-
-        try:
-            return self._param(spec, clean_value(spec, value))
-        except FieldError:
-            raise Refused({"cursor": "invalid cursor"}) from None
 
     async def iterate(self, fields: list[str], *, batch: int = 5000):
         """Every live row the principal may read, with only ``fields`` (unreadable ones left
@@ -435,60 +262,8 @@ class Gate:
 
     # -- writes ---------------------------------------------------------------------
 
-    def _check_keys(self, data: dict, *, creating: bool) -> None:
-        refused: dict[str, str] = {}
-        for key in data:
-            spec = self.fields.get(key)
-            if spec is None:
-                refused[key] = "unknown field"
-            elif key in SYSTEM_FIELDS or spec.readonly:
-                refused[key] = "read-only field"
-            elif not self.principal.can_write_field(self.entity.key, key):
-                refused[key] = "you may not change this field"
-            elif key == self.entity.owner_field and not self.principal.can(self.entity.permission("assign")):
-                refused[key] = "you may not assign the responsible user"
-        if refused:
-            raise Refused(refused)
-
     def _transaction(self):
         return write_transaction(self.engine)
-
-    def _split(self, values: dict) -> tuple[dict, dict]:
-        from core.entities.stored_values import to_storage
-
-        native = {k: self._native_empty(k, v) for k, v in values.items() if not self.fields[k].custom}
-        custom = {k: to_storage(self.fields[k], v) for k, v in values.items() if self.fields[k].custom}
-        return native, custom
-
-    def _native_empty(self, name: str, value: Any) -> Any:
-        """A cleared optional text field on a NOT NULL column is stored as "".
-
-        Plugins' tables often declare text columns NOT NULL with default ""
-        (Piccolo's default); "no value" must still be writable there.
-        """
-        if value is not None:
-            return value
-        column = self.entity.table._meta.get_column_by_name(name)
-        if not column._meta.null and self.fields[name].type in TEXT_TYPES:
-            return ""
-        return value
-
-    def _null_errors(self, clean: dict) -> dict[str, str]:
-        """Empty values a NOT NULL column cannot hold (a JSON ``null`` for a yes/no
-        field): a per-field error, not the database's refusal as a 500."""
-        from core.i18n import _
-
-        errors = {}
-        for name, value in clean.items():
-            spec = self.fields[name]
-            if value is None and not spec.custom and self._native_empty(name, None) is None:
-                if not self.entity.table._meta.get_column_by_name(name)._meta.null:
-                    errors[name] = _("This field is required.")
-        return errors
-
-    def _search_text(self, row: dict) -> str:
-        parts = [str(row.get(name) or "") for name in self.entity.search_fields]
-        return " ".join(p for p in parts if p).casefold()
 
     async def create(self, data: dict) -> dict:
         from core.entities.validation import validate
@@ -658,32 +433,7 @@ class Gate:
             sql = f'UPDATE {table} SET "deleted_at" = NULL, "version" = "version" + 1 WHERE {col} = {{}} AND "deleted_at" = {{}}'
             await self.engine.run_querystring(QueryString(sql, parent_id, only_deleted_at))
 
-    async def _check_references(self, values: dict) -> None:
-        """A reference must point at a record the principal can read (no probing of hidden ids)."""
-        errors = {}
-        for name, value in values.items():
-            spec = self.fields[name]
-            if spec.type != "reference" or value is None or spec.reference == "core.user":
-                continue
-            try:
-                await (await Gate.open(self.kernel, spec.reference, self.principal)).get(value)
-            except NotFound:
-                errors[name] = "no such record"
-        if errors:
-            raise Invalid(errors)
 
-    async def _check_unique(self, values: dict, record_id: UUID) -> None:
-        errors = {}
-        for name, value in values.items():
-            spec = self.fields[name]
-            if not spec.unique or value in (None, ""):
-                continue
-            expr = expression(spec, self.kind)
-            sql = f'SELECT 1 AS x FROM {quote(self.table)} WHERE {expr} = {{}} AND "id" <> {{}} AND "deleted_at" IS NULL LIMIT 1'
-            if await self.engine.run_querystring(QueryString(sql, self._param(spec, value), record_id)):
-                errors[name] = "this value is already used by another record"
-        if errors:
-            raise Invalid(errors)
 
 
 async def active_custom_fields(key: str) -> list[Field]:
