@@ -73,11 +73,11 @@ def field() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_command(entity: str, retired: bool, as_json: bool) -> None:
     """List ENTITY's custom fields (e.g. contacts.client)."""
-    from core.custom_fields.definitions import _entity, list_definitions
+    from core.custom_fields.definitions import known_entity, list_definitions
 
     kernel = _kernel()
     try:
-        _entity(kernel, entity)
+        known_entity(kernel, entity)
     except Exception as exc:
         die(str(exc))
     items = run(list_definitions(entity, include_retired=retired))

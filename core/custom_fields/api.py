@@ -70,7 +70,7 @@ class FieldsAPI(Controller):
     async def list_definitions(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         kernel = request.app.state.kernel
         try:
-            defs._entity(kernel, _key(plugin, name))
+            defs.known_entity(kernel, _key(plugin, name))
         except defs.DefinitionError as exc:
             return error_response(exc)
         retired = request.query_params.get("retired", "") in ("1", "true", "yes")
@@ -91,7 +91,7 @@ class FieldsAPI(Controller):
     @get("/{plugin:str}/{name:str}/{field:str}", opt=READ, responses=READ_RESPONSES, summary="Show a custom field")
     async def show(self, request: Request, plugin: FromPath[str], name: FromPath[str], field: FromPath[str]) -> Response:
         try:
-            defs._entity(request.app.state.kernel, _key(plugin, name))
+            defs.known_entity(request.app.state.kernel, _key(plugin, name))
             return Response((await defs.get_definition(_key(plugin, name), field)).as_json())
         except defs.DefinitionError as exc:
             return error_response(exc)
