@@ -1,19 +1,16 @@
-"""A small world of rows every route's path parameters can be filled from, and
-a full snapshot of the database to prove a request changed nothing."""
+"""A small world of rows every route's path parameters can be filled from."""
 
 from __future__ import annotations
 
 import re
 import uuid
 
-from core.auth.common import fetch, on_postgres
 from core.auth.principals import principal_for_user
 from core.auth.tables import User
 from core.auth.tokens import create_token
 from core.permissions.gate import Gate
 from core.permissions.tables import RoleFieldRule
 from core.testing.fixtures import ADMIN_EMAIL, custom_role
-from tests.security.db_state import made_by_a_request
 
 PARAM = re.compile(r"\{(\w+):(\w+)\}")
 SKIP_PREFIXES = ("/static/", "/_litestar/")
@@ -106,43 +103,3 @@ def routes(app, kernel, world: dict, methods: set[str]):
         for handler in route.route_handlers:
             for method in sorted(handler.http_methods & methods):
                 yield method, fill(kernel, route.path, world), handler.opt
-
-
-# -- the whole database, table by table ------------------------------------------
-
-# The only column a request may write without changing data: the session's
-# last activity, which the idle timeout needs (written at most once a minute).
-IGNORED_COLUMNS = {"core_session": {"last_seen_at"}}
-
-
-async def all_tables() -> list[str]:
-    if on_postgres():
-        rows = await fetch(
-            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-        )
-    else:
-        rows = await fetch("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        # FTS5 search indexes and their shadow tables only mirror entity tables (kept by triggers).
-        virtual = [r["name"] for r in rows if (r["sql"] or "").upper().startswith("CREATE VIRTUAL")]
-        rows = [r for r in rows if not any(r["name"] == v or r["name"].startswith(v + "_") for v in virtual)]
-    return sorted(r["name"] for r in rows)
-
-
-async def snapshot() -> dict[str, list[str]]:
-    state = {}
-    for name in await all_tables():
-        skip = IGNORED_COLUMNS.get(name, set())
-        rows = await fetch(f'SELECT * FROM "{name}"')
-        state[name] = sorted(repr(sorted((k, v) for k, v in dict(r).items() if k not in skip))
-                             for r in rows if made_by_a_request(name, dict(r)))
-    return state
-
-
-def differences(before: dict, after: dict) -> dict[str, int]:
-    """Table -> how many rows differ (added, removed or changed)."""
-    out = {}
-    for name in sorted(set(before) | set(after)):
-        a, b = set(before.get(name, [])), set(after.get(name, []))
-        if a != b:
-            out[name] = len(a ^ b)
-    return out

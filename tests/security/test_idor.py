@@ -156,4 +156,4 @@ async def test_other_users_ids_are_not_found_on_every_id_route_and_nothing_chang
     wrong = {call: status for call, status in answered.items() if status != 404}
     assert wrong == {}
     assert len(answered) >= 20, answered  # the walk found the id routes
-    assert differences(before, after) == []
+    assert differences(before, after) == {}
