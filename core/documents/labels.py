@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from core.i18n import _
 from core.permissions.errors import Invalid
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -73,6 +75,10 @@ def find_font(settings) -> Path:
 
 
 def _pdf(settings, fmt) -> FPDF:
+    # Imported here, not at the top: fpdf2 and fontTools take ~0.6 s to import,
+    # which every CLI command, worker and app start would pay for nothing.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="portrait" if fmt == "A4" else "landscape", unit="mm", format=fmt)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
