@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
 
@@ -38,6 +38,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+
+
+# CI runs both engines' suites side by side on two cores, each with its own
+# server and browser: an assertion may wait on a busy machine. Playwright's
+# 5 s default leaves little room there; a real failure still fails, only later.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session", autouse=True)
