@@ -13,6 +13,7 @@ from piccolo.columns import (
     Boolean,
     ForeignKey,
     OnDelete,
+    Text,
     Timestamptz,
     Varchar,
 )
@@ -50,6 +51,8 @@ class User(Table, tablename="core_user"):
     language = Varchar(length=8, default="")  # "en", "ru", or "" (not chosen: negotiated per request)
     # An IANA zone ("Asia/Vladivostok") times are shown and typed in; "" = the instance's setting.
     timezone = Varchar(length=64, default="")
+    # The "my day" page as this user arranged it (core.dashboard.layout); "" = as shipped.
+    home_layout = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
     department = ForeignKey(Department, null=True, default=None, on_delete=OnDelete.set_null, index=True)

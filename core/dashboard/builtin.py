@@ -151,4 +151,6 @@ async def home(request: Request) -> Template:
 
 @hookimpl
 def register_routes(kernel):
-    return [home]
+    from core.dashboard.customize import ROUTES
+
+    return [home, *ROUTES]

@@ -28,9 +28,13 @@ def visible_widgets(kernel, request) -> list[DashboardWidget]:
 
 
 async def load_widgets(kernel, request) -> list[Loaded]:
-    """Each widget's context; one that raises is shown as failed, the others still load."""
+    """Each widget the user shows, in their order (core.dashboard.layout), with its context;
+    one that raises is shown as failed, the others still load."""
+    from core.dashboard.layout import load_layout
+
+    layout = await load_layout(principal_of(request).user_id)
     out = []
-    for widget in visible_widgets(kernel, request):
+    for widget in layout.shown(visible_widgets(kernel, request)):
         try:
             context = widget.load(request)
             if inspect.isawaitable(context):

@@ -46,7 +46,7 @@ def test_login_page(new_context, scheme):
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("path", ["/", f"{CLIENTS}/", f"{CLIENTS}/new", f"{CLIENTS}/trash", "/admin/users"])
+@pytest.mark.parametrize("path", ["/", "/home/layout", f"{CLIENTS}/", f"{CLIENTS}/new", f"{CLIENTS}/trash", "/admin/users"])
 def test_main_pages(axe_page, scheme, path):
     axe_page.emulate_media(color_scheme=scheme)
     response = axe_page.goto(path)

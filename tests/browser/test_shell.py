@@ -135,3 +135,31 @@ def test_without_server_sent_events_the_counter_is_polled(new_context, admin_sta
         page.goto("/")
     expect(page.locator("#notif-count .badge")).to_be_visible()
     assert streams == []
+
+
+def test_arranging_my_day_hides_and_moves_widgets(admin_page):
+    page = admin_page
+    page.goto("/")
+    headings = page.locator(".dashboard h2")
+    before = headings.all_inner_texts()
+    assert "My jobs" in before and "My activity" in before
+    page.get_by_role("link", name="Arrange my day").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Arrange my day")
+    try:
+        page.get_by_label("My jobs", exact=True).uncheck()
+        # "Move up" saves the form as it stands (My jobs unticked) and moves one widget.
+        page.get_by_role("button", name="Move My activity up").click()
+        expect(page.locator("p.notice[role=status]")).to_have_text("Saved.")
+        expect(page.get_by_label("My jobs", exact=True)).not_to_be_checked()
+        page.get_by_role("link", name="Back to my day").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("My day")
+        after = headings.all_inner_texts()
+        assert "My jobs" not in after
+        i = before.index("My activity")
+        assert after.index("My activity") < after.index(before[i - 1])
+    finally:
+        page.goto("/home/layout")
+        page.get_by_role("button", name="Reset to the default").click()
+        expect(page.locator("p.notice[role=status]")).to_have_text("Saved.")
+    page.goto("/")
+    assert headings.all_inner_texts() == before
