@@ -133,11 +133,17 @@ async def test_the_layout_cannot_show_a_widget_the_user_may_not_see(app_factory,
     assert refused.status_code == 400
 
 
-async def test_the_layout_form_needs_the_csrf_token_and_a_browser_session(make_user, client_as):
+async def test_the_layout_form_needs_the_csrf_token_and_a_browser_session(make_user, client_as, anonymous):
     from core.auth.tables import User
+    from core.auth.tokens import create_token
 
     user = await make_user()
     async with client_as(user) as c:
         c.headers.pop("X-CSRF-Token")
         assert (await c.post("/home/layout", data={"action": "reset", "listed": [], "shown": []})).status_code == 403
+    # An API token acts for programs, not for the person at the browser: not found.
+    _token, secret = await create_token(user.id, "layout")
+    by_token = await anonymous.post("/home/layout", data={"listed": [], "shown": []},
+                                    headers={"Authorization": f"Bearer {secret}"})
+    assert by_token.status_code == 404
     assert (await User.select(User.home_layout).where(User.id == user.id).first())["home_layout"] == ""
