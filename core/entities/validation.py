@@ -65,7 +65,8 @@ TRUE_WORDS = frozenset({"true", "1", "yes", "on", "y", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "n", "f"})
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})?")
-_PHONE_RE = re.compile(r"\+?[\d\s().\-/]+((ext\.?|x|доб\.?)\s*\d{1,6})?", re.IGNORECASE)
+# ";ext=12" is the RFC 3966 form the product itself stores (plugins normalise to it).
+_PHONE_RE = re.compile(r"\+?[\d\s().\-/]+((;\s*ext=|ext\.?|x|доб\.?)\s*\d{1,6})?", re.IGNORECASE)
 # Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; lone
 # surrogates cannot be encoded in UTF-8, so no column can hold them.
 _REFUSED_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -23,7 +23,9 @@ from core.i18n import _
 DEFAULT_COUNTRY = "RU"
 # Tax numbers tried per country, most specific first (stdnum module names).
 TAX_MODULES = ("vat", "tin", "ein", "unp", "edrpou", "bin", "inn")
-_SPLIT = re.compile(r"[\n,;]+")
+# Lists are split on new lines, commas and semicolons, but not on the ";ext="
+# of an extension, which is how a stored phone keeps it.
+_SPLIT = re.compile(r"(?:[\n,]|;(?!\s*ext=))+", re.IGNORECASE)
 _KPP = re.compile(r"\d{4}[\dA-Z]{2}\d{3}")
 _EMAIL = Field("email", "email", {"en": "Email"}, max_length=254)
 

@@ -76,6 +76,21 @@ async def test_api_stores_canonical_values_and_classification(client):
     assert [r["id"] for r in found.json()["items"]] == [row["id"]]
 
 
+async def test_a_stored_extension_is_saved_again_unchanged(client):
+    """The product stores "+78005553535;ext=12": the next Edit -> Save must accept its own form."""
+    created = await client.post("/api/contacts/client", json={
+        "name": unique("Extension"), "phone": "8 800 555-35-35 доб. 12", "phones": "+7 916 123-45-67 доб. 7, 8 495 123-45-67"})
+    assert created.status_code == 201, created.text
+    row = created.json()
+    assert row["phone"] == "+78005553535;ext=12"
+    assert row["phones"] == "+79161234567;ext=7\n+74951234567"
+    again = await client.patch(f"/api/contacts/client/{row['id']}", json={
+        "phone": row["phone"], "phones": row["phones"]}, headers={"If-Match": f'"{row["version"]}"'})
+    assert again.status_code == 200, again.text
+    assert again.json()["phone"] == "+78005553535;ext=12"
+    assert again.json()["phones"] == row["phones"]
+
+
 async def test_bad_identifiers_are_refused_per_field_and_nothing_is_written(client):
     name = unique("Bad ids")
     bad = await client.post("/api/contacts/client", json={
