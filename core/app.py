@@ -24,6 +24,7 @@ from core.i18n.middleware import I18nPlugin
 from core.kernel import Kernel, build_kernel, feature_of
 from core.permissions.errors import GateError
 from core.plugins.discovery import Catalog
+from core.plugins.drift import ConfigSnapshot
 
 log = logging.getLogger("klientela")
 from core.settings import Settings
@@ -183,6 +184,8 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         debug=settings.debug,
     )
     app.state.kernel = kernel
+    # The instance file as read now: /health tells when `klientela plugin` changed it since (core/plugins/drift.py).
+    app.state.configured = ConfigSnapshot.take()
     app.state.catalogs = app_catalogs(kernel)  # language -> Translations (core/i18n/catalogs.py)
     return app
 

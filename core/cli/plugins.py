@@ -8,9 +8,17 @@ from core.cli.common import die, load_settings, print_lines, run
 from core.db.bootstrap import migrate_instance
 from core.kernel import effective_edition
 from core.plugins.discovery import discover
-from core.plugins.lifecycle import LifecycleError, plan_disable, plan_enable, purge as purge_plugin
+from core.plugins.lifecycle import LifecycleError, plan_disable, plan_enable, purge as purge_plugin, sync_grants
 from core.plugins.resolver import ResolutionError
 from core.settings import update_config_file
+
+
+# A Litestar app's routes are fixed when it is built: a running server goes on
+# serving the plugins it started with (GET /health reports "restart_needed").
+RESTART_NOTE = (
+    "restart the server (klientela serve) and any worker (klientela worker) to apply this; "
+    "until then they keep serving the plugins they started with"
+)
 
 
 @click.group()
@@ -69,7 +77,13 @@ def _switch(plan, name: str, dry_run: bool, migrate: bool) -> None:
     if migrate:
         for entry in run(migrate_instance(load_settings())):
             click.echo(f"applied {entry}")
+        # Without the grants every page of the new plugin is a 404, even for the administrator.
+        changes = run(sync_grants(load_settings()))
+        click.echo(f"roles: {len(changes)} change(s)" if changes else "roles: up to date")
+        for line in changes:
+            click.echo(f"  {line}")
     click.echo(f"done: {change.action}d {', '.join(change.plugins)}")
+    click.echo(RESTART_NOTE)
 
 
 @plugin.command()

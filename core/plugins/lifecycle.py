@@ -36,6 +36,7 @@ class Change:
     routes: list[str] = field(default_factory=list)
     menu_items: list[str] = field(default_factory=list)
     permissions: list[str] = field(default_factory=list)
+    grants: list[str] = field(default_factory=list)
     hooks: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -47,6 +48,7 @@ class Change:
             ("routes", self.routes),
             ("menu items", self.menu_items),
             ("permissions", self.permissions),
+            ("grants to stock roles", self.grants),
             ("hooks", self.hooks),
         ):
             if values:
@@ -106,7 +108,33 @@ async def plan_enable(settings: Settings, name: str, catalog: Catalog | None = N
     change.tables_created = pending.tables_created
     change.migrations = pending.migrations
     _contributions(after, added, change)
+    change.grants = stock_grants(after, set(change.permissions))
     return change, after_settings
+
+
+def stock_grants(kernel: Kernel, permissions: set[str]) -> list[str]:
+    """What the stock roles get on these permissions by default (``role: permission = scope``).
+
+    Enabling writes them (:func:`core.permissions.roles.sync_builtin_roles`),
+    so the new plugin's pages open for the administrator at once. A stock role
+    an administrator edited only receives permissions it has never seen.
+    """
+    from core.permissions.roles import default_grants
+
+    return [
+        f"{role}: {name} = {scope}"
+        for role, grants in default_grants(kernel).items()
+        for name, scope in grants.items()
+        if name in permissions
+    ]
+
+
+async def sync_grants(settings: Settings, catalog: Catalog | None = None) -> list[str]:
+    """Write the stock roles' grants for the plugins now enabled (as ``klientela db migrate`` does)."""
+    from core.db.bootstrap import bound_kernel
+    from core.permissions.roles import sync_builtin_roles
+
+    return await sync_builtin_roles(bound_kernel(settings, catalog))
 
 
 async def plan_disable(settings: Settings, name: str, catalog: Catalog | None = None) -> tuple[Change, Settings]:

@@ -35,6 +35,13 @@ async def health(request: Request) -> Response[dict]:
             ok = False
             results[check.name] = f"failed: {type(exc).__name__}"
     body = {"status": "ok" if ok else "failing", "checks": results, "edition": kernel.edition.name}
+    # `klientela plugin enable/disable` changed the instance file since this app
+    # was built: it keeps serving the old set of plugins until restarted.
+    snapshot = getattr(request.app.state, "configured", None)
+    difference = snapshot.difference(kernel) if snapshot is not None else None
+    if difference is not None:
+        body["restart_needed"] = True
+        body["configured_differs"] = difference
     return Response(body, status_code=200 if ok else 503)
 
 
