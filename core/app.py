@@ -29,6 +29,7 @@ from core.plugins.drift import ConfigSnapshot
 log = logging.getLogger("klientela")
 from core.settings import Settings
 from core.web.assets import vendor_dirs
+from core.web.head import head_as_get
 from core.web.security import security_headers
 from core.web.templating import build_environment, search_path
 
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         exception_handlers={GateError: gate_error, NotFoundException: not_found, **({} if settings.debug else {500: server_error})},
         debug=settings.debug,
     )
+    app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD answered on every GET page (core/web/head.py)
     app.state.kernel = kernel
     # The instance file as read now: /health tells when `klientela plugin` changed it since (core/plugins/drift.py).
     app.state.configured = ConfigSnapshot.take()
