@@ -22,6 +22,10 @@ from core.permissions.errors import Refused
 # Field types stored in text columns, where "" can stand for "no value".
 TEXT_TYPES = frozenset({"text", "long_text", "email", "phone", "url", "choice"})
 
+# Actions that read rows out (a file, a total): their own scope bounds them,
+# and never past the read scope — what one may not read one may not export.
+READING_ACTIONS = ("read", "export", "report")
+
 
 class ReadClauses:
     def _field_for_query(self, name: str, purpose: str) -> Field:
@@ -45,12 +49,17 @@ class ReadClauses:
         ids = sorted(set(ids) | {self.principal.user_id}, key=str)
         return QueryString(f"{owner} IN ({', '.join('{}' for _ in ids)})", *ids)
 
-    def _where(self, action: str, *, trash: bool = False, extra: list[QueryString] = ()) -> QueryString | None:
-        scope = self._scope(action)
-        if scope is None:
+    def _where(self, action: str | tuple[str, ...], *, trash: bool = False, extra: list[QueryString] = ()) -> QueryString | None:
+        """The WHERE fragment of rows ``action`` reaches (several actions: rows all of them reach);
+        None when one of them reaches nothing. Export and report are also bounded by read."""
+        actions = (action,) if isinstance(action, str) else tuple(action)
+        if any(a in READING_ACTIONS for a in actions):
+            actions = tuple(dict.fromkeys(("read", *actions)))
+        scopes = [self._scope(a) for a in actions]
+        if any(s is None for s in scopes):
             return None
         deleted = QueryString('"deleted_at" IS NOT NULL' if trash else '"deleted_at" IS NULL')
-        return join([scope, deleted, *extra], " AND ")
+        return join([*scopes, deleted, *extra], " AND ")
 
     def _filters(self, filters: list[Filter]) -> list[QueryString]:
         out = []
@@ -115,11 +124,11 @@ class ReadClauses:
 
     def _search(self, text: str) -> list[QueryString]:
         from core.entities.sql import escape_like
+        from core.search.ranking import search_terms
 
-        terms = [t for t in text.casefold().split() if t]
+        terms = search_terms(text)  # casefolded words; a typed phone becomes its digits
         if not terms:
             return []
-        terms = terms[:8]
         patterns = [f"%{escape_like(t)}%" for t in terms]
         if not self.entity.search_fields:
             if self._custom_search:

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 from core.hooks import hookimpl
 from core.hooks.contributions import SearchGroup, SearchHit
 from core.permissions.errors import NotFound, Refused
-from core.permissions.gate import Gate, ListRequest
+from core.permissions.gate import Gate
+from core.search.ranking import ranked_rows
 
 PER_ENTITY = 5
 
@@ -31,13 +32,14 @@ async def entity_hits(kernel, principal, entity, query: str) -> SearchGroup | No
         return None
     try:
         gate = await Gate.open(kernel, entity.key, principal)
-        page = await gate.list(ListRequest(search=query, limit=PER_ENTITY))
+        rows = await ranked_rows(gate, query, PER_ENTITY + 1)  # the exact title first, not the newest
     except (NotFound, Refused):
         return None  # no readable search field, or no access after all
     hits = tuple(
-        SearchHit(str(r.get(entity.title_field) or r["id"]), f"{entity.url}/{r['id']}", _detail(gate, r)) for r in page.rows
+        SearchHit(str(r.get(entity.title_field) or r["id"]), f"{entity.url}/{r['id']}", _detail(gate, r))
+        for r in rows[:PER_ENTITY]
     )
-    more = f"{entity.url}/?{urlencode({'q': query})}" if page.next_cursor else ""
+    more = f"{entity.url}/?{urlencode({'q': query})}" if len(rows) > PER_ENTITY else ""
     return SearchGroup(entity.key, entity.plural, hits, more_url=more, order=50)
 
 

@@ -87,3 +87,38 @@ async def test_plugins_contribute_through_the_hook(app_factory, client_as, make_
 async def test_search_needs_a_session(anonymous):
     assert (await anonymous.get("/search?q=abc")).status_code == 303
     assert (await anonymous.get("/search/suggest?q=abc", headers={"HX-Request": "true"})).status_code == 401
+
+
+async def test_the_exact_title_comes_first_not_the_newest(client):
+    """Ctrl+K for "Acme Supplies 5" opened "Acme Supplies 110": newer matches came first."""
+    m = mark()
+    exact = await create(client, "/contacts/client", name=f"{m} Acme Supplies 5")
+    for n in (15, 50, 105, 110, 150, 205, 250):  # all newer, all containing "5"
+        await create(client, "/contacts/client", name=f"{m} Acme Supplies {n}")
+    palette = await client.get(f"/search/palette?q={m} Acme Supplies 5")
+    hrefs = re.findall(r'data-href="(/contacts/client/[^"]+)"', palette.text)
+    assert hrefs[0] == f"/contacts/client/{exact['id']}", hrefs
+    # The prefix matches follow, shortest first: "... 50" before "... 150".
+    page = await client.get(f"/search?q={m} Acme Supplies 5")
+    assert page.text.index(f"{m} Acme Supplies 5<") < page.text.index(f"{m} Acme Supplies 50")
+
+
+async def test_a_phone_is_found_as_people_type_it(client):
+    """Stored as +74955005550; typed as 8 (495) 500-55-50 it found nothing."""
+    m = mark()
+    firm = await create(client, "/contacts/client", name=f"{m} Phone Ltd", phone="+7 495 500-55-50")
+    for typed in ("8 (495) 500-55-50", "+7 (495) 500 55 50", "495 500-55-50", "500-55-50"):
+        found = await client.get("/api/contacts/client", params={"q": typed})
+        assert firm["id"] in [r["id"] for r in found.json()["items"]], typed
+    # A tax id or a number without separators is still searched as typed.
+    assert (await client.get("/api/contacts/client", params={"q": "84955005550"})).json()["items"] == []
+
+
+def test_search_terms():
+    from core.search.ranking import search_terms
+
+    assert search_terms("8 (495) 500-55-50") == ["955005550"]
+    assert search_terms("  Acme   Supplies ") == ["acme", "supplies"]
+    assert search_terms("7707083893") == ["7707083893"]  # digits only: a tax id, not a phone
+    assert search_terms("2023") == ["2023"]
+    assert search_terms("12-3") == ["12-3"]  # too few digits for a phone
