@@ -55,7 +55,12 @@ def display(field: Field, value: Any, titles: dict[str, str], lang: str = "en") 
         return {"text": format_datetime(value, "short", lang) if hasattr(value, "strftime") else str(value), "url": None}
     if field.type == "date":
         return {"text": format_date(value, "short", lang) if hasattr(value, "strftime") else str(value), "url": None}
-    if field.type in ("integer", "decimal"):
+    if field.type == "integer":
+        # A four-digit integer is written whole, so a year reads 2023, not "2,023" or
+        # "2 023"; from five digits on the reader's grouping helps (12,345). CLDR's
+        # "minimum grouping digits" of 2, as Spanish and Polish write numbers anyway.
+        return {"text": format_number(value, lang, grouping=abs(int(value)) >= 10000), "url": None}
+    if field.type == "decimal":
         return {"text": format_number(value, lang), "url": None}
     if field.type == "money":
         return {"text": format_money(value, locale=lang), "url": None}

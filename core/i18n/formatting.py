@@ -65,11 +65,13 @@ def format_time(value, format: str = "short", locale: str | None = None, tz: str
     return babel_dates.format_time(local, format=format, tzinfo=local.tzinfo, locale=_locale(locale))
 
 
-def format_number(value, locale: str | None = None) -> str:
+def format_number(value, locale: str | None = None, grouping: bool = True) -> str:
+    """``grouping=False`` writes the digits without thousands separators: a year reads 2023, not 2,023."""
     if value is None or value == "":
         return ""
     # decimal_quantization off: every stored digit is shown (CLDR's pattern would round to 3).
-    return babel_numbers.format_decimal(_number(value), locale=_locale(locale), decimal_quantization=False)
+    return babel_numbers.format_decimal(_number(value), locale=_locale(locale), decimal_quantization=False,
+                                        group_separator=grouping)
 
 
 def format_money(value, currency: str | None = None, locale: str | None = None) -> str:
