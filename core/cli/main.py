@@ -12,6 +12,7 @@ from core.cli.bench import bench
 from core.cli.common import die, load_settings
 from core.cli.db import db
 from core.cli.dataio import export_command, import_command
+from core.cli.docs import docs
 from core.cli.editions import edition
 from core.cli.fields import field
 from core.cli.i18n import i18n
@@ -34,7 +35,7 @@ def cli(data_dir: str | None, config: str | None) -> None:
         os.environ[f"{ENV_PREFIX}CONFIG"] = os.path.abspath(config)
 
 
-for command in (init, serve, demo, db, edition, plugin, bench, user, token, field, worker, job, i18n, screenshots, import_command, export_command):
+for command in (init, serve, demo, db, docs, edition, plugin, bench, user, token, field, worker, job, i18n, screenshots, import_command, export_command):
     cli.add_command(command)
 
 

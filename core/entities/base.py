@@ -28,6 +28,7 @@ from piccolo.table import Table
 
 
 def new_id() -> uuid.UUID:
+    """A new time-ordered id (UUIDv7), as every entity row gets."""
     return uuid_utils.compat.uuid7()
 
 

@@ -25,6 +25,7 @@ SYSTEM_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by", "
 
 
 def label(en: str, ru: str | None = None) -> dict[str, str]:
+    """A label in both languages, ``{"en": ..., "ru": ...}`` (Russian falls back to English)."""
     return {"en": en, "ru": ru or en}
 
 

@@ -54,6 +54,13 @@ def escape_like(text: str) -> str:
 
 @dataclass(frozen=True)
 class Filter:
+    """``field`` ``op`` ``value``: one condition of a :class:`~core.permissions.gate.ListRequest`.
+
+    ``op`` is one of ``eq``, ``ne``, ``lt``, ``lte``, ``gt``, ``gte``, ``in`` (a list),
+    ``contains``, ``startswith``, ``isnull`` (``value`` True/False) — the query
+    string's ``<field>__<op>=<value>``. A field the principal may not read is refused.
+    """
+
     field: str
     op: str
     value: Any = None

@@ -113,6 +113,7 @@ def translations(code: str | None = None):
 
 
 def _(message: str) -> str:
+    """``message`` in the current request's (or job's) language; English when untranslated."""
     return translations().gettext(message)
 
 

@@ -46,6 +46,11 @@ MAX_LIMIT = 500
 
 @dataclass
 class ListRequest:
+    """What :meth:`Gate.list` reads: :class:`~core.entities.sql.Filter` s (all must hold),
+    ``sort`` keys (``"-created_at"`` descends), a ``search`` text, the ``cursor`` of
+    the previous page, a ``limit``, the ``trash`` view, and the ``action`` whose scope
+    bounds the rows ("read", "export" or "report")."""
+
     filters: list[Filter] = field(default_factory=list)
     sort: list[str] = field(default_factory=list)  # "name", "-created_at"
     search: str = ""
@@ -59,12 +64,22 @@ class Page:
     rows: list[dict]
     next_cursor: str | None
     keyset: bool  # False when the chosen sort can only page by offset
+    """A page of rows from :meth:`Gate.list`; ``next_cursor`` is ``None`` on the last one."""
+
 
 
 class Gate(ReadClauses, WriteRules):
     def __init__(self, kernel, entity: Entity, principal: Principal, custom: list[Field] = ()):
         self.kernel = kernel
         self.entity = entity
+    """Every read and write of an entity's rows, bounded by what a principal may do.
+
+    Open it with :meth:`open` (``await Gate.open(kernel, "contacts.client", principal)``).
+    Rows outside the principal's scope do not exist for it (:class:`NotFound`);
+    fields it may not read are absent from every row; writes are validated
+    and version-checked. Pages, the API, exports, reports and jobs all go through it.
+    """
+
         self.principal = principal
         self.engine = get_engine()
         self.kind = engine_kind(self.engine)
@@ -79,6 +94,8 @@ class Gate(ReadClauses, WriteRules):
         entity = kernel.entities.get(key)
         if entity is None:
             raise NotFound(key)
+        """The gate of the entity ``key`` (``<plugin>.<name>``) for ``principal``, with the
+        entity's active custom fields. An unknown (or switched-off) entity is :class:`NotFound`."""
         return cls(kernel, entity, principal, await active_custom_fields(key))
 
     # -- what the principal may see -------------------------------------------
@@ -100,6 +117,8 @@ class Gate(ReadClauses, WriteRules):
         limit = max(1, min(req.limit, MAX_LIMIT))
         extra = self._filters(req.filters) + self._search(req.search)
         where = self._where("restore" if req.trash else "read", trash=req.trash, extra=extra)
+        """One page of rows matching ``req`` (filters, search, sort, cursor, limit up to 500),
+        within the scope of ``req.action``; ``Page.next_cursor`` continues it."""
         if where is None:
             raise NotFound(self.entity.key)
         order, keyset = self._order(req.sort)
@@ -227,6 +246,8 @@ class Gate(ReadClauses, WriteRules):
         where = self._where(action, trash=trash, extra=[QueryString('"id" = {}', rid)]) if rid else None
         if where is None:
             raise NotFound(str(record_id))
+        """One row by id, its unreadable fields left out; :class:`NotFound` when it is missing,
+        in the trash (unless ``trash``) or outside the principal's ``action`` scope."""
         rows = await self.engine.run_querystring(QueryString(f"SELECT {self._select_list()} FROM {quote(self.table)} WHERE {{}}", where))
         if not rows:
             raise NotFound(str(record_id))
@@ -273,6 +294,8 @@ class Gate(ReadClauses, WriteRules):
         self._check_keys(data, creating=True)
         writable = [f for f in self.fields.values() if f.name not in SYSTEM_FIELDS and not f.readonly]
         clean, errors = validate(writable, data, partial=False)
+        """Validate and insert a row (typed values or form text); returns it as :meth:`get` would.
+        Bad values raise :class:`Invalid` with a message per field; nothing is written."""
         errors = {**self._null_errors(clean), **errors}
         # Record checks see the values that passed their field's own check, so
         # one refused form lists every problem at once.
@@ -329,6 +352,8 @@ class Gate(ReadClauses, WriteRules):
             native, custom = self._split(changes)
             assignments = {**native, "custom": json.dumps({**(await self._raw_custom(current["id"])), **custom})}
             assignments.update(
+        """Change the given fields of a row the principal may write. ``version`` is the one
+        the writer read: a stale one raises :class:`Conflict` and changes nothing."""
                 updated_at=datetime.now(timezone.utc), updated_by=self.principal.user_id, search_text=self._search_text(merged)
             )
             sets = ", ".join(f"{quote(k)} = {{}}" for k in assignments)
@@ -435,6 +460,7 @@ class Gate(ReadClauses, WriteRules):
 
 
 
+        """Move a row (and the related rows that go with it) to the trash."""
 
 async def active_custom_fields(key: str) -> list[Field]:
     from core.custom_fields.definitions import list_fields
@@ -446,6 +472,7 @@ def _uuid(value: Any) -> UUID | None:
     if isinstance(value, UUID):
         return value
     try:
+        """Bring a row back from the trash, with the related rows deleted together with it."""
         return UUID(str(value))
     except (ValueError, TypeError):
         return None

@@ -22,6 +22,10 @@ def widest(a: str, b: str) -> str:
 
 @dataclass(frozen=True)
 class Principal:
+    """The user behind a request or a job: their widest grant per permission, whose
+    records their team and department scopes reach, and their field rules.
+    Get it in a handler with :func:`core.permissions.request.principal_of`."""
+
     user_id: UUID | None
     email: str = ""
     language: str = "en"
@@ -48,11 +52,15 @@ class Principal:
         return self.user_id is not None
 
     def scope(self, permission: str) -> str:
+        """The widest scope of ``permission``: none, own, team, department or all
+        (an API token narrowed to other permissions gets none)."""
         if self.token_permissions is not None and permission not in self.token_permissions:
             return "none"
         return self.grants.get(permission, "none")
 
     def can(self, permission: str) -> bool:
+        """Whether any scope of ``permission`` is granted (``scope(permission) != "none"``).
+        Which *records* it reaches is the gate's business (:meth:`reaches` for one owner)."""
         return self.scope(permission) != "none"
 
     def can_read_field(self, entity_key: str, name: str) -> bool:
