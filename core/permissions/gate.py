@@ -61,17 +61,14 @@ class ListRequest:
 
 @dataclass
 class Page:
+    """A page of rows from :meth:`Gate.list`; ``next_cursor`` is ``None`` on the last one."""
+
     rows: list[dict]
     next_cursor: str | None
     keyset: bool  # False when the chosen sort can only page by offset
-    """A page of rows from :meth:`Gate.list`; ``next_cursor`` is ``None`` on the last one."""
-
 
 
 class Gate(ReadClauses, WriteRules):
-    def __init__(self, kernel, entity: Entity, principal: Principal, custom: list[Field] = ()):
-        self.kernel = kernel
-        self.entity = entity
     """Every read and write of an entity's rows, bounded by what a principal may do.
 
     Open it with :meth:`open` (``await Gate.open(kernel, "contacts.client", principal)``).
@@ -80,6 +77,9 @@ class Gate(ReadClauses, WriteRules):
     and version-checked. Pages, the API, exports, reports and jobs all go through it.
     """
 
+    def __init__(self, kernel, entity: Entity, principal: Principal, custom: list[Field] = ()):
+        self.kernel = kernel
+        self.entity = entity
         self.principal = principal
         self.engine = get_engine()
         self.kind = engine_kind(self.engine)
@@ -91,11 +91,11 @@ class Gate(ReadClauses, WriteRules):
 
     @classmethod
     async def open(cls, kernel, key: str, principal: Principal) -> "Gate":
+        """The gate of the entity ``key`` (``<plugin>.<name>``) for ``principal``, with the
+        entity's active custom fields. An unknown (or switched-off) entity is :class:`NotFound`."""
         entity = kernel.entities.get(key)
         if entity is None:
             raise NotFound(key)
-        """The gate of the entity ``key`` (``<plugin>.<name>``) for ``principal``, with the
-        entity's active custom fields. An unknown (or switched-off) entity is :class:`NotFound`."""
         return cls(kernel, entity, principal, await active_custom_fields(key))
 
     # -- what the principal may see -------------------------------------------
@@ -114,11 +114,11 @@ class Gate(ReadClauses, WriteRules):
         return ", ".join(quote(n) for n in native + ["custom"])
 
     async def list(self, req: ListRequest) -> Page:
+        """One page of rows matching ``req`` (filters, search, sort, cursor, limit up to 500),
+        within the scope of ``req.action``; ``Page.next_cursor`` continues it."""
         limit = max(1, min(req.limit, MAX_LIMIT))
         extra = self._filters(req.filters) + self._search(req.search)
         where = self._where("restore" if req.trash else "read", trash=req.trash, extra=extra)
-        """One page of rows matching ``req`` (filters, search, sort, cursor, limit up to 500),
-        within the scope of ``req.action``; ``Page.next_cursor`` continues it."""
         if where is None:
             raise NotFound(self.entity.key)
         order, keyset = self._order(req.sort)
@@ -239,6 +239,8 @@ class Gate(ReadClauses, WriteRules):
         return out
 
     async def get(self, record_id: Any, *, action: str = "read", trash: bool = False) -> dict:
+        """One row by id, its unreadable fields left out; :class:`NotFound` when it is missing,
+        in the trash (unless ``trash``) or outside the principal's ``action`` scope."""
         return self._mask(await self._fetch(record_id, action, trash))
 
     async def _fetch(self, record_id: Any, action: str, trash: bool = False) -> dict:
@@ -246,8 +248,6 @@ class Gate(ReadClauses, WriteRules):
         where = self._where(action, trash=trash, extra=[QueryString('"id" = {}', rid)]) if rid else None
         if where is None:
             raise NotFound(str(record_id))
-        """One row by id, its unreadable fields left out; :class:`NotFound` when it is missing,
-        in the trash (unless ``trash``) or outside the principal's ``action`` scope."""
         rows = await self.engine.run_querystring(QueryString(f"SELECT {self._select_list()} FROM {quote(self.table)} WHERE {{}}", where))
         if not rows:
             raise NotFound(str(record_id))
@@ -287,6 +287,8 @@ class Gate(ReadClauses, WriteRules):
         return write_transaction(self.engine)
 
     async def create(self, data: dict) -> dict:
+        """Validate and insert a row (typed values or form text); returns it as :meth:`get` would.
+        Bad values raise :class:`Invalid` with a message per field; nothing is written."""
         from core.entities.validation import validate
 
         if self._scope("create") is None:
@@ -294,8 +296,6 @@ class Gate(ReadClauses, WriteRules):
         self._check_keys(data, creating=True)
         writable = [f for f in self.fields.values() if f.name not in SYSTEM_FIELDS and not f.readonly]
         clean, errors = validate(writable, data, partial=False)
-        """Validate and insert a row (typed values or form text); returns it as :meth:`get` would.
-        Bad values raise :class:`Invalid` with a message per field; nothing is written."""
         errors = {**self._null_errors(clean), **errors}
         # Record checks see the values that passed their field's own check, so
         # one refused form lists every problem at once.
@@ -329,6 +329,8 @@ class Gate(ReadClauses, WriteRules):
         return await self.get(record_id)
 
     async def update(self, record_id: Any, data: dict, version: int | None) -> dict:
+        """Change the given fields of a row the principal may write. ``version`` is the one
+        the writer read: a stale one raises :class:`Conflict` and changes nothing."""
         from core.entities.validation import validate
 
         self._check_keys(data, creating=False)
@@ -352,8 +354,6 @@ class Gate(ReadClauses, WriteRules):
             native, custom = self._split(changes)
             assignments = {**native, "custom": json.dumps({**(await self._raw_custom(current["id"])), **custom})}
             assignments.update(
-        """Change the given fields of a row the principal may write. ``version`` is the one
-        the writer read: a stale one raises :class:`Conflict` and changes nothing."""
                 updated_at=datetime.now(timezone.utc), updated_by=self.principal.user_id, search_text=self._search_text(merged)
             )
             sets = ", ".join(f"{quote(k)} = {{}}" for k in assignments)
@@ -420,6 +420,7 @@ class Gate(ReadClauses, WriteRules):
         return {k: (data[k], masked.get(k)) for k in data if k in masked and masked.get(k) != data[k]}
 
     async def delete(self, record_id: Any, version: int | None = None) -> None:
+        """Move a row (and the related rows that go with it) to the trash."""
         async with self._transaction():
             current = await self._fetch(record_id, "delete")
             if version is not None and current["version"] != version:
@@ -431,6 +432,7 @@ class Gate(ReadClauses, WriteRules):
             await record_changes(self.principal, self.entity.key, current["id"], "delete", {"deleted_at": None}, {"deleted_at": now})
 
     async def restore(self, record_id: Any) -> dict:
+        """Bring a row back from the trash, with the related rows deleted together with it."""
         async with self._transaction():
             current = await self._fetch(record_id, "restore", trash=True)
             deleted_at = current["deleted_at"]
@@ -460,7 +462,6 @@ class Gate(ReadClauses, WriteRules):
 
 
 
-        """Move a row (and the related rows that go with it) to the trash."""
 
 async def active_custom_fields(key: str) -> list[Field]:
     from core.custom_fields.definitions import list_fields
@@ -472,7 +473,6 @@ def _uuid(value: Any) -> UUID | None:
     if isinstance(value, UUID):
         return value
     try:
-        """Bring a row back from the trash, with the related rows deleted together with it."""
         return UUID(str(value))
     except (ValueError, TypeError):
         return None
