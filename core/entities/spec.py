@@ -54,6 +54,9 @@ class Field:
     readonly: bool = False  # set by the system, never by a form or the API
     custom: bool = False
     indexed: bool = False
+    # May a board total (or any "sum of a column") add this number up? False for
+    # numbers that are positions or codes rather than amounts: coordinates, years.
+    summable: bool = True
 
     def __post_init__(self) -> None:
         if not FIELD_RE.match(self.name):
@@ -89,6 +92,22 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A titled group of fields on the record page (``Entity.sections``).
+
+    Fields of the entity that no section names (custom fields, the ones a
+    plugin did not place) go to a last, default section.
+    """
+
+    key: str
+    label: dict[str, str]
+    fields: tuple[str, ...]
+
+    def label_for(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.key
+
+
+@dataclass(frozen=True)
 class Entity:
     key: str  # "<plugin>.<name>", e.g. "contacts.client"
     table: type
@@ -108,6 +127,10 @@ class Entity:
     # whose values are its columns, and a number field summed per column.
     board_field: str | None = None
     board_sum: str | None = None
+    # The record page (docs/entities.md): its fields grouped in sections, and
+    # the few facts its header shows (empty: see default_key_facts()).
+    sections: tuple[Section, ...] = ()
+    key_facts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not KEY_RE.match(self.key):
@@ -116,7 +139,13 @@ class Entity:
         if len(names) != len(set(names)):
             raise ValueError(f"entity {self.key}: duplicate field names")
         known = set(names) | set(SYSTEM_FIELDS) | {self.owner_field}
-        for group, values in (("list_columns", self.list_columns), ("search_fields", self.search_fields)):
+        placed = [name for section in self.sections for name in section.fields]
+        if len(placed) != len(set(placed)):
+            raise ValueError(f"entity {self.key}: a field is placed in two sections")
+        if len({s.key for s in self.sections}) != len(self.sections):
+            raise ValueError(f"entity {self.key}: duplicate section keys")
+        for group, values in (("list_columns", self.list_columns), ("search_fields", self.search_fields),
+                              ("sections", placed), ("key_facts", self.key_facts)):
             unknown = [v for v in values if v not in known]
             if unknown:
                 raise ValueError(f"entity {self.key}: {group} names unknown fields {unknown}")
@@ -126,8 +155,9 @@ class Entity:
         declared = {f.name: f for f in self.fields}
         if self.board_field and getattr(declared.get(self.board_field), "type", None) != "choice":
             raise ValueError(f"entity {self.key}: board_field {self.board_field!r} must name a declared choice field")
-        if self.board_sum and getattr(declared.get(self.board_sum), "type", None) not in ("integer", "decimal", "money"):
-            raise ValueError(f"entity {self.key}: board_sum {self.board_sum!r} must name a declared integer, decimal or money field")
+        summed = declared.get(self.board_sum) if self.board_sum else None
+        if self.board_sum and (getattr(summed, "type", None) not in ("integer", "decimal", "money") or not summed.summable):
+            raise ValueError(f"entity {self.key}: board_sum {self.board_sum!r} must name a declared summable integer, decimal or money field")
 
     @property
     def plugin(self) -> str:
@@ -146,3 +176,13 @@ class Entity:
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def default_key_facts(self) -> tuple[str, ...]:
+        """The header's facts: the declared ones, else the board's field (the stage),
+        the responsible user, and the first phone and e-mail fields."""
+        if self.key_facts:
+            return self.key_facts
+        names = [self.board_field, self.owner_field]
+        for kind in ("phone", "email"):
+            names.append(next((f.name for f in self.fields if f.type == kind), None))
+        return tuple(n for n in names if n)

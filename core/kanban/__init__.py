@@ -7,6 +7,6 @@ renders it; ``core/web/static/core/kanban.js`` adds drag and drop
 (SortableJS from npm) on top of a form that works without it.
 """
 
-from core.kanban.board import Board, BoardError, Card, Column, choose_fields, load_board, move_card
+from core.kanban.board import Board, BoardError, Card, Column, choose_fields, load_board, move_card, move_targets
 
-__all__ = ["Board", "BoardError", "Card", "Column", "choose_fields", "load_board", "move_card"]
+__all__ = ["Board", "BoardError", "Card", "Column", "choose_fields", "load_board", "move_card", "move_targets"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.entities.spec import Field
+from core.entities.spec import SYSTEM_FIELDS, Field
 from core.entities.sql import Filter
 from core.i18n import _
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
@@ -72,7 +72,10 @@ def _choice_fields(gate: Gate) -> list[Field]:
 
 
 def _number_fields(gate: Gate) -> list[Field]:
-    return [f for f in gate.readable_fields if f.type in NUMBER_TYPES]
+    """The fields a column may total: business amounts, never the system's own numbers
+    (version, ids) nor a field declared ``summable=False`` (coordinates, reminder offsets)."""
+    return [f for f in gate.readable_fields
+            if f.type in NUMBER_TYPES and f.summable and f.name not in SYSTEM_FIELDS]
 
 
 def choose_fields(gate: Gate, by: str | None = None, total: str | None = None) -> tuple[Field, Field | None]:
@@ -95,7 +98,7 @@ def choose_fields(gate: Gate, by: str | None = None, total: str | None = None) -
     if total:
         summed = next((f for f in numbers if f.name == total), None)
         if summed is None:
-            raise Refused({"sum": _("only a number field you may read can be summed")})
+            raise Refused({"sum": _("only an amount field you may read can be summed")})
     elif entity.board_sum:
         summed = next((f for f in numbers if f.name == entity.board_sum), None)
     return group, summed
@@ -106,10 +109,21 @@ def _title(gate: Gate, row: dict) -> str:
     return str(value) if value not in (None, "") else str(row["id"])
 
 
+def declared_columns(group: Field, lang: str = "en") -> list[Column]:
+    """One empty column per choice of ``group``, in declared order, labelled in ``lang``."""
+    return [Column(c.value, c.label.get(lang) or c.label.get("en") or c.value) for c in group.choices]
+
+
+def move_targets(group: Field, lang: str = "en") -> list[Column]:
+    """Where a card may be moved: every choice, and "no value" when the field may be empty."""
+    empty = [] if group.required else [Column(NO_VALUE, _("No value"))]
+    return empty + declared_columns(group, lang)
+
+
 async def load_board(gate: Gate, group: Field, summed: Field | None = None, *, search: str = "",
                      filters: list[Filter] = (), per_column: int = PER_COLUMN, lang: str = "en") -> Board:
     totals = await gate.totals(group.name, summed.name if summed else None, filters=list(filters), search=search)
-    columns = [Column(c.value, c.label.get(lang) or c.label.get("en") or c.value) for c in group.choices]
+    columns = declared_columns(group, lang)
     known = {c.value for c in columns}
     empty = sum(n for k, (n, _s) in totals.items() if k in (None, ""))
     if empty:

@@ -14,7 +14,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from core.entities.spec import Entity
-from core.kanban.board import BoardError, choose_fields, load_board, move_card
+from core.kanban.board import NO_VALUE, BoardError, choose_fields, load_board, move_card, move_targets
 from core.permissions.gate import Gate
 from core.permissions.request import principal_of
 
@@ -48,6 +48,21 @@ def board_pages(entity: Entity) -> type[Controller]:
         partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "board"
         return await _render(request, entity, _params(request.query_params), partial=partial)
 
+    @get("/move", opt={"entity_action": "write"}, name=f"{entity.key}:board-move-page")
+    async def move_page(self, request: Request) -> Template:
+        """The "Move" link of a card without JavaScript: one small form for that card."""
+        params = _params(request.query_params)
+        gate = await Gate.open(request.app.state.kernel, entity.key, principal_of(request))
+        group, _summed = choose_fields(gate, params["by"] or None, params["sum"] or None)
+        row = await gate.get(request.query_params.get("id", ""), action="write")  # 404 when not the user's to change
+        value = row.get(group.name) or NO_VALUE
+        card = {"id": str(row["id"]), "version": request.query_params.get("version") or row["version"],
+                "title": str(row.get(entity.title_field) or row["id"])}
+        return Template(template_name="core/kanban/move.html", context={
+            "entity": entity, "card": card, "current": value, "columns": move_targets(group, _lang(request)),
+            "move_url": f"{entity.url}/board/move", "hidden": {k: v for k, v in params.items() if v},
+            "back": f"{entity.url}/board" + (f"?{urlencode({k: v for k, v in params.items() if v})}" if any(params.values()) else "")})
+
     @post("/move", opt={"entity_action": "write"}, name=f"{entity.key}:board-move", status_code=200)
     async def move(self, request: Request) -> Template | Redirect:
         form = await request.form()
@@ -65,5 +80,5 @@ def board_pages(entity: Entity) -> type[Controller]:
             return Redirect(f"{entity.url}/board" + (f"?{query}" if query else ""), status_code=303)
         return await _render(request, entity, params, partial=True, moved=str(row["id"]))
 
-    attrs = {"path": f"{entity.url}/board", "__module__": __name__, "include_in_schema": False, "board": board, "move": move}
+    attrs = {"path": f"{entity.url}/board", "__module__": __name__, "include_in_schema": False, "board": board, "move_page": move_page, "move": move}
     return type(f"{entity.key.replace('.', '_').title().replace('_', '')}Board", (Controller,), attrs)

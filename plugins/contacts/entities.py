@@ -8,7 +8,7 @@ plugin's own screens (card panels, calendar, tasks, report) read through the
 same gate.
 """
 
-from core.entities.spec import Choice, Entity, Field, Relation, label
+from core.entities.spec import Choice, Entity, Field, Relation, Section, label
 from plugins.contacts.tables import Client, Contact, ContactLink, Event, Interaction, Task
 
 
@@ -73,9 +73,9 @@ CLIENT = Entity(
         Field("website", "url", label("Website", "Сайт"), max_length=500),
         Field("address_legal", "text", label("Legal address", "Юридический адрес"), max_length=500),
         Field("address_actual", "text", label("Actual address", "Фактический адрес"), max_length=500),
-        Field("latitude", "decimal", label("Latitude", "Широта"), min_value=-90, max_value=90),
-        Field("longitude", "decimal", label("Longitude", "Долгота"), min_value=-180, max_value=180),
-        Field("team_id", "uuid", label("Team", "Команда")),
+        Field("latitude", "decimal", label("Latitude", "Широта"), min_value=-90, max_value=90, summable=False),
+        Field("longitude", "decimal", label("Longitude", "Долгота"), min_value=-180, max_value=180, summable=False),
+        Field("team_id", "reference", label("Team", "Команда"), reference="core.team"),
         Field("birthday", "date", label("Birthday / founding date", "День рождения / основания")),
     ),
     list_columns=("name", "kind", "stage", "importance", "region", "inn", "phone", "email", "owner_id"),
@@ -87,6 +87,15 @@ CLIENT = Entity(
         Relation("interactions", "contacts.interaction", "client", label("Interactions", "Взаимодействия")),
     ),
     title_field="name",
+    # The record page: the header's facts, then the fields in these sections (docs/entities.md).
+    key_facts=("stage", "importance", "owner_id", "phone", "email"),
+    sections=(
+        Section("profile", label("Profile", "Профиль"),
+                ("name", "kind", "client_type", "stage", "importance", "industry", "region", "source", "owner_id", "team_id", "birthday")),
+        Section("reach", label("Phones and e-mail", "Телефоны и почта"), ("phone", "phones", "email", "emails", "website")),
+        Section("requisites", label("Requisites", "Реквизиты"), ("inn", "kpp", "ogrn", "country")),
+        Section("addresses", label("Addresses", "Адреса"), ("address_legal", "address_actual", "latitude", "longitude")),
+    ),
 )
 
 CONTACT = Entity(
@@ -111,6 +120,12 @@ CONTACT = Entity(
     order=("full_name",),
     relations=(Relation("links", "contacts.link", "contact", label("Further companies", "Другие компании")),),
     title_field="full_name",
+    key_facts=("client", "role", "owner_id", "phone", "email"),
+    sections=(
+        Section("profile", label("Profile", "Профиль"), ("full_name", "client", "position", "role", "owner_id")),
+        Section("reach", label("Phones and e-mail", "Телефоны и почта"), ("phone", "phones", "email", "emails")),
+        Section("personal", label("Personal", "Личное"), ("birthday", "notes")),
+    ),
 )
 
 LINK = Entity(
@@ -145,26 +160,33 @@ INTERACTION = Entity(
         Field("participants", "long_text", label("Participants", "Участники"), max_length=4000),
         Field("result", "long_text", label("Result", "Результат"), max_length=20000),
         Field("follow_up", "long_text", label("Follow-up", "Дальнейшие действия"), max_length=4000),
-        Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600),
+        Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600, summable=False),
         Field("previous", "uuid", label("Follows up", "Продолжение"), readonly=True),
     ),
     list_columns=("starts_at", "kind", "subject", "client", "status", "owner_id"),
     search_fields=("subject", "participants", "result"),
     order=("-starts_at",),
     title_field="subject",
+    key_facts=("status", "starts_at", "client", "contact", "owner_id"),
+    sections=(
+        Section("what", label("Interaction", "Взаимодействие"),
+                ("subject", "kind", "status", "client", "contact", "starts_at", "duration_minutes", "owner_id")),
+        Section("outcome", label("Outcome", "Итог"), ("participants", "result", "follow_up", "previous")),
+    ),
 )
 
 TASK = Entity(
     key="contacts.task",
     table=Task,
-    label=label("Assignment", "Поручение"),
-    plural=label("Assignments", "Поручения"),
+    # "Tasks" ("Задачи"): what people give each other; background jobs are "Фоновые задания".
+    label=label("Task", "Задача"),
+    plural=label("Tasks", "Задачи"),
     fields=(
         Field("title", "text", label("Task", "Задача"), required=True, max_length=300),
         Field("description", "long_text", label("Description", "Описание"), max_length=20000),
         Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
         Field("deadline", "datetime", label("Deadline", "Срок")),
-        Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600),
+        Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600, summable=False),
         Field("status", "choice", label("Status", "Состояние"), choices=TASK_STATUSES, default="new", readonly=True),
         Field("result", "long_text", label("Result or comment", "Результат или комментарий"), max_length=20000, readonly=True),
     ),
@@ -173,6 +195,7 @@ TASK = Entity(
     order=("-created_at",),
     title_field="title",
     feature="contacts.assignments",
+    key_facts=("status", "deadline", "client", "owner_id"),
 )
 
 EVENT = Entity(
@@ -187,13 +210,14 @@ EVENT = Entity(
         Field("yearly", "boolean", label("Every year", "Ежегодно"), default=True),
         Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
         Field("contact", "reference", label("Contact person", "Контактное лицо"), reference="contacts.contact"),
-        Field("remind_days", "integer", label("Remind, days before", "Напомнить за, дней"), min_value=0, max_value=365, default=3),
+        Field("remind_days", "integer", label("Remind, days before", "Напомнить за, дней"), min_value=0, max_value=365, default=3, summable=False),
     ),
     list_columns=("date", "title", "kind", "client", "contact", "owner_id"),
     search_fields=("title",),
     order=("date",),
     title_field="title",
     feature="contacts.significant_events",
+    key_facts=("date", "kind", "client", "contact"),
 )
 
 ENTITIES = [CLIENT, CONTACT, LINK, INTERACTION, TASK, EVENT]

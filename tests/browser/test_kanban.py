@@ -84,9 +84,19 @@ def test_a_refused_move_is_rerendered_with_the_reason(admin_context, board_field
     assert api.get(CLIENTS, card["id"]).json()["kbphase"] == "lead"
     found = axe_violations(page)
     assert found == [], "after the refusal:\n" + describe(found)
-    # The keyboard path: the card's own "Move to" form (now with the current version) succeeds.
-    page.get_by_label(f"Move “{m} Contested (renamed elsewhere)” to").select_option("won")
+    # The keyboard path: the card's "Move" link opens the board's one shared dialog
+    # (now with the card's current version), and the move succeeds.
+    page.get_by_role("link", name=f"Move “{m} Contested (renamed elsewhere)”…").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("To column")).to_be_focused()
+    expect(dialog.get_by_label("To column")).to_have_value("lead")
+    found = axe_violations(page)
+    assert found == [], "the move dialog:\n" + describe(found)
+    dialog.get_by_label("To column").select_option("won")
     with page.expect_response(lambda r: r.url.endswith("/board/move")):
-        page.locator(".kanban-card", has_text=f"{m} Contested").get_by_role("button", name="Move").click()
+        dialog.get_by_role("button", name="Move").press("Enter")
     expect(head(page, "Won").locator(".kanban-count")).to_have_text("1")
     expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("link", name=f"Move “{m} Contested (renamed elsewhere)”…")).to_be_focused()
