@@ -57,6 +57,9 @@ class ListRequest:
     cursor: str | None = None
     limit: int = 50
     trash: bool = False  # the trash view: deleted rows, needs the restore permission
+    # Which action reads: "read" (screens, API), "export" (files, feeds) or "report"
+    # (totals): each is bounded by its own scope, and by read's.
+    action: str = "read"
 
 
 @dataclass
@@ -118,7 +121,7 @@ class Gate(ReadClauses, WriteRules):
         within the scope of ``req.action``; ``Page.next_cursor`` continues it."""
         limit = max(1, min(req.limit, MAX_LIMIT))
         extra = self._filters(req.filters) + self._search(req.search)
-        where = self._where("restore" if req.trash else "read", trash=req.trash, extra=extra)
+        where = self._where("restore" if req.trash else _reading(req.action), trash=req.trash, extra=extra)
         if where is None:
             raise NotFound(self.entity.key)
         order, keyset = self._order(req.sort)
@@ -148,15 +151,16 @@ class Gate(ReadClauses, WriteRules):
                 cursor = encode_cursor([offset + limit])
         return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=keyset)
 
-    async def iterate(self, fields: list[str], *, batch: int = 5000):
+    async def iterate(self, fields: list[str], *, batch: int = 5000, action: str = "read"):
         """Every live row the principal may read, with only ``fields`` (unreadable ones left
         out, ``id`` always in), in id order, ``batch`` rows at a time (an async iterator of lists).
 
         For readers of a whole table (a duplicate scan, an export, a job): the same
         scope as :meth:`list`, without its sort and search machinery and without
         reading columns nobody asked for — at 1M rows the columns read are most
-        of the cost."""
-        if self._where("read") is None:
+        of the cost. ``action``: "export" or "report" for those readers (their own scope)."""
+        action = _reading(action)
+        if self._where(action) is None:
             raise NotFound(self.entity.key)
         wanted = list(dict.fromkeys(["id", *[n for n in fields if self.readable(n)]]))
         native = [n for n in wanted if not self.fields[n].custom]
@@ -165,7 +169,7 @@ class Gate(ReadClauses, WriteRules):
         while True:
             extra = [QueryString('"id" > {}', last)] if last is not None else []
             sql = f"SELECT {columns} FROM {quote(self.table)} WHERE {{}} ORDER BY \"id\" LIMIT {int(batch)}"
-            rows = await self.engine.run_querystring(QueryString(sql, self._where("read", extra=extra)))
+            rows = await self.engine.run_querystring(QueryString(sql, self._where(action, extra=extra)))
             if not rows:
                 return
             out = []
@@ -180,18 +184,20 @@ class Gate(ReadClauses, WriteRules):
                 return
             last = out[-1]["id"]
 
-    async def count(self, filters: list[Filter] = (), search: str = "", sort: list[str] = ()) -> int:
+    async def count(self, filters: list[Filter] = (), search: str = "", sort: list[str] = (), *, action: str = "read") -> int:
         """How many rows a list with these filters and search shows. A ``sort``
         is checked like a list's (refused on unknown or unreadable fields),
-        so one query string means the same on every channel, then ignored."""
+        so one query string means the same on every channel, then ignored.
+        ``action``: "export" or "report" counts what that action reaches."""
         self._order(list(sort))
-        where = self._where("read", extra=self._filters(list(filters)) + self._search(search))
+        where = self._where(_reading(action), extra=self._filters(list(filters)) + self._search(search))
         if where is None:
             raise NotFound(self.entity.key)
         rows = await self.engine.run_querystring(QueryString(f"SELECT count(*) AS n FROM {quote(self.table)} WHERE {{}}", where))
         return int(rows[0]["n"])
 
-    async def totals(self, group: str, total: str | None = None, filters: list[Filter] = (), search: str = "") -> dict[Any, tuple[int, Any]]:
+    async def totals(self, group: str, total: str | None = None, filters: list[Filter] = (), search: str = "",
+                     *, action: str = "read") -> dict[Any, tuple[int, Any]]:
         """Per value of ``group``: how many rows a list with these filters shows, and the sum of ``total``.
 
         Both fields are checked like a filter's (unknown or unreadable: refused);
@@ -199,6 +205,7 @@ class Gate(ReadClauses, WriteRules):
         on SQLite money is summed as integer cents and decimals in Python
         ``Decimal`` (SQLite's own sum is a float). Returns ``{value: (count, sum)}``,
         the sum ``None`` without ``total``; a group with no rows is absent.
+        ``action="report"``: the totals a report shows (the report scope).
         """
         from decimal import Decimal
 
@@ -206,7 +213,7 @@ class Gate(ReadClauses, WriteRules):
         summed = self._field_for_query(total, "sum it") if total else None
         if summed is not None and summed.type not in ("integer", "decimal", "money"):
             raise Refused({total: "only integer, decimal and money fields can be summed"})
-        where = self._where("read", extra=self._filters(list(filters)) + self._search(search))
+        where = self._where(_reading(action), extra=self._filters(list(filters)) + self._search(search))
         if where is None:
             raise NotFound(self.entity.key)
         key, table = expression(spec, self.kind), quote(self.table)
@@ -265,7 +272,16 @@ class Gate(ReadClauses, WriteRules):
         for name in self._blank_as_null:
             if row.get(name) == "":
                 row[name] = None  # the other half of _native_empty: no value reads as null everywhere
+        for name in self._native_money:
+            if name in row:
+                # SQLite keeps a numeric column as REAL (1234.5): read it back with exactly two
+                # places, as PostgreSQL's numeric(14, 2) and custom money fields give.
+                row[name] = from_storage(self.fields[name], row[name])
         return row
+
+    @cached_property
+    def _native_money(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields.values() if not f.custom and f.type == "money")
 
     @cached_property
     def _blank_as_null(self) -> tuple[str, ...]:
@@ -307,6 +323,9 @@ class Gate(ReadClauses, WriteRules):
         record_id = new_id()
         native, custom = self._split(clean)
         native.setdefault(self.entity.owner_field, self.principal.user_id)
+        # The create (and, for someone else as responsible, the assign) scope is
+        # evaluated on the record as it will be: before anything is written.
+        await self._check_owner_on_create(native[self.entity.owner_field])
         row = {
             **native,
             "id": record_id,
@@ -326,7 +345,20 @@ class Gate(ReadClauses, WriteRules):
             await self._check_unique(clean, record_id)
             await self.engine.run_querystring(QueryString(sql, *row.values()))
             await record_changes(self.principal, self.entity.key, record_id, "create", {}, {**clean, self.entity.owner_field: native[self.entity.owner_field]})
-        return await self.get(record_id)
+        return await self._written(record_id)
+
+    async def _written(self, record_id: UUID) -> dict:
+        """The row just written, masked — also when the write moved it out of the writer's
+        read scope (a task given to another department): the write succeeded, so the
+        answer says so rather than "not found"."""
+        try:
+            return await self.get(record_id)
+        except NotFound:
+            rows = await self.engine.run_querystring(
+                QueryString(f'SELECT {self._select_list()} FROM {quote(self.table)} WHERE "id" = {{}}', record_id))
+            if not rows:
+                raise
+            return self._mask(self._decode(rows[0]))
 
     async def update(self, record_id: Any, data: dict, version: int | None) -> dict:
         """Change the given fields of a row the principal may write. ``version`` is the one
@@ -342,6 +374,7 @@ class Gate(ReadClauses, WriteRules):
         if errors:
             raise Invalid(errors)
         await self._check_references(clean)
+        owner = self.entity.owner_field
         async with self._transaction():
             current = await self._fetch(record_id, "write")
             if current["version"] != version:
@@ -350,6 +383,14 @@ class Gate(ReadClauses, WriteRules):
             changes = {k: v for k, v in clean.items() if current.get(k) != v}
             if not changes:
                 return self._mask(current)
+            # Reassigning: the assign scope bounds which records (checked on the
+            # record as stored); the new responsible may be any active user.
+            actions = ("write", "assign") if owner in changes else ("write",)
+            if owner in changes:
+                reassignable = self._where(actions, extra=[QueryString('"id" = {}', current["id"])])
+                if reassignable is None or not await self._exists(reassignable):
+                    raise Refused({owner: "you may not reassign this record"})
+                await self._check_active_user(changes[owner])
             merged = {**current, **clean}
             native, custom = self._split(changes)
             assignments = {**native, "custom": json.dumps({**(await self._raw_custom(current["id"])), **custom})}
@@ -357,14 +398,22 @@ class Gate(ReadClauses, WriteRules):
                 updated_at=datetime.now(timezone.utc), updated_by=self.principal.user_id, search_text=self._search_text(merged)
             )
             sets = ", ".join(f"{quote(k)} = {{}}" for k in assignments)
-            sql = f'UPDATE {quote(self.table)} SET {sets}, "version" = "version" + 1 WHERE "id" = {{}} AND "version" = {{}} RETURNING "id"'
+            # The scope is part of the UPDATE itself, not only of the read before it:
+            # check and write are one statement, whatever another process does meanwhile.
+            scoped = self._where(actions, extra=[QueryString('"id" = {} AND "version" = {}', current["id"], version)])
+            sql = f'UPDATE {quote(self.table)} SET {sets}, "version" = "version" + 1 WHERE {{}} RETURNING "id"'
             await self._check_unique(changes, current["id"])  # before the write, as in create
-            done = await self.engine.run_querystring(QueryString(sql, *assignments.values(), current["id"], version))
+            done = await self.engine.run_querystring(QueryString(sql, *assignments.values(), scoped))
             if not done:
                 latest = await self._fetch(record_id, "read")
+                if latest["version"] == version:
+                    raise NotFound(str(record_id))
                 raise Conflict(self._mask(latest), self._changed_since(latest, data, version))
             await record_changes(self.principal, self.entity.key, current["id"], "update", {k: current.get(k) for k in changes}, changes)
-        return await self.get(current["id"])
+        return await self._written(current["id"])
+
+    async def _exists(self, where: QueryString) -> bool:
+        return bool(await self.engine.run_querystring(QueryString(f"SELECT 1 AS x FROM {quote(self.table)} WHERE {{}}", where)))
 
     async def _record_checks(self, clean: dict, current: dict | None, errors: dict | None = None) -> dict:
         """Plugins' record-level checks (the ``record_checks`` hook): normalised values or a refusal.
@@ -426,7 +475,7 @@ class Gate(ReadClauses, WriteRules):
             if version is not None and current["version"] != version:
                 raise Conflict(self._mask(current), {})
             now = datetime.now(timezone.utc)
-            await self._set_deleted(current["id"], now)
+            await self._set_deleted(current["id"], now, self._where("delete", extra=[QueryString('"id" = {}', current["id"])]))
             for rel in self.entity.relations:
                 await self._cascade(rel, current["id"], now)
             await record_changes(self.principal, self.entity.key, current["id"], "delete", {"deleted_at": None}, {"deleted_at": now})
@@ -439,16 +488,19 @@ class Gate(ReadClauses, WriteRules):
             # A live record may have taken a unique value meanwhile: say so
             # per field (409-style Invalid) instead of letting an index refuse.
             await self._check_unique({f.name: current.get(f.name) for f in self.fields.values() if f.unique}, current["id"])
-            await self._set_deleted(current["id"], None)
+            await self._set_deleted(current["id"], None, self._where("restore", trash=True, extra=[QueryString('"id" = {}', current["id"])]))
             # Children trashed by the same delete come back with their parent.
             for rel in self.entity.relations:
                 await self._cascade(rel, current["id"], None, only_deleted_at=deleted_at)
             await record_changes(self.principal, self.entity.key, current["id"], "restore", {"deleted_at": deleted_at}, {"deleted_at": None})
         return await self.get(current["id"])
 
-    async def _set_deleted(self, record_id: UUID, value: datetime | None) -> None:
-        sql = f'UPDATE {quote(self.table)} SET "deleted_at" = {{}}, "version" = "version" + 1, "updated_at" = {{}}, "updated_by" = {{}} WHERE "id" = {{}}'
-        await self.engine.run_querystring(QueryString(sql, value, datetime.now(timezone.utc), self.principal.user_id, record_id))
+    async def _set_deleted(self, record_id: UUID, value: datetime | None, scoped: QueryString) -> None:
+        """Trash or restore one row; ``scoped`` (the action's WHERE for this id) is part of the
+        UPDATE, so a row that left the scope meanwhile is not touched (NotFound, rolled back)."""
+        sql = f'UPDATE {quote(self.table)} SET "deleted_at" = {{}}, "version" = "version" + 1, "updated_at" = {{}}, "updated_by" = {{}} WHERE {{}} RETURNING "id"'
+        if not await self.engine.run_querystring(QueryString(sql, value, datetime.now(timezone.utc), self.principal.user_id, scoped)):
+            raise NotFound(str(record_id))
 
     async def _cascade(self, rel, parent_id: UUID, value: datetime | None, only_deleted_at: datetime | None = None) -> None:
         table = quote(self.kernel.entities[rel.entity].table._meta.tablename)
@@ -467,6 +519,14 @@ async def active_custom_fields(key: str) -> list[Field]:
     from core.custom_fields.definitions import list_fields
 
     return await list_fields(key)
+
+
+def _reading(action: str) -> str:
+    from core.permissions.clauses import READING_ACTIONS
+
+    if action not in READING_ACTIONS:
+        raise ValueError(f"a read is one of {', '.join(READING_ACTIONS)}, not {action!r}")
+    return action
 
 
 def _uuid(value: Any) -> UUID | None:

@@ -63,6 +63,20 @@ class Principal:
         Which *records* it reaches is the gate's business (:meth:`reaches` for one owner)."""
         return self.scope(permission) != "none"
 
+    def reaches(self, permission: str, owner_id: UUID | None) -> bool:
+        """Whether a record owned by ``owner_id`` lies within this principal's scope of
+        ``permission`` — the Python twin of the gate's scope clause, for a record
+        that is not stored yet (a create: the record as it will be)."""
+        scope = self.scope(permission)
+        if scope == "all":
+            return True
+        if scope == "none" or self.user_id is None or owner_id is None:
+            return False
+        if scope == "own":
+            return owner_id == self.user_id
+        members = self.team_member_ids if scope == "team" else self.department_member_ids
+        return owner_id == self.user_id or owner_id in members
+
     def can_read_field(self, entity_key: str, name: str) -> bool:
         return name not in self.unreadable.get(entity_key, frozenset())
 

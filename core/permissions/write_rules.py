@@ -36,6 +36,26 @@ class WriteRules:
         if refused:
             raise Refused(refused)
 
+    async def _check_owner_on_create(self, owner_id: Any) -> None:
+        """A new record's responsible user, on the record as it will be: within the
+        create scope, and — someone else than the creator — within the assign
+        scope, and an active user. Nothing is written when this refuses."""
+        owner = self.entity.owner_field
+        if owner_id != self.principal.user_id:
+            if not self.principal.reaches(self.entity.permission("assign"), owner_id):
+                raise Refused({owner: "you may not make this user responsible"})
+            await self._check_active_user(owner_id)
+        if not self.principal.reaches(self.entity.permission("create"), owner_id):
+            raise Refused({owner: "you may not create records for this user"})
+
+    async def _check_active_user(self, user_id: Any) -> None:
+        """The responsible user one sets may be any active user (giving a record to a
+        colleague is what assign is for), never a deactivated account."""
+        from core.permissions.assignable import is_deactivated_user
+
+        if user_id is not None and await is_deactivated_user(user_id):
+            raise Invalid({self.entity.owner_field: "this user is deactivated"})
+
     def _split(self, values: dict) -> tuple[dict, dict]:
         from core.entities.stored_values import to_storage
 
@@ -79,6 +99,12 @@ class WriteRules:
         for name, value in values.items():
             spec = self.fields[name]
             if spec.type != "reference" or value is None or spec.reference == "core.user":
+                continue
+            if spec.reference == "core.team":  # a team is not a gate entity: it exists or not
+                from core.auth.tables import Team
+
+                if not await Team.exists().where(Team.id == value):
+                    errors[name] = "no such team"
                 continue
             try:
                 await (await type(self).open(self.kernel, spec.reference, self.principal)).get(value)
