@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from core.cli.common import die, load_settings, print_lines, run
@@ -100,6 +102,23 @@ def enable(name: str, dry_run: bool) -> None:
 def disable(name: str, dry_run: bool) -> None:
     """Disable a plugin: hide it; its data stays until `klientela plugin purge`."""
     _switch(plan_disable, name, dry_run, migrate=False)
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--entity", default="item", show_default=True, help="The name of its first entity (<name>.<entity>).")
+@click.option("--path", "parent", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where to create the klientela-<name> folder.")
+def new(name: str, entity: str, parent: Path) -> None:
+    """Start a plugin: a distribution with an entity, a start page, migrations, translations and tests."""
+    from core.plugins.scaffold import ScaffoldError, scaffold
+
+    try:
+        root = scaffold(name, parent.resolve(), entity)
+    except ScaffoldError as exc:
+        die(str(exc))
+    click.echo(f"created {root}")
+    click.echo(f"next: pip install -e {root} && (cd {root} && pytest); then klientela plugin enable {name}")
 
 
 @plugin.command()

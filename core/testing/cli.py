@@ -16,6 +16,8 @@ class Instance:
     data_dir: Path
     database_url: str
     extra_env: dict[str, str] | None = None
+    # The interpreter that runs ``klientela``: another venv's, to test a plugin installed there.
+    python: str = sys.executable
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KLIENTELA_") or k.startswith("KLIENTELA_TEST")}
@@ -29,7 +31,7 @@ class Instance:
 
     def run(self, *args: str, input: str | None = None, check: bool = False, timeout: int = 120) -> subprocess.CompletedProcess:
         proc = subprocess.run(
-            [sys.executable, "-m", "core.cli", *args],
+            [self.python, "-m", "core.cli", *args],
             env=self.env(),
             capture_output=True,
             text=True,

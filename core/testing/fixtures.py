@@ -33,6 +33,29 @@ for key in ("KLIENTELA_EDITION", "KLIENTELA_PLUGINS_ENABLE", "KLIENTELA_PLUGINS_
     os.environ.pop(key, None)
 
 
+# Plugins enabled on top of the corp edition for the whole session: a plugin
+# outside the stock editions names itself here, so the session database is
+# migrated for it and the stock roles get its grants. Set in the suite's
+# pytest configuration (``klientela_plugins = ["fleet"]`` under
+# ``[tool.pytest.ini_options]``) or in ``KLIENTELA_TEST_PLUGINS=fleet,other``.
+EXTRA_PLUGINS: list[str] = [p.strip() for p in os.environ.get("KLIENTELA_TEST_PLUGINS", "").split(",") if p.strip()]
+
+
+def pytest_addoption(parser):
+    parser.addini(
+        "klientela_plugins",
+        "Klientela plugins to enable on top of the corp edition for the session (a third-party plugin's own tests)",
+        type="linelist",
+        default=[],
+    )
+
+
+def pytest_configure(config):
+    for name in config.getini("klientela_plugins"):
+        if name not in EXTRA_PLUGINS:
+            EXTRA_PLUGINS.append(name)
+
+
 # The administrator every suite's ``client`` signs in as (created once per session).
 ADMIN_EMAIL = "admin@klientela-tests.example"
 ADMIN_PASSWORD = "admin-pass-for-tests"
@@ -44,7 +67,10 @@ USER_PASSWORD = "user-pass-for-tests"
 def make_settings(**overrides):
     from core.settings import Settings
 
-    values = {"database_url": SESSION_DB_URL, "data_dir": _SESSION_DIR, "edition": "corp", "secret_key": TEST_SECRET_KEY}
+    values = {
+        "database_url": SESSION_DB_URL, "data_dir": _SESSION_DIR, "edition": "corp", "secret_key": TEST_SECRET_KEY,
+        "plugins_enable": list(EXTRA_PLUGINS),
+    }
     values.update(overrides)
     return Settings(**values)
 
@@ -56,7 +82,7 @@ def settings():
 
 @pytest.fixture(scope="session")
 async def migrated(settings):
-    """The session database with core and every corp plugin migrated."""
+    """The session database with core, every corp plugin and the ``klientela_plugins`` migrated."""
     from core.db.bootstrap import migrate_instance
 
     await migrate_instance(settings)
@@ -201,6 +227,21 @@ def client_as(app_factory):
     return build
 
 
+async def run_due_jobs(kernel) -> None:
+    """Work every job that is due to its end, then return — on the suite's engine
+    (procrastinate on PostgreSQL, the in-process loop on SQLite), as a worker would.
+
+    Build the kernel's app with ``app_factory(jobs_in_process=False)`` so that no
+    other worker takes the job first.
+    """
+    from core.jobs.api import close_queue, run_worker
+
+    try:
+        await run_worker(kernel.settings, kernel=kernel, once=True, signals=False, poll=0.05)
+    finally:
+        await close_queue(kernel)
+
+
 @pytest.fixture
 def instance(tmp_path) -> Instance:
     """A private instance (own data dir, own database) for CLI tests."""
@@ -225,12 +266,20 @@ def with_dependencies(*names: str) -> list[str]:
 @pytest.fixture
 def plugin_client_factory(app_factory):
     """``async with plugin_client_factory("sales") as client``: an app with only that plugin and its deps,
-    signed in as the administrator."""
+    signed in as the administrator. A plugin outside the stock editions must be
+    in ``klientela_plugins`` (so the session database has its tables and grants)."""
     from core.editions.loader import load_edition
 
     def build(*names: str, edition: str = "corp"):
         keep = set(with_dependencies(*names))
-        drop = sorted(set(load_edition(edition).plugins) - keep)
+        unknown = sorted(keep - set(load_edition(edition).plugins) - set(EXTRA_PLUGINS))
+        if unknown:
+            pytest.fail(
+                f"{', '.join(unknown)} is not in the {edition} edition: add it to klientela_plugins "
+                "in the pytest configuration (or KLIENTELA_TEST_PLUGINS), see docs/plugins.md",
+                pytrace=False,
+            )
+        drop = sorted((set(load_edition(edition).plugins) | set(EXTRA_PLUGINS)) - keep)
         return serving(app_factory(edition=edition, plugins_disable=drop), login=(ADMIN_EMAIL, ADMIN_PASSWORD))
 
     return build

@@ -38,7 +38,10 @@ def running_server(database_url: str, folder: Path, edition: str = "corp", env: 
     """Start ``klientela serve`` on a free port; yield its base URL; stop it on exit."""
     port = free_port()
     config = folder / "klientela.toml"
-    config.write_text(f'edition = "{edition}"\ndatabase_url = "{database_url}"\n', encoding="utf-8")
+    from core.testing.fixtures import EXTRA_PLUGINS  # the session's klientela_plugins, served too
+
+    enable = ", ".join(f'"{name}"' for name in EXTRA_PLUGINS)
+    config.write_text(f'edition = "{edition}"\ndatabase_url = "{database_url}"\nplugins_enable = [{enable}]\n', encoding="utf-8")
     environ = {**os.environ, "KLIENTELA_CONFIG": str(config), "KLIENTELA_COOKIE_SECURE": "false", **(env or {})}
     log = (folder / "server.log").open("w+", encoding="utf-8")
     # The log goes to a file, not a pipe: a pipe nobody reads fills up and
