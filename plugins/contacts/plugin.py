@@ -62,16 +62,43 @@ def menu_items(kernel, request):
     from plugins.contacts.dedupe import wiring as dedupe
 
     return [
+        # The plugin's entry opens its main list; its pages are sub-items (core/web/menu.py).
         MenuItem(
             key=NAME,
-            label={"en": "Contacts", "ru": "Клиенты"},
-            url="/contacts/",
+            label={"en": "Contacts", "ru": "Контакты"},
+            url="/contacts/client/",
             order=10,
             permission="contacts.client.read",
         ),
+        MenuItem(key="contacts_clients", label={"en": "Clients", "ru": "Клиенты"}, url="/contacts/client/",
+                 order=10, permission="contacts.client.read", parent=NAME),
+        MenuItem(key="contacts_contacts", label={"en": "Contact persons", "ru": "Контактные лица"}, url="/contacts/contact/",
+                 order=10, permission="contacts.contact.read", parent=NAME),
         *wiring.menu(kernel),
         *dedupe.menu(kernel),
     ]
+
+
+@hookimpl
+def dashboard_widgets(kernel, request):
+    from plugins.contacts.my_day import widgets
+
+    return widgets(kernel)
+
+
+@hookimpl
+def entity_views(kernel, entity):
+    from core.hooks.contributions import EntityView
+
+    # The calendar shows interactions and tasks; the map, clients (core adds the list and board).
+    calendar = EntityView("calendar", {"en": "Calendar", "ru": "Календарь"}, "/contacts/calendar/", order=20,
+                          permission=entity.permission("read"), feature="contacts.calendar")
+    if entity.key in ("contacts.interaction", "contacts.task"):
+        return [calendar]
+    if entity.key == "contacts.client":
+        return [EntityView("map", {"en": "Map", "ru": "Карта"}, "/contacts/map/", order=30,
+                           permission="contacts.client.read", feature="contacts.maps")]
+    return []
 
 
 @hookimpl

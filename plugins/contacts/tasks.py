@@ -96,7 +96,7 @@ async def workflow_panel(kernel, entity, record, principal) -> list[RecordPanel]
     if "forward" in steps:
         users = await User.select(User.id, User.name, User.email).where(User.is_active == True).order_by(User.name)  # noqa: E712
         users = [u for u in users if u["id"] != principal.user_id]
-    return [RecordPanel("contacts-task-steps", label("Assignment", "Поручение"), "contacts/tasks/steps_panel.html",
+    return [RecordPanel("contacts-task-steps", label("Task", "Задача"), "contacts/tasks/steps_panel.html",
                         {"record": record, "steps": steps, "users": users, "overdue": overdue(record)}, order=5)]
 
 

@@ -52,15 +52,17 @@ def jobs(kernel) -> list:
 def menu(kernel) -> list:
     from core.hooks.contributions import MenuItem
 
+    # Sub-items of the Contacts entry (plugin.py); "Tasks" are assignments between people,
+    # not background jobs (core's "Background jobs").
     return [
         MenuItem(key="contacts_calendar", label={"en": "Calendar", "ru": "Календарь"}, url="/contacts/calendar/",
-                 order=11, permission="contacts.interaction.read", feature="contacts.calendar"),
+                 order=11, permission="contacts.interaction.read", feature="contacts.calendar", parent="contacts"),
         MenuItem(key="contacts_events", label={"en": "Significant dates", "ru": "Значимые даты"}, url="/contacts/events/",
-                 order=13, permission="contacts.event.read", feature="contacts.significant_events"),
+                 order=13, permission="contacts.event.read", feature="contacts.significant_events", parent="contacts"),
         MenuItem(key="contacts_map", label={"en": "Map", "ru": "Карта"}, url="/contacts/map/",
-                 order=14, permission="contacts.client.read", feature="contacts.maps"),
+                 order=14, permission="contacts.client.read", feature="contacts.maps", parent="contacts"),
         MenuItem(key="contacts_quality", label={"en": "Completeness", "ru": "Полнота данных"}, url="/contacts/quality/",
-                 order=15, permission="contacts.client.report"),
-        MenuItem(key="contacts_tasks", label={"en": "Tasks", "ru": "Поручения"}, url="/contacts/tasks/",
-                 order=12, permission="contacts.task.read", feature="contacts.assignments"),
+                 order=15, permission="contacts.client.report", parent="contacts"),
+        MenuItem(key="contacts_tasks", label={"en": "Tasks", "ru": "Задачи"}, url="/contacts/tasks/",
+                 order=12, permission="contacts.task.read", feature="contacts.assignments", parent="contacts"),
     ]

@@ -25,7 +25,7 @@ def menu(kernel) -> list:
     from core.hooks.contributions import MenuItem
 
     return [MenuItem(key="contacts_duplicates", label={"en": "Duplicates", "ru": "Дубликаты"}, url="/contacts/duplicates/",
-                     order=16, permission="contacts.client.read")]
+                     order=16, permission="contacts.client.read", parent="contacts")]
 
 
 async def merge_records(kernel, entity, survivor_id, merged_ids) -> list[dict]:

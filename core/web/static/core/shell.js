@@ -1,5 +1,6 @@
 // The shell's keyboard layer: global search results, the command palette
-// (Ctrl/⌘+K) and shortcuts (/ search, g h home, g n notifications, ? help).
+// (Ctrl/⌘+K) and shortcuts (/ search, g h home, g n notifications, ? help);
+// and the phone layout's Menu button, a disclosure over the menu panel.
 // A file, not an inline script: the CSP allows scripts from this origin only.
 (function () {
   "use strict";
@@ -29,6 +30,23 @@
     } else if (event.key === "Escape") {
       byId("global-results").innerHTML = "";
       box.focus();
+    }
+  }
+
+  // --- the Menu button (phones): a disclosure; Escape closes it and returns focus ---
+  function menuOpen() { var b = byId("menu-toggle"); return !!b && b.getAttribute("aria-expanded") === "true"; }
+
+  function setMenu(open, focusButton) {
+    var button = byId("menu-toggle");
+    var panel = byId("shell-menu");
+    if (!button || !panel) return;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.classList.toggle("open", open);
+    if (open) {
+      var first = panel.querySelector("a[aria-current=page]") || panel.querySelector("a");
+      if (first) first.focus();
+    } else if (focusButton) {
+      button.focus();
     }
   }
 
@@ -85,6 +103,7 @@
       openPalette();
       return;
     }
+    if (event.key === "Escape" && menuOpen() && !document.querySelector("dialog[open]")) { setMenu(false, true); return; }
     if (event.target && event.target.closest && event.target.closest("#global-search")) { onSearchKey(event); return; }
     if (event.target && event.target.id === "palette-q") { onPaletteKey(event); return; }
     if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey || document.querySelector("dialog[open]")) return;
@@ -101,6 +120,7 @@
   document.addEventListener("click", function (event) {
     var t = event.target;
     if (!t.closest) return;
+    if (t.closest("#menu-toggle")) { setMenu(!menuOpen(), false); return; }
     if (t.closest("#palette-open")) { openPalette(); return; }
     if (t.closest("#shortcuts-open")) { openShortcuts(); return; }
     var close = t.closest("[data-close-dialog]");
