@@ -28,6 +28,7 @@ def menu_items(kernel, request):
             order=910,
             permission="core.field.read",
             feature="core.custom_fields",
+            parent="admin",
         )
     ]
 

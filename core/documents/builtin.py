@@ -31,7 +31,8 @@ def menu_items(kernel, request):
         MenuItem(key="documents", label={"en": "Documents", "ru": "Документы"}, url="/documents/", order=860,
                  permission="core.document.read", feature=FEATURE),
         MenuItem(key="document_templates", label={"en": "Document templates", "ru": "Шаблоны документов"},
-                 url="/admin/documents", order=915, permission="core.document.write", feature=FEATURE),
+                 url="/admin/documents", order=915, permission="core.document.write", feature=FEATURE,
+                 parent="admin"),
     ]
 
 

@@ -56,6 +56,32 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class EntityView:
+    """One way to look at an entity's records (``entity_views``): its list, a board, a calendar, a map.
+
+    The list page and the others show these as a view switcher (only when
+    there are two or more). ``key`` is what a page names itself by to be
+    marked current ("list", "board", "calendar", "map"); ``url`` a local
+    path; ``permission`` / ``feature`` hide it like a menu item; views sort
+    by ``order``, then ``key``.
+    """
+
+    key: str
+    label: dict[str, str]
+    url: str
+    order: int = 100
+    permission: str | None = None
+    feature: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith("/") or self.url.startswith("//"):
+            raise ValueError(f"entity view {self.key!r}: url must be a local path starting with /")
+
+    def label_for(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.key
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """One result of the global search: a title, a local ``url`` to open, an optional detail line."""
 

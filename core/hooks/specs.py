@@ -112,6 +112,18 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def entity_views(self, kernel, entity):
+        """Return :class:`~core.hooks.contributions.EntityView` s: the views of ``entity``'s records.
+
+        Called when a list, board, calendar or map page of ``entity`` (an
+        :class:`~core.entities.spec.Entity`) is rendered, for its view
+        switcher. Core contributes the list of every entity and the board of
+        an entity with a choice field; a plugin adds the views it serves (a
+        calendar of interactions, a map of clients). Core drops views whose
+        feature is off or whose permission the user lacks. Returns a list.
+        """
+
+    @hookspec
     def timeline_entries(self, kernel, entity, record, principal):
         """Return entries for a record's timeline (core's audit trail adds the field history).
 

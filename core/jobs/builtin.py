@@ -66,7 +66,9 @@ def register_routes(kernel):
 
 @hookimpl
 def menu_items(kernel, request):
-    return [MenuItem(key="jobs", label={"en": "Jobs", "ru": "Задачи"}, url="/jobs/", order=850)]
+    # "Background jobs", not "tasks": tasks are what people give each other (contacts).
+    # Under Administration; a user who cannot see it still finds their own jobs at the top level.
+    return [MenuItem(key="jobs", label={"en": "Background jobs", "ru": "Фоновые задания"}, url="/jobs/", order=920, parent="admin")]
 
 
 @hookimpl

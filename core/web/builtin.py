@@ -13,10 +13,11 @@ from litestar import Request, get
 from litestar.response import Response, Template
 
 from core.hooks import hookimpl
-from core.hooks.contributions import MenuItem
+from core.hooks.contributions import EntityView, MenuItem
 from core.permissions.declare import entity_permissions
-from core.web.menu import visible_menu
+from core.web.menu import menu_for, visible_menu
 from core.web.security import CSP
+from core.web.views import entity_views as views_of
 
 
 @get("/health", name="core:health", opt={"public": True}, include_in_schema=True)
@@ -81,7 +82,16 @@ def register_template_globals(kernel):
         "edition": kernel.edition,
         "plugins": kernel.plugins,
         "menu": lambda request: visible_menu(kernel, request),
+        "main_menu": lambda request: menu_for(kernel, request),  # grouped, with the current item (layout.html)
+        "entity_views": lambda request, entity: views_of(kernel, request, entity),  # core/entity/view_switcher.html
     }
+
+
+@hookimpl
+def entity_views(kernel, entity):
+    # Every entity has its list; other views come from core.kanban and plugins.
+    return [EntityView("list", {"en": "List", "ru": "Список"}, f"{entity.url}/", order=0,
+                       permission=entity.permission("read"), feature=entity.feature)]
 
 
 @hookimpl
