@@ -1,12 +1,13 @@
 # Klientela: the two commands of the README, and their parts.
 #   make demo   set everything up, create a demo instance on SQLite, serve it
-#   make test   set up what the tests need and run the suite on SQLite and PostgreSQL
+#   make test   set up what the tests need (Python packages, Debian's Chromium and PostgreSQL)
+#               and run the suite on SQLite and PostgreSQL
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup setup-test assets bench clean
+.PHONY: demo test test-deps setup setup-test assets bench reference clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,15 @@ demo: setup
 
 test: setup-test
 	scripts/test.sh
+
+# The system programs the tests need (Chromium, PostgreSQL), from Debian; scripts/test.sh runs it too.
+test-deps:
+	scripts/test-deps.sh
+
+# The reference for plugin authors (core.sdk, the hooks), generated from the code with pdoc.
+reference: setup
+	$(BIN)/pip install -q -e ".[docs]"
+	$(BIN)/klientela docs reference -o build/reference
 
 bench: setup
 	$(BIN)/pip install -q -e ".[bench]"

@@ -2,8 +2,9 @@
 
 The browser is ``/usr/bin/chromium`` from Debian, never one Playwright
 downloads. Where it is missing the tests are skipped with the reason —
-except in CI (``CI`` set), where scripts/test.sh installs it, so a missing
-browser there is a failure, not a silent skip.
+except under ``make test`` / scripts/test.sh (``KLIENTELA_TEST_STRICT``) and in
+CI (``CI``), where scripts/test-deps.sh installs it, so a missing browser
+there is a failure, not a silent skip.
 
 One ``klientela serve`` subprocess on the session database serves every
 test (``core.testing.server``); the administrator signs in once through the
@@ -50,8 +51,8 @@ expect.set_options(timeout=15_000)
 def _chromium_present():
     if CHROMIUM.exists():
         return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing in CI: scripts/test.sh should have installed Debian's chromium")
+    if os.environ.get("CI") or os.environ.get("KLIENTELA_TEST_STRICT"):
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test-deps.sh (run by scripts/test.sh and make test) should have installed Debian's chromium")
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests")
 
 
