@@ -179,7 +179,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
             render_plugins=[JsonRenderPlugin()],
         ),
         lifespan=[_lifespan],
-        after_request=security_headers,
+        before_send=[security_headers],  # every response, error pages too (core/web/security.py)
         guards=[feature_guard],
         exception_handlers={GateError: gate_error, NotFoundException: not_found, **({} if settings.debug else {500: server_error})},
         debug=settings.debug,

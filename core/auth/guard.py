@@ -1,6 +1,6 @@
 """Route authorization: one app-level guard reading each handler's ``opt``.
 
-* ``opt={"public": True}`` — anyone (login, health, static files, API docs);
+* ``opt={"public": True}`` — anyone (login, health, static files);
 * ``opt={"permission": "plugin.entity.action"}`` — a principal holding that
   permission at some scope (record scopes are the query gate's business);
 * ``opt={"entity_action": "read"}`` — the generic entity routes: the
@@ -105,14 +105,14 @@ async def authorize(connection, route_handler) -> None:
     opt = route_handler.opt
     if opt.get("public"):
         return
-    openapi = connection.app.openapi_config
-    if openapi is not None and connection.scope["path"].startswith(openapi.path):
-        return  # Litestar's own OpenAPI endpoints: public by design
     principal = principal_of(connection)
     if not principal.is_authenticated:
         raise LoginRequired()
     if principal.must_change_password and not opt.get("password_change"):
         raise PasswordChangeRequired()
+    openapi = connection.app.openapi_config
+    if openapi is not None and connection.scope["path"].startswith(openapi.path):
+        return  # Litestar's own OpenAPI endpoints: any signed-in user (the schema is not public)
     permission = opt.get("permission")
     if not permission and opt.get("entity_action"):
         permission = f"{entity_key(connection, route_handler)}.{opt['entity_action']}"

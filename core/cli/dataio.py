@@ -9,7 +9,6 @@ same command is run again: same user, same file content, same mapping.
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 from pathlib import Path
 
@@ -157,11 +156,13 @@ async def write_rejects(run_id, target: Path) -> None:
     """line, field, reason, then the row's values as read."""
     from core.dataio.importer import rejected_rows
 
+    from core.dataio.guard import csv_line, neutralize
+
+    # The rows go back to a spreadsheet: guarded and quoted like an export (S11).
     with open(target, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["line", "field", "reason", "values…"])
+        out.write(csv_line(["line", "field", "reason", "values…"]))
         async for line, field, reason, values in rejected_rows(run_id):
-            writer.writerow([line, field, reason, *("" if v is None else v for v in values)])
+            out.write(csv_line([str(line), *(neutralize("" if v is None else str(v)) for v in (field, reason, *values))]))
 
 
 @click.command("export")

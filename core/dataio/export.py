@@ -7,10 +7,11 @@ may not read are never in a row. Columns are the list's (its declared
 columns and the readable custom fields) unless named; naming a field the
 user may not read is refused like a filter on it.
 
-Spreadsheet injection (S11): a text cell starting with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return is prefixed with ``'`` in both formats
-(OWASP's advice), so a spreadsheet shows it as text and never evaluates it.
-XLSX cells are written with ``write_string`` / ``write_number`` — never the
+Spreadsheet injection (S11, :mod:`core.dataio.guard`): a text cell starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with
+``'`` in both formats (a phone such as ``+79297838122`` excepted), and a CSV
+cell holding ``,`` or ``;`` is quoted, so opening the file with either list
+separator never splits a cell into a formula. XLSX cells are written with ``write_string`` / ``write_number`` — never the
 type-guessing ``write`` that turns a leading ``=`` into a formula. XLSX files
 are written by xlsxwriter in ``constant_memory`` mode (each row flushed to
 disk as written), so memory stays flat whatever the size.
@@ -18,26 +19,20 @@ disk as written), so memory stays flat whatever the size.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
 from uuid import UUID
 
+from core.dataio.guard import DANGEROUS, csv_line, neutralize  # noqa: F401 (DANGEROUS, neutralize: this module's API too)
 from core.entities.spec import Field
 from core.i18n import _
 from core.permissions.errors import NotFound, Refused
 from core.permissions.gate import MAX_LIMIT, Gate, ListRequest
 
 FORMATS = ("csv", "xlsx")
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CELL = 32_767  # Excel's limit on a cell's text
-
-
-def neutralize(text: str) -> str:
-    """A text cell a spreadsheet will show, never evaluate (S11)."""
-    return "'" + text if text.startswith(DANGEROUS) else text
 
 
 def check_export(gate: Gate) -> None:
@@ -123,10 +118,9 @@ async def write_export(gate: Gate, req: ListRequest, columns: list[Field], fmt: 
     if fmt == "csv":
         # utf-8-sig: Excel opens a UTF-8 CSV with Cyrillic correctly only with the BOM.
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(header)
+            out.write(csv_line(header))
             async for row in rows(gate, req):
-                writer.writerow([cell_text(f, row.get(f.name)) for f in columns])
+                out.write(csv_line([cell_text(f, row.get(f.name)) for f in columns]))
                 count += 1
                 if progress is not None and count % every == 0:
                     await progress(count)

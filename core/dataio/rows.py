@@ -10,7 +10,9 @@ module adds is only what a file needs and a form does not:
 * spreadsheet cells arrive typed (a phone as the number 79161234567, a date as
   a datetime at midnight): :func:`coerce` turns them into what the field
   expects before validation, never guessing beyond that;
-* the responsible user may be given by e-mail, the way people export it.
+* the responsible user may be given by e-mail, the way people export it;
+* a text cell our export guarded against spreadsheet formulas (``'=x``) loses
+  that one apostrophe again (:func:`core.dataio.guard.unguard`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from core.dataio.guard import unguard
 from core.dataio.mapping import EXTERNAL_KEY, Mapping
 from core.dataio.readers import BadRow, ReadError
 from core.entities.spec import SYSTEM_FIELDS, Field
@@ -130,7 +133,7 @@ class RowPlan:
             if isinstance(values, BadRow):
                 rejected.append(Rejection(line, "", values.reason, []))
                 continue
-            row = [None if v is None else v for v in values]
+            row = [unguard(v) for v in values]  # our own export's guard apostrophe off (S11): a round trip is exact
             if len(row) > self.width and any(v not in (None, "") for v in row[self.width:]):
                 rejected.append(Rejection(line, "", _("The row has more values than the header has columns."), _jsonable(row)))
                 continue

@@ -6,10 +6,15 @@ before any parser runs) → mapping screen (the guess, a template, the key)
 which polls its progress (htmx, every 2 s) and ends with the counts and the
 rejected-rows file. A user sees only their own runs; anyone else's id is 404.
 
-Export: ``/export/<plugin>/<entity>?format=csv|xlsx&<the list's query>``
-exports exactly the list view. Up to :data:`INLINE_ROWS` rows the file is
-written at once and sent; a larger set becomes a ``core.export`` job, whose
-file its starter downloads from the jobs page link.
+Export: ``POST /export/<plugin>/<entity>?<the list's query>`` (with the
+session's CSRF token, ``format=csv|xlsx`` in the form or the query) exports
+exactly the list view. Up to :data:`INLINE_ROWS` rows the file is written at
+once and sent; a larger set becomes a ``core.export`` job, whose file its
+starter downloads from the jobs page link. Starting an export is a POST
+because it writes (a security event, a job, a file): with ``SameSite=Lax``
+cookies another site could start one with a plain link. ``GET`` on the same
+URL only shows that form (how many rows, which format), and ``GET`` on a
+job's download link only sends a file that exists.
 """
 
 from __future__ import annotations
@@ -186,26 +191,46 @@ async def rejects_file(request: Request, run_id: FromPath[str]) -> File:
 # -- export ------------------------------------------------------------------------------
 
 
-@get("/export/{plugin:str}/{name:str}", name="core:export", opt=EXPORT, include_in_schema=False)
-async def export(request: Request, plugin: FromPath[str], name: FromPath[str]) -> File | Redirect:
-    from core.auth import events
-    from core.dataio.export import check_export, export_columns, export_request, write_export
-    from core.jobs.api import enqueue
+async def _export_setup(request: Request, plugin: str, name: str, fmt: str):
+    """The gate, the list request, the columns and the row count of an export of this list view."""
+    from core.dataio.export import check_export, export_columns, export_request
     from core.permissions.gate import Gate
 
-    key = _key(plugin, name)
-    kernel, principal = request.app.state.kernel, principal_of(request)
-    params = request.query_params
-    fmt = params.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Refused({"format": _("Export as csv or xlsx.")})
-    gate = await Gate.open(kernel, key, principal)
+    gate = await Gate.open(request.app.state.kernel, _key(plugin, name), principal_of(request))
     check_export(gate)
+    params = request.query_params
     pairs = [(k, v) for k, v in params.multi_items() if k not in ("format", "cursor", "limit")]
     req = export_request(gate, pairs_params(pairs))
     columns = [c for c in (params.get("columns") or "").split(",") if c]
     fields = export_columns(gate, columns or None)
     total = await gate.count(req.filters, req.search, req.sort)
+    return gate, pairs, req, columns, fields, total
+
+
+@get("/export/{plugin:str}/{name:str}", name="core:export-form", opt=EXPORT, include_in_schema=False)
+async def export_form(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template:
+    """A link to an export only shows what would be exported and a button that starts it (a POST)."""
+    fmt = request.query_params.get("format", "csv")
+    gate, _pairs, _req, _columns, fields, total = await _export_setup(request, plugin, name, fmt)
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return Template("core/dataio/export.html", context={
+        "entity": gate.entity, "total": total, "fields": fields, "format": fmt, "background": total > INLINE_ROWS,
+        "action": f"/export/{plugin}/{name}" + (f"?{query}" if query else "")})
+
+
+@post("/export/{plugin:str}/{name:str}", name="core:export", opt=EXPORT, status_code=200, include_in_schema=False)
+async def export(request: Request, plugin: FromPath[str], name: FromPath[str]) -> File | Redirect:
+    from core.auth import events
+    from core.dataio.export import write_export
+    from core.jobs.api import enqueue
+
+    key = _key(plugin, name)
+    kernel, principal = request.app.state.kernel, principal_of(request)
+    form = await request.form()
+    fmt = form.get("format") or request.query_params.get("format", "csv")
+    gate, pairs, req, columns, fields, total = await _export_setup(request, plugin, name, fmt)
     if total > INLINE_ROWS:
         job_id = await enqueue(kernel, "core.export", {"entity": key, "query": pairs, "columns": columns, "format": fmt},
                                user_id=principal.user_id)
@@ -270,4 +295,4 @@ def routes(settings) -> list:
 
     posted = post("/import/{plugin:str}/{name:str}/", name="core:import-upload", opt=IMPORT, include_in_schema=False,
                   request_max_body_size=body_limit(UploadLimits.of(settings)))(upload)
-    return [upload_page, posted, run_page, run_status, start, rejects_file, export, export_job_page, export_download]
+    return [upload_page, posted, run_page, run_status, start, rejects_file, export_form, export, export_job_page, export_download]

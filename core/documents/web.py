@@ -25,7 +25,7 @@ from core.documents.labels import ENVELOPES, SHEET_KEYS, envelopes_pdf, labels_p
 from core.documents.pdf import pdf_available
 from core.documents.words import CURRENCIES, LANGUAGES
 from core.i18n import _
-from core.permissions.errors import Conflict, Invalid, NotFound
+from core.permissions.errors import Conflict, Invalid, NotFound, Refused
 from core.permissions.gate import Gate
 from core.permissions.request import principal_of
 from core.uploads.limits import body_limit
@@ -167,7 +167,11 @@ def routes(settings) -> list:
         req = list_request(MultiDict([(k, v) for k, v in params.multi_items() if k not in LABEL_PARAMS]))
         addresses = await list_addresses(gate, req, params.get("field"), params.getall("ids", []))
         skip = int(params.get("skip")) if str(params.get("skip") or "").isdigit() else 0
-        data = labels_pdf(request.app.state.kernel.settings, addresses, params.get("sheet") or "3x8", skip)
+        sheet = params.get("sheet") or "3x8"
+        if sheet not in SHEET_KEYS and sheet not in SHEET_KEYS.values():
+            # A clear 400 naming the sheets there are, not a KeyError's 500.
+            raise Refused({"sheet": _("Unknown label sheet; choose one of {values}.").format(values=", ".join(SHEET_KEYS))})
+        data = labels_pdf(request.app.state.kernel.settings, addresses, sheet, skip)
         return attachment(data, f"{gate.entity.key}-labels.pdf", "application/pdf")
 
     @get("/documents/{plugin:str}/{name:str}/{record_id:str}", name="core:documents-record", opt=ON_ENTITY, include_in_schema=False)

@@ -84,4 +84,4 @@ def export_url(request, g, state: str) -> str | None:
     if request.app.get_handler_index_by_name("core:export") is None:
         return None
     path = f"/export/{g.entity.plugin}/{g.entity.name}"
-    return f"{path}?{state}&format=" if state else f"{path}?format="
+    return f"{path}?{state}" if state else path  # a form's action: the format is its button

@@ -4,11 +4,17 @@ Litestar documents core's and plugins' ordinary routes. Entity endpoints are
 generic handlers, and custom fields are added at run time, so their part of
 the schema is built here on each request from the registry and the current
 custom field definitions — a field added a minute ago is already documented.
+
+The schema is for signed-in users only, and built for the one asking: an
+entity they cannot read is left out, and so is every field a field rule
+hides from them (its name and its choices would tell what they may not
+see); a field they may read but not write is in the record, not in the
+create and update bodies.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from litestar import Request, get
 from litestar.response import Response
@@ -63,10 +69,17 @@ def _name(entity: Entity) -> str:
     return "".join(part.title() for part in entity.key.replace(".", "_").split("_"))
 
 
-def entity_components(entity: Entity, custom: list[Field]) -> dict[str, Any]:
-    fields = all_fields(entity, custom)
+def _everything(_name: str) -> bool:
+    return True
+
+
+def entity_components(entity: Entity, custom: list[Field], readable: Callable[[str], bool] = _everything,
+                      writable_by: Callable[[str], bool] = _everything) -> dict[str, Any]:
+    """The record, create, update and page schemas, with only the fields ``readable`` (and, in
+    the bodies, ``writable_by``) lets through: the principal's field rules."""
+    fields = [f for f in all_fields(entity, custom) if f.name in SYSTEM_FIELDS or readable(f.name)]
     record = {f.name: field_schema(f, for_input=False) for f in fields}
-    writable = [f for f in fields if f.name not in SYSTEM_FIELDS and not f.readonly]
+    writable = [f for f in fields if f.name not in SYSTEM_FIELDS and not f.readonly and writable_by(f.name)]
     name = _name(entity)
     return {
         f"{name}Record": {"type": "object", "properties": record, "required": ["id", "version"]},
@@ -159,7 +172,8 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
     }
 
 
-async def build_schema(app) -> dict[str, Any]:
+async def build_schema(app, principal) -> dict[str, Any]:
+    """The schema as ``principal`` may see it (entities they read, fields their rules show)."""
     from core.permissions.gate import active_custom_fields
     from core.web.api_errors import is_api_path
 
@@ -171,11 +185,19 @@ async def build_schema(app) -> dict[str, Any]:
     schema["components"].setdefault("securitySchemes", {})["token"] = {"type": "http", "scheme": "bearer"}
     schema["security"] = [{"token": []}]
     for entity in app.state.kernel.entities.values():
-        schema["components"]["schemas"].update(entity_components(entity, await active_custom_fields(entity.key)))
+        if not principal.can(entity.permission("read")):
+            continue
+        key = entity.key
+        schema["components"]["schemas"].update(entity_components(
+            entity, await active_custom_fields(key), lambda name: principal.can_read_field(key, name),
+            lambda name: principal.can_write_field(key, name)))
         schema.setdefault("paths", {}).update(entity_paths(entity))
     return schema
 
 
-@get("/schema/openapi.json", name="core:openapi", opt={"public": True}, include_in_schema=False)
+# Any signed-in user or API token (a narrowed token too: it gets the schema of what it may read).
+@get("/schema/openapi.json", name="core:openapi", opt={"authenticated": True, "any_token": True}, include_in_schema=False)
 async def openapi_json(request: Request) -> Response:
-    return Response(await build_schema(request.app), media_type="application/vnd.oai.openapi+json")
+    from core.permissions.request import principal_of
+
+    return Response(await build_schema(request.app, principal_of(request)), media_type="application/vnd.oai.openapi+json")

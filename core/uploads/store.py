@@ -21,6 +21,7 @@ from typing import Any
 from core.i18n import _
 from core.uploads.errors import TooLarge, UploadRefused, WrongType
 from core.uploads.kinds import KINDS, Kind, detect, is_zip, kind_for_extension
+from core.uploads.text import text_problem
 from core.uploads.limits import UploadLimits, human
 from core.uploads.names import clean_name, extension
 from core.uploads.zipcheck import check_zip
@@ -66,6 +67,10 @@ def verify(path: Path, kind: Kind, limits: UploadLimits) -> None:
     if found != kind.name:
         what = KINDS[found].label if found else _("something else")
         raise WrongType(_("the file is named as a {claimed} but its content is {found}").format(claimed=kind.label, found=what))
+    if kind.family == "text":
+        problem = text_problem(path)  # no signature is not yet proof of text: it must decode
+        if problem:
+            raise WrongType(problem)
 
 
 def inspect_file(path: Path, allowed: tuple[str, ...], limits: UploadLimits, name: str | None = None) -> Kind:

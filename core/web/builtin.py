@@ -46,7 +46,7 @@ async def health(request: Request) -> Response[dict]:
     return Response(body, status_code=200 if ok else 503)
 
 
-@get("/api/docs", name="core:api-docs", opt={"public": True}, include_in_schema=False)
+@get("/api/docs", name="core:api-docs", opt={"authenticated": True}, include_in_schema=False)  # the schema it shows is per user
 async def api_docs(request: Request) -> Template:
     # Swagger UI sets inline styles; scripts stay 'self'-only like everywhere.
     csp = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")

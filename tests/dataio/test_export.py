@@ -131,3 +131,63 @@ async def test_the_export_command_writes_the_filtered_list(kernel, tmp_path):
     bad = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "core.cli", "export", ENTITY, "-o", str(out),
                                                     "-f", "nosuchfield=1"], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
     assert bad.returncode != 0 and "nosuchfield" in bad.stderr
+
+
+# -- S11 through the delimiter (issue 14, item 6) ---------------------------------------
+
+PROBE = "Acme LLC;=cmd|' /C calc'!A0"
+ROUND_TRIP = ["=SUM(1;2)", "'=already quoted", "''-two", "-5 degrees", "@home", "+7 (929) 783-81-22 =x",
+              "plain, with a comma", 'say "hi"; then go']
+
+
+def test_a_phone_is_not_a_formula_and_every_guard_comes_off_again():
+    from hypothesis import given, settings, strategies as st
+
+    from core.dataio.guard import unguard
+
+    assert neutralize("+79297838122") == "+79297838122"
+    assert neutralize("+7 (929) 783-81-22") == "+7 (929) 783-81-22"
+    assert neutralize("+7 929=cmd") == "'+7 929=cmd" and neutralize("+") == "'+" and neutralize("+()") == "'+()"
+    assert neutralize("-79297838122") == "'-79297838122"  # only "+" starts a phone
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("'=+-@\t\r0123 ()a;,")), max_size=8))
+    def exact(text):
+        assert unguard(neutralize(text)) == text
+        assert not neutralize(text).startswith(("=", "-", "@", "\t", "\r"))
+
+    exact()
+
+
+async def test_a_comma_csv_read_with_semicolons_never_yields_a_formula(kernel, tmp_path):
+    import uuid
+
+    owner = uuid.uuid4()
+    await gate(kernel, principal(owner)).create({"name": PROBE, "phone": "+79297838122", "email": "probe@example.com"})
+    g = gate(kernel, principal(owner))
+    await write_export(g, ListRequest(), export_columns(g), "csv", tmp_path / "probe.csv")
+    with open(tmp_path / "probe.csv", encoding="utf-8-sig", newline="") as f:
+        as_russian_excel = [cell for row in csv.reader(f, delimiter=";") for cell in row]
+    assert as_russian_excel and not any(cell.lstrip().startswith("=") for cell in as_russian_excel), as_russian_excel
+    header, row = read_csv(tmp_path / "probe.csv")
+    assert row[0] == PROBE  # read with its own separator, the cell is whole and unchanged
+    assert "+79297838122" in row  # a phone keeps its "+", not prefixed
+
+
+async def test_an_exported_csv_imports_back_exactly(kernel, tmp_path):
+    import uuid
+
+    from core.dataio.importer import create_run, run_import
+    from core.db.engine import get_engine
+
+    owner = uuid.uuid4()
+    await seed(kernel, owner, ROUND_TRIP)
+    who = principal(owner)
+    g = gate(kernel, who)
+    await write_export(g, ListRequest(sort=["name"]), export_columns(g, ["name", "email", "inn"]), "csv", tmp_path / "r.csv")
+    assert "'=SUM(1;2)" in {r[0] for r in read_csv(tmp_path / "r.csv")}  # guarded in the file
+    await get_engine().run_ddl("DELETE FROM contacts_client")
+    run = await run_import(kernel, await create_run(kernel, ENTITY, who, tmp_path / "r.csv"), who)
+    assert (run["created"], run["rejected"]) == (len(ROUND_TRIP), 0), run
+    back = await gate(kernel, who).list(ListRequest(sort=["name"], limit=100))
+    assert sorted(r["name"] for r in back.rows) == sorted(ROUND_TRIP)

@@ -57,6 +57,10 @@ async def test_uploads_are_checked_before_parsing(app_factory, kernel):
         assert wrong.status_code in (415, 422) and "csv" in wrong.text.lower()
         fake = await client.post("/import/contacts/client/", files={"file": ("a.xlsx", b"not a zip at all", "application/octet-stream")})
         assert fake.status_code in (400, 415, 422)
+        import random
+
+        noise = await client.post("/import/contacts/client/", files={"file": ("a.csv", random.Random(1).randbytes(2000), "text/csv")})
+        assert noise.status_code == 415 and "not CSV text" in noise.text  # refused before parsing, with the reason
 
 
 async def test_runs_and_exports_are_their_owners_alone(app_factory, kernel, make_user):
@@ -64,7 +68,7 @@ async def test_runs_and_exports_are_their_owners_alone(app_factory, kernel, make
     async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as admin:
         sent = await admin.post("/import/contacts/client/", files={"file": ("clients.csv", CSV, "text/csv")})
         run_url = sent.headers["location"]
-        exported = await admin.get("/export/contacts/client?format=csv&sort=name")
+        exported = await admin.post("/export/contacts/client?format=csv&sort=name")
         assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     user = await make_user(roles=["sales_manager"])
     async with serving(app, login=(user.email, USER_PASSWORD)) as other:
@@ -73,6 +77,7 @@ async def test_runs_and_exports_are_their_owners_alone(app_factory, kernel, make
     reader = await make_user(roles=["read_only"])
     async with serving(app, login=(reader.email, USER_PASSWORD)) as ro:
         assert (await ro.get("/export/contacts/client?format=csv")).status_code in (403, 404)
+        assert (await ro.post("/export/contacts/client?format=csv")).status_code in (403, 404)
         assert (await ro.get("/import/contacts/client/")).status_code in (403, 404)
         page = await ro.get("/contacts/client/")
         assert "/export/contacts/client?" not in page.text and "/import/contacts/client/" not in page.text
@@ -84,6 +89,30 @@ async def test_an_inline_export_is_a_security_event(app_factory, kernel):
     before = await SecurityEvent.count().where(SecurityEvent.kind == "export")
     app = app_factory(jobs_in_process=False)
     async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
-        response = await client.get("/export/contacts/client?format=xlsx&name__startswith=A")
+        response = await client.post("/export/contacts/client?name__startswith=A", data={"format": "xlsx"})
         assert response.status_code == 200 and response.content[:2] == b"PK"
     assert await SecurityEvent.count().where(SecurityEvent.kind == "export") == before + 1
+
+
+async def test_a_link_to_an_export_starts_nothing_only_the_posted_form_does(app_factory, kernel, monkeypatch):
+    """Issue 14, item 7: with SameSite=Lax a foreign site can make a victim's browser GET
+    any URL; GET shows the form, only a POST with the session's CSRF token exports."""
+    import core.dataio.web as web
+    from core.auth.tables import SecurityEvent
+    from core.jobs.tables import Job
+
+    monkeypatch.setattr(web, "INLINE_ROWS", 0)  # every export would be a background job
+    app = app_factory(jobs_in_process=False)
+    jobs, events = await Job.count(), await SecurityEvent.count().where(SecurityEvent.kind == "export")
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
+        await client.post("/api/contacts/client", json={"name": "Экспорт по ссылке"})
+        shown = await client.get("/export/contacts/client?format=xlsx&q=ссылке")
+        assert shown.status_code == 200 and 'method="post"' in shown.text and 'name="_csrf"' in shown.text
+        assert 'action="/export/contacts/client?format=xlsx&amp;q=' in shown.text
+        assert (await Job.count(), await SecurityEvent.count().where(SecurityEvent.kind == "export")) == (jobs, events)
+        token = client.headers.pop("X-CSRF-Token")
+        forged = await client.post("/export/contacts/client?q=ссылке", data={"format": "csv"})
+        assert forged.status_code == 403 and await Job.count() == jobs
+        started = await client.post("/export/contacts/client?q=ссылке", data={"format": "csv", "_csrf": token})
+        assert started.status_code == 303 and started.headers["location"].startswith("/export/jobs/")
+    assert await Job.count() == jobs + 1

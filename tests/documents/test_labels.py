@@ -91,3 +91,12 @@ async def test_pages_list_entities_and_the_menu(client, clients):
     assert page.status_code == 200 and 'name="q" value="x"' in page.text
     home = await client.get("/")
     assert 'href="/documents/"' in home.text and 'href="/admin/documents"' in home.text
+
+
+async def test_an_unknown_label_sheet_is_a_clear_400(client, clients):
+    """Issue 14, item 9: ``sheet=zzz`` answered 500 (a KeyError in the layout)."""
+    tag, _rows = clients
+    page = await client.get("/documents/contacts/client/labels", params={"q": tag, "field": "address_actual", "sheet": "zzz"})
+    assert page.status_code == 400 and "3x8" in page.text
+    api = await client.get("/documents/contacts/client/labels", params={"q": tag, "sheet": "zzz"}, headers={"HX-Request": "true"})
+    assert api.status_code == 400

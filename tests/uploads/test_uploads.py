@@ -258,3 +258,28 @@ def test_inspect_file_checks_in_place(tmp_path):
     with pytest.raises(TooLarge):
         inspect_file(good, ("xlsx",), UploadLimits(max_bytes=100))
     assert fake.exists() and good.exists()  # checking never removes the user's own files
+
+
+# -- a CSV must be text (issue 14, item 9) -------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_random_bytes_named_csv_are_refused_before_parsing(settings, seed):
+    import random
+
+    noise = random.Random(seed).randbytes(3000)
+    for payload in (noise, noise.replace(b"\x00", b"")):  # with NUL bytes, and without any
+        with pytest.raises(WrongType) as refused:
+            await accept([payload], "clients.csv", allowed=("csv",), area="tests", settings=settings)
+        assert "text" in refused.value.message
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("payload", [
+    "Имя;Телефон\r\nИван;+7 900\r\n".encode("utf-16"),  # NULs, but a byte-order mark says UTF-16
+    "Имя,Заметка\nИван,\tс табуляцией\f\n".encode("utf-8-sig"),
+    "Имя;Город\nЁлкин;Казань\n".encode("koi8-r"),
+])
+async def test_text_in_any_encoding_the_importer_reads_is_accepted(settings, payload):
+    stored = await accept([payload], "clients.csv", allowed=("csv",), area="tests", settings=settings)
+    assert stored.kind == "csv"
