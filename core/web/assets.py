@@ -15,6 +15,7 @@ VENDOR = {
     "swagger-ui": "swagger-ui-dist",
     "sortablejs": "sortablejs",
     "leaflet": "leaflet/dist",
+    "event-calendar": "@event-calendar/build/dist",
 }
 
 
