@@ -8,7 +8,13 @@
   else the ``plugin`` and ``name`` path parameters (``/api/{plugin}/{name}``),
   else the entity whose URL the route lives under;
 * ``opt={"authenticated": True}`` — any signed-in user (home, logout, one's
-  own API tokens and password);
+  own API tokens and password), and any API token that is not narrowed;
+* a **narrowed** API token (one given a list of permissions) reaches only
+  routes that require one of its permissions: an ``authenticated`` route
+  names no permission, so it is closed to such a token (notifications, the
+  home page and its widgets, jobs, search, one's account) unless the route
+  also says ``opt={"any_token": True}`` — it concerns only the token itself
+  (``/api/auth/me``);
 * anything else — nobody: an undeclared route is closed, not open (the route
   inventory test makes sure there is none).
 
@@ -127,7 +133,15 @@ async def authorize(connection, route_handler) -> None:
         )
         raise NotFoundException()
     if opt.get("authenticated"):
-        return
+        if principal.token_permissions is None or opt.get("any_token"):
+            return
+        # A narrowed token holds only the permissions it names, and this route names none.
+        await events.record(
+            "authorization_failed",
+            request=connection,
+            principal=principal,
+            detail={"method": connection.scope.get("method", ""), "path": connection.scope["path"], "permission": "narrowed_token"},
+        )
     raise NotFoundException()
 
 

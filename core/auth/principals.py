@@ -25,7 +25,7 @@ from collections import defaultdict
 from datetime import datetime
 from uuid import UUID
 
-from core.auth.common import as_uuid, fetch, on_postgres, sha256_hex, utcnow
+from core.auth.common import as_datetime, as_uuid, fetch, on_postgres, sha256_hex, utcnow
 from core.permissions.principal import SCOPE_RANK, Principal, widest
 
 _GRANTS_SQL = """
@@ -160,6 +160,7 @@ def parse_token(raw: str) -> tuple[str, str] | None:
 async def token_row(prefix: str) -> dict | None:
     rows = await fetch(
         "SELECT t.id AS token_id, t.secret_hash, t.permissions, t.expires_at, t.revoked_at, t.last_used_at, "
+        "t.created_at AS issued_at, u.deactivated_at, "
         + _USER_COLUMNS
         + ' FROM core_api_token t JOIN core_user u ON u.id = t."user" '
         "LEFT JOIN core_department d ON d.id = u.department WHERE t.prefix = {}",
@@ -173,6 +174,8 @@ def token_usable(row: dict, secret: str, now: datetime) -> bool:
         return False
     if row["revoked_at"] is not None or not row["is_active"]:
         return False
+    if issued_before_deactivation(row["issued_at"], row["deactivated_at"]):
+        return False  # deactivation revokes tokens too; this holds even if a revocation were undone
     return row["expires_at"] is None or now < row["expires_at"]
 
 
@@ -184,13 +187,28 @@ def token_scope(permissions) -> frozenset[str] | None:
     return None if permissions is None else frozenset(permissions)
 
 
-async def principal_for_user(user_id: UUID, via: str = "job") -> Principal | None:
-    """A job's principal, rebuilt from the user who started it (inactive: None)."""
+def issued_before_deactivation(issued_at, deactivated_at) -> bool:
+    """A credential issued before the user's last deactivation is void for good,
+    even after a reactivation (``core_user.deactivated_at`` keeps that time)."""
+    issued, deactivated = as_datetime(issued_at), as_datetime(deactivated_at)
+    return deactivated is not None and (issued is None or issued <= deactivated)
+
+
+async def principal_for_user(user_id: UUID, via: str = "job", issued_at: datetime | None = None) -> Principal | None:
+    """A job's principal, rebuilt from the user who started it (inactive: None).
+
+    A credential a plugin keeps for the user (a feed URL's secret, say) passes
+    its creation time as ``issued_at``: one issued before the user's last
+    deactivation gives None, so reactivating a user revives none of them.
+    """
     rows = await fetch(
-        "SELECT " + _USER_COLUMNS + " FROM core_user u LEFT JOIN core_department d ON d.id = u.department WHERE u.id = {}",
+        "SELECT " + _USER_COLUMNS + ", u.deactivated_at FROM core_user u "
+        "LEFT JOIN core_department d ON d.id = u.department WHERE u.id = {}",
         user_id,
     )
     if not rows or not rows[0]["is_active"]:
+        return None
+    if issued_at is not None and issued_before_deactivation(issued_at, rows[0]["deactivated_at"]):
         return None
     return await build(rows[0], via=via)
 

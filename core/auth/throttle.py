@@ -23,15 +23,25 @@ success (an attacker could sign in to their own account to reset it).
 
 A refused client is told how long to wait, and, for the account rule, that a
 device used before still works.
+
+Checking and counting are one step in the database (:func:`admit`): the
+counts are read and the attempt's row written under one lock, so a burst of
+simultaneous guesses — from one app process or several sharing the database —
+gets at most ``threshold`` passwords checked, never one per request.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.auth.common import as_datetime, fetch
-from core.auth.tables import LoginAttempt
+from piccolo.engine.base import Engine
+from piccolo.querystring import QueryString
+
+from core.auth.common import as_datetime, utcnow
+from core.db.engine import engine_kind, get_engine, write_transaction
 from core.i18n import _, ngettext
 
 
@@ -90,38 +100,91 @@ _COUNT_SQL = (
 )
 
 
-async def _failures(where: str, args: list, since: datetime, reset_on_success: bool) -> tuple[int, datetime | None]:
+async def _run(engine: Engine, sql: str, *args) -> list[dict]:
+    rows = await engine.run_querystring(QueryString(sql, *args))
+    return [dict(r) for r in rows or []]
+
+
+async def _failures(engine: Engine, where: str, args: list, since: datetime, reset_on_success: bool) -> tuple[int, datetime | None]:
     sql = _COUNT_SQL.format(where=where)
     params = [*args, False, since]
     if reset_on_success:
         sql += f" AND at > COALESCE((SELECT max(at) FROM core_login_attempt WHERE {where} AND success = {{}}), {{}})"
         params += [*args, True, since]
-    row = (await fetch(sql, *params))[0]
+    row = (await _run(engine, sql, *params))[0]
     return int(row["n"] or 0), as_datetime(row["last"])
 
 
-async def check(email: str, ip: str, device: str, now: datetime) -> Verdict:
-    """May this attempt have its password checked?"""
+def _rules(email: str, ip: str, device: str) -> list[tuple[Rule, str, list, bool]]:
     if device:
-        rules = [(DEVICE, "email = {} AND device = {}", [email, device], True)]
-    else:
-        rules = [
-            (ACCOUNT, "email = {} AND device = {}", [email, ""], True),
-            (ADDRESS, "ip = {} AND device = {}", [ip, ""], False),
-        ]
+        return [(DEVICE, "email = {} AND device = {}", [email, device], True)]
+    return [
+        (ACCOUNT, "email = {} AND device = {}", [email, ""], True),
+        (ADDRESS, "ip = {} AND device = {}", [ip, ""], False),
+    ]
+
+
+async def _verdict(engine: Engine, email: str, ip: str, device: str, now: datetime) -> Verdict:
     worst = Verdict(True)
-    for rule, where, args, resets in rules:
-        count, last = await _failures(where, args, now - timedelta(seconds=rule.window), resets)
+    for rule, where, args, resets in _rules(email, ip, device):
+        count, last = await _failures(engine, where, args, now - timedelta(seconds=rule.window), resets)
         wait = wait_seconds(rule, count, last, now)
         if wait > 0 and wait > worst.retry_after:
             worst = Verdict(False, int(wait + 0.999), rule.name)
     return worst
 
 
-async def record(email: str, ip: str, device: str, *, success: bool, throttled: bool, now: datetime) -> None:
-    await LoginAttempt.insert(
-        LoginAttempt(email=email[:254], ip=ip[:64], device=device, at=now, success=success, throttled=throttled)
-    )
-    if success:
-        # Old rows serve no rule any more (the longest window is a day).
-        await LoginAttempt.delete().where(LoginAttempt.at < now - timedelta(days=30))
+def _lock_keys(email: str, ip: str, device: str) -> list[int]:
+    """PostgreSQL advisory-lock keys of the counts this attempt reads (signed 64-bit),
+    sorted so two attempts always take shared keys in the same order (no deadlock)."""
+    names = [f"device:{email}:{device}"] if device else [f"account:{email}", f"address:{ip}"]
+    digest = lambda name: int.from_bytes(hashlib.sha256(f"klientela/login/{name}".encode()).digest()[:8], "big", signed=True)  # noqa: E731
+    return sorted({digest(n) for n in names})
+
+
+@dataclass(frozen=True)
+class Admission:
+    """The verdict on one attempt, and the id of its row (already written as a failure)."""
+
+    verdict: Verdict
+    attempt_id: uuid.UUID
+
+
+async def admit(email: str, ip: str, device: str, *, engine: Engine | None = None) -> Admission:
+    """Decide whether this attempt may have its password checked, and record it, as one step.
+
+    The counts are read and the attempt's row is written under one database
+    lock: an IMMEDIATE transaction on SQLite (the database's write lock), and
+    transaction-scoped advisory locks on the account/address (or device) keys
+    on PostgreSQL. So every app worker and process sees the attempts before it,
+    and a burst of simultaneous guesses is admitted at most ``threshold`` times.
+
+    The row is written as a failure before the password is checked (an
+    attempt being verified already counts against the next one); call
+    :func:`succeeded` when the password was right. ``engine`` is for tests
+    that play a second app process with its own connection pool.
+    """
+    engine = engine or get_engine()
+    email, ip = email[:254], ip[:64]
+    attempt_id = uuid.uuid4()
+    async with write_transaction(engine):
+        if engine_kind(engine) == "postgres":
+            for key in _lock_keys(email, ip, device):
+                await _run(engine, "SELECT pg_advisory_xact_lock({}) AS locked", key)
+        # Read the clock inside the lock, so attempts are stamped in the order they were admitted.
+        now = utcnow()
+        verdict = await _verdict(engine, email, ip, device, now)
+        await _run(
+            engine,
+            "INSERT INTO core_login_attempt (id, email, ip, device, at, success, throttled) VALUES ({}, {}, {}, {}, {}, {}, {})",
+            attempt_id, email, ip, device, now, False, not verdict.allowed,
+        )
+    return Admission(verdict, attempt_id)
+
+
+async def succeeded(admission: Admission, *, engine: Engine | None = None) -> None:
+    """The attempt's password was right: it ends the account's (or device's) count."""
+    engine = engine or get_engine()
+    await _run(engine, "UPDATE core_login_attempt SET success = {} WHERE id = {}", True, admission.attempt_id)
+    # Old rows serve no rule any more (the longest window is a day).
+    await _run(engine, "DELETE FROM core_login_attempt WHERE at < {}", utcnow() - timedelta(days=30))

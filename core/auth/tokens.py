@@ -5,7 +5,10 @@ a fast hash is enough); the prefix finds the row. The full token is shown
 once, when created. A token acts as its user, narrowed to ``permissions``
 when given (a list of permission names; null = everything the user may do,
 as the user's roles say at each request). It stops working when revoked,
-when it expires, or when its user is deactivated.
+when it expires, or when its user is deactivated. Deactivating a user and an
+administrator's password reset revoke all the user's tokens
+(:func:`revoke_user_tokens`): a reactivation or the forced password change
+never brings one back.
 """
 
 from __future__ import annotations
@@ -98,3 +101,13 @@ async def revoke_token(token_id: UUID, *, owner: UUID | None = None, request=Non
         detail={"token": str(token_id), "name": row["name"], "prefix": row["prefix"]},
     )
     return True
+
+
+async def revoke_user_tokens(user_id: UUID) -> int:
+    """Revoke every live token of a user (deactivation, an administrator's password reset).
+    Returns how many; the caller records the event that says why."""
+    live = (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+    count = await ApiToken.count().where(live)
+    if count:
+        await ApiToken.update({ApiToken.revoked_at: utcnow()}).where(live)
+    return count

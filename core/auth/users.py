@@ -20,8 +20,9 @@ from piccolo.engine.sqlite import TransactionType
 
 from core.auth import events, sessions
 from core.auth.common import fetch, on_postgres, utcnow
-from core.auth.passwords import hash_password
+from core.auth.passwords import hash_password_async
 from core.auth.tables import Department, TeamMember, User
+from core.auth.tokens import revoke_user_tokens
 from core.db.engine import get_engine
 from core.permissions.roles import ADMINISTRATOR
 from core.permissions.tables import Role, UserRole
@@ -100,7 +101,7 @@ async def create_user(
     email = normalize_email(email)
     if password is None:
         password, must_change_password = generate_password(), True
-    password_hash = hash_password(password)  # raises WeakPassword before anything is written
+    password_hash = await hash_password_async(password)  # raises WeakPassword before anything is written
     ids = await role_ids(list(roles))
     async with _seat_transaction():
         if await User.exists().where(User.email == email):
@@ -175,10 +176,13 @@ async def set_department(user_id: UUID, department_id: UUID | None) -> None:
 
 
 async def deactivate_user(user_id: UUID, *, request=None) -> int:
-    """Deactivate; every session of the user ends. Returns how many sessions ended.
+    """Deactivate; every session of the user ends and every API token is revoked.
+    Returns how many sessions ended.
 
-    API tokens are left as they are (listed, revocable) but stop working,
-    because the middleware only accepts tokens of active users.
+    Deactivation ends credentials for good: a reactivated user gets no old
+    token back. ``deactivated_at`` keeps the time of the last deactivation
+    (also after a reactivation), and any other credential issued before it —
+    a plugin's feed URL, say — is refused (:func:`core.auth.principals.principal_for_user`).
     """
     user = await get_user(user_id)
     if user is None:
@@ -190,7 +194,8 @@ async def deactivate_user(user_id: UUID, *, request=None) -> int:
     async with get_engine().transaction():
         await User.update({User.is_active: False, User.deactivated_at: utcnow()}).where(User.id == user_id)
         ended = await sessions.end_user_sessions(user_id)
-    await events.record("user_deactivated", request=request, email=user.email, detail={"sessions_ended": ended})
+        revoked = await revoke_user_tokens(user_id)
+    await events.record("user_deactivated", request=request, email=user.email, detail={"sessions_ended": ended, "tokens_revoked": revoked})
     return ended
 
 
@@ -202,7 +207,8 @@ async def reactivate_user(user_id: UUID, *, max_users: int | None = None, reques
         return
     async with _seat_transaction():
         await _check_seat(max_users)
-        await User.update({User.is_active: True, User.deactivated_at: None}).where(User.id == user_id)
+        # deactivated_at stays: credentials issued before it remain void (see deactivate_user).
+        await User.update({User.is_active: True}).where(User.id == user_id)
     await events.record("user_reactivated", request=request, email=user.email)
 
 
@@ -212,16 +218,23 @@ async def reset_password(user_id: UUID, *, request=None) -> str:
     if user is None:
         raise UserError("no such user")
     password = generate_password()
-    await User.update({User.password_hash: hash_password(password), User.must_change_password: True}).where(User.id == user_id)
-    await sessions.end_user_sessions(user_id)
-    await events.record("password_changed", request=request, email=user.email, detail={"reset_by_administrator": True})
+    password_hash = await hash_password_async(password)
+    async with get_engine().transaction():
+        await User.update({User.password_hash: password_hash, User.must_change_password: True}).where(User.id == user_id)
+        await sessions.end_user_sessions(user_id)
+        # A token would otherwise go on acting as the user, past the forced change.
+        revoked = await revoke_user_tokens(user_id)
+    await events.record(
+        "password_changed", request=request, email=user.email, detail={"reset_by_administrator": True, "tokens_revoked": revoked}
+    )
     return password
 
 
 async def change_password(user_id: UUID, new_password: str, *, keep_session: str | None = None, request=None) -> None:
     """The user's own change: other sessions end, this one stays."""
     user = await get_user(user_id)
-    await User.update({User.password_hash: hash_password(new_password), User.must_change_password: False}).where(User.id == user_id)
+    password_hash = await hash_password_async(new_password)
+    await User.update({User.password_hash: password_hash, User.must_change_password: False}).where(User.id == user_id)
     await sessions.end_user_sessions(user_id, keep=keep_session)
     await events.record("password_changed", request=request, email=user.email if user else "")
 

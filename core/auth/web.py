@@ -13,7 +13,6 @@ a security event.
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from uuid import UUID
 
 from litestar.params import FromPath
@@ -27,7 +26,7 @@ from core.auth import devices, events, sessions, throttle
 from core.auth.common import utcnow
 from core.auth.csrf import tokens_match
 from core.auth.guard import PASSWORD_PATH, local_path
-from core.auth.passwords import WeakPassword, hash_password, needs_rehash, verify_password
+from core.auth.passwords import WeakPassword, dummy_hash, hash_password_async, needs_rehash, verify_password_async
 from core.auth.tables import User
 from core.auth.tokens import revoke_token
 from core.auth.users import change_password
@@ -36,12 +35,6 @@ from core.permissions.request import principal_of
 
 LOGIN_CSRF_COOKIE = "klientela_login_csrf"
 BAD_CREDENTIALS = N_("The email or password is incorrect.")
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    """Verified against when the email is unknown, so both cases take as long."""
-    return hash_password(secrets.token_urlsafe(16))
 
 
 def _login_cookie(settings, value: str) -> Cookie:
@@ -88,35 +81,36 @@ async def login_submit(request: Request) -> Template | Redirect:
         return page(errors=errors, status=400)
 
     email = email_typed.lower()
-    now = utcnow()
     ip = request.scope["state"].get("client_ip", "")
     user = await User.objects().where(User.email == email).first()
     device = devices.device_for(settings, request.cookies.get(devices.DEVICE_COOKIE), user.id if user else None)
 
-    verdict = await throttle.check(email, ip, device, now)
+    # One atomic step: the throttle's verdict and this attempt's row (as a failure until proven right).
+    admission = await throttle.admit(email, ip, device)
+    verdict = admission.verdict
     if not verdict.allowed:
-        await throttle.record(email, ip, device, success=False, throttled=True, now=now)
         await events.record("login_failed", request=request, email=email, detail={"reason": "throttled", "rule": verdict.rule})
         return page(message=verdict.message(), status=429, headers={"Retry-After": str(verdict.retry_after)})
 
-    verified = verify_password(user.password_hash if user else _dummy_hash(), password)
+    # Off the event loop; an unknown e-mail is checked against a dummy hash, at the same cost.
+    verified = await verify_password_async(user.password_hash if user else await dummy_hash(), password)
     if user is None or not verified or not user.is_active:
         reason = "unknown_email" if user is None else "wrong_password" if not verified else "inactive"
-        await throttle.record(email, ip, device, success=False, throttled=False, now=now)
         await events.record("login_failed", request=request, email=email, detail={"reason": reason})
         if reason == "inactive":
             return page(message=_("This account is deactivated. Ask an administrator."), status=400)
         return page(errors={"password": _(BAD_CREDENTIALS)}, status=400)
 
+    now = utcnow()
     changes = {User.last_login_at: now}
     if needs_rehash(user.password_hash):
-        changes[User.password_hash] = hash_password(password)
+        changes[User.password_hash] = await hash_password_async(password)
     await User.update(changes).where(User.id == user.id)
     new = await sessions.create_session(
         user.id, settings, ip=ip, user_agent=request.headers.get("user-agent", ""),
         replaces=request.cookies.get(sessions.SESSION_COOKIE),
     )
-    await throttle.record(email, ip, device, success=True, throttled=False, now=now)
+    await throttle.succeeded(admission)
     await events.record("login", request=request, actor_id=user.id, email=email, detail={"via": "session", "known_device": bool(device)})
     cookies = [sessions.session_cookie(new.token, settings, new.max_age), Cookie(key=LOGIN_CSRF_COOKIE, value="", max_age=0, path="/login")]
     device_cookie = devices.device_cookie(settings, user.id, device or devices.new_device_id())
@@ -159,7 +153,7 @@ async def password_submit(request: Request) -> Template | Redirect:
     current, new, again = form.get("current_password") or "", form.get("new_password") or "", form.get("confirm_password") or ""
     user = await User.objects().where(User.id == principal.user_id).first()
     errors = {}
-    if not verify_password(user.password_hash, current):
+    if not await verify_password_async(user.password_hash, current):
         errors["current_password"] = _("This is not your current password.")
     if len(new) < 8:
         errors["new_password"] = _("Use at least 8 characters.")
@@ -180,7 +174,7 @@ async def password_submit(request: Request) -> Template | Redirect:
 # -- /api/auth -------------------------------------------------------------------------
 
 
-@get("/api/auth/me", name="core:api-me", opt={"authenticated": True})
+@get("/api/auth/me", name="core:api-me", opt={"authenticated": True, "any_token": True})
 async def api_me(request: Request) -> dict:
     """Who the request is authenticated as, and what it may do."""
     p = principal_of(request)

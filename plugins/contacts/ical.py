@@ -44,8 +44,10 @@ async def has_feed(user_id) -> bool:
 
 
 async def feed_principal(token: str):
-    row = await CalendarToken.select(CalendarToken.user_id).where(CalendarToken.token_hash == token_hash(token)).first()
-    return await principal_for_user(row["user_id"], via="feed") if row else None
+    row = await CalendarToken.select(CalendarToken.user_id, CalendarToken.created_at).where(
+        CalendarToken.token_hash == token_hash(token)).first()
+    # issued_at: a URL made before the user's last deactivation stays dead after a reactivation.
+    return await principal_for_user(row["user_id"], via="feed", issued_at=row["created_at"]) if row else None
 
 
 async def calendar_for(kernel, principal, start: datetime, end: datetime, mine_only: bool = True) -> bytes:
