@@ -31,6 +31,7 @@ from core.auth.tables import User
 from core.auth.tokens import revoke_token
 from core.auth.users import change_password
 from core.i18n import N_, _
+from core.i18n.browser_zone import FIELD as ZONE_FIELD, adopt_browser_zone
 from core.permissions.request import principal_of
 
 LOGIN_CSRF_COOKIE = "klientela_login_csrf"
@@ -106,6 +107,7 @@ async def login_submit(request: Request) -> Template | Redirect:
     if needs_rehash(user.password_hash):
         changes[User.password_hash] = await hash_password_async(password)
     await User.update(changes).where(User.id == user.id)
+    await adopt_browser_zone(user.id, form.get(ZONE_FIELD))  # a new user's clock (core/i18n/browser_zone.py)
     new = await sessions.create_session(
         user.id, settings, ip=ip, user_agent=request.headers.get("user-agent", ""),
         replaces=request.cookies.get(sessions.SESSION_COOKIE),

@@ -14,6 +14,7 @@ from core.db.bootstrap import bound_kernel, instance_status, migrate_instance
 from core.db.engine import redact
 from core.permissions.roles import sync_builtin_roles
 from core.editions.loader import EditionError, check
+from core.i18n.system_zone import system_timezone
 from core.plugins.discovery import discover
 from core.plugins.resolver import ResolutionError
 from core.settings import config_path, read_config_file, write_config_file
@@ -33,11 +34,14 @@ def _init(edition: str, database: str | None, email: str | None, password: str |
     if database:
         values["database_url"] = database
     values.setdefault("secret_key", secrets.token_urlsafe(48))
+    # The machine's zone, not UTC: users without a zone of their own read times on it (core/i18n/system_zone.py).
+    values.setdefault("timezone", system_timezone())
     load_settings(**{k: v for k, v in values.items() if k in ("edition", "database_url")})  # validate first
     path = write_config_file(values)
     settings = load_settings()
     click.echo(f"config: {path}")
     click.echo(f"database: {redact(settings.resolved_database_url)}")
+    click.echo(f"time zone: {settings.timezone}")
     for entry in run(migrate_instance(settings)):
         click.echo(f"applied {entry}")
     if not email:

@@ -62,6 +62,27 @@ def current_timezone() -> str:
     return _timezone.get()
 
 
+# Whether the current zone is the user's own choice: a time input then needs no label
+# naming it (it is their clock); the instance's zone, or UTC, is named (timezone_label).
+_timezone_own: ContextVar[bool] = ContextVar("klientela_timezone_own", default=False)
+
+
+def set_timezone_own(own: bool):
+    """Mark the current zone as the user's own choice (the i18n middleware); a token for :func:`reset_timezone_own`."""
+    return _timezone_own.set(bool(own))
+
+
+def reset_timezone_own(token) -> None:
+    _timezone_own.reset(token)
+
+
+def timezone_label() -> str:
+    """The zone to name beside a time a user types or reads: "" on the user's own clock,
+    else the zone's IANA name (the instance's zone; UTC, even when chosen, is said)."""
+    name = current_timezone()
+    return "" if _timezone_own.get() and name != "UTC" else name
+
+
 def set_timezone(name: str):
     """Set the zone for the current context (an IANA name the caller checked);
     returns a token for :func:`reset_timezone`."""

@@ -19,7 +19,8 @@ from litestar.enums import ScopeType
 from litestar.plugins import InitPluginProtocol
 from litestar.middleware import ASGIMiddleware
 
-from core.i18n import _catalogs, reset_locale, reset_timezone, set_catalogs, set_locale, set_timezone
+from core.i18n import (_catalogs, reset_locale, reset_timezone, reset_timezone_own, set_catalogs, set_locale, set_timezone,
+                       set_timezone_own)
 from core.i18n.negotiate import COOKIE, choose
 from core.i18n.timezones import effective_timezone
 
@@ -85,11 +86,13 @@ class LocaleMiddleware(ASGIMiddleware):
             state["principal"] = replace(principal, language=lang, timezone=tz)
         token = set_locale(lang)
         tz_token = set_timezone(tz)
+        own_token = set_timezone_own(signed_in and principal.timezone == tz)  # their saved zone, still known
         catalogs_token = set_catalogs(app.state.catalogs)
         try:
             await next_app(scope, receive, send)
         finally:
             _catalogs.reset(catalogs_token)
+            reset_timezone_own(own_token)
             reset_timezone(tz_token)
             reset_locale(token)
 

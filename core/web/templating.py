@@ -63,6 +63,7 @@ def build_environment(kernel) -> Environment:
     # A datetime-local input's value on the user's clock, and the zone it is in (core/i18n/timezones.py).
     env.filters["local_input"] = timezones.input_value
     env.globals["current_timezone"] = i18n.current_timezone
+    env.globals["timezone_label"] = i18n.timezone_label  # "" on the user's own clock, else the zone's name
     env.globals["label"] = i18n.label  # label(f.label): a {"en", "ru"} dict in the current language
     env.globals.update(kernel.collect_dict("register_template_globals"))
     return env
