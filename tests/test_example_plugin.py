@@ -254,11 +254,13 @@ def test_web_pages_then_disable_keeps_data_and_enable_brings_it_back(inst, editi
                 req("POST", "/notes/", title="Bad client", client="not-a-uuid"),
                 req("GET", "/notes/pinned"),
                 req("GET", "/static/notes/notes.css"),
+                req("GET", "/notes/note/"),
+                req("GET", "/api/notes/note"),
             ]
         },
         {"settings": {"edition": str(editions["no_pinning"])}, "requests": [req("GET", "/notes/pinned"), req("GET", "/notes/")]},
     )
-    home, empty, created, created2, listed, blank, too_long, bad_client, pinned, css = pages
+    home, empty, created, created2, listed, blank, too_long, bad_client, pinned, css, entity_list, api = pages
 
     assert home["status"] == 200 and 'href="/notes/"' in home["text"]  # the menu entry
     assert empty["status"] == 200
@@ -285,6 +287,12 @@ def test_web_pages_then_disable_keeps_data_and_enable_brings_it_back(inst, editi
     assert pinned["status"] == 200
     assert "Call Anna back" in pinned["text"] and "Unpinned thought" not in pinned["text"]
     assert css["status"] == 200 and css["type"].startswith("text/css") and ".notes-list" in css["text"]
+
+    # The declared entity: core's list page and REST API over the same rows, through the gate.
+    assert 'href="/notes/note/"' in listed["text"]  # the start page leads to it
+    assert entity_list["status"] == 200 and "Call Anna back" in entity_list["text"]
+    assert api["status"] == 200, api["text"][:500]
+    assert sorted(n["title"] for n in json.loads(api["text"])["items"]) == ["Call Anna back", "Unpinned thought"]
 
     # An edition without the pinning feature has no pinned page.
     assert plain[0]["status"] == 404

@@ -1,8 +1,7 @@
 """Hook implementations of the notes plugin.
 
-Everything here goes through Klientela's public API: ``core.hooks`` (the
-``hookimpl`` marker), ``core.hooks.contributions`` (what hooks return),
-``core.permissions.declare`` and ``core.entities.base``, plus the tables of the
+Everything here goes through Klientela's public API, ``core.sdk`` (hooks, what
+they return, the entity declaration, permissions), plus the tables of the
 contacts plugin this one depends on.
 """
 
@@ -13,9 +12,7 @@ import uuid
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from core.hooks import hookimpl
-from core.hooks.contributions import MenuItem
-from core.permissions.declare import entity_permissions
+from core.sdk import Entity, Field, MenuItem, entity_permissions, hookimpl, label, role_grants
 from klientela_notes.tables import TITLE_MAX, Note
 from plugins.contacts.tables import Client
 
@@ -25,6 +22,27 @@ READ = "notes.note.read"
 CREATE = "notes.note.create"
 BODY_MAX = 10_000
 LIST_LIMIT = 200
+
+# The main path: declare the entity, and core gives it a list with search and
+# filters, a record page with its history, forms, the trash, a REST API at
+# /api/notes/note, the global search and exports — all through the query gate.
+# The page at /notes/ below is the plugin's start page.
+NOTE = Entity(
+    key="notes.note",
+    table=Note,
+    label=label("Note", "Заметка"),
+    plural=label("Notes", "Заметки"),
+    fields=(
+        Field("title", "text", label("Title", "Заголовок"), required=True, max_length=TITLE_MAX),
+        Field("body", "long_text", label("Text", "Текст"), max_length=BODY_MAX),
+        Field("pinned", "boolean", label("Pinned", "Закреплена")),
+        Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
+    ),
+    list_columns=("title", "client", "pinned", "created_at"),
+    search_fields=("title", "body"),
+    order=("-created_at",),
+    title_field="title",
+)
 
 
 # --- queries ---------------------------------------------------------------
@@ -145,8 +163,22 @@ def register_routes(kernel):
 
 
 @hookimpl
+def register_entities(kernel):
+    return [NOTE]
+
+
+@hookimpl
 def register_permissions(kernel):
     return entity_permissions(NAME, "note")
+
+
+@hookimpl
+def register_default_grants(kernel):
+    # The administrator has everything; sales managers keep their own notes and read the team's.
+    return [
+        *role_grants("sales_manager", NAME, read="team", create="own", write="own", delete="own", restore="own"),
+        *role_grants("read_only", NAME, read="all"),
+    ]
 
 
 @hookimpl
@@ -155,7 +187,7 @@ def menu_items(kernel, request):
         MenuItem(
             key=NAME,
             label={"en": "Notes", "ru": "Заметки"},
-            url=f"/{NAME}/",
+            url=f"/{NAME}/",  # the start page; the entity's list is /notes/note/
             order=60,
             permission=READ,
         )

@@ -6,7 +6,7 @@ a dependency's tables are part of its public API.
 
 from piccolo.columns import Boolean, ForeignKey, Text, Varchar
 
-from core.entities.base import EntityTable
+from core.sdk import EntityTable
 from plugins.contacts.tables import Client
 
 TITLE_MAX = 200
