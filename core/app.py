@@ -29,6 +29,7 @@ from core.plugins.drift import ConfigSnapshot
 log = logging.getLogger("klientela")
 from core.settings import Settings
 from core.web.assets import vendor_dirs
+from core.web.flash_middleware import FlashPlugin
 from core.web.head import head_as_get
 from core.web.security import security_headers
 from core.web.templating import build_environment, search_path
@@ -167,7 +168,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app = Litestar(
         route_handlers=collect_routes(kernel) + static,
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
-        plugins=[HTMXPlugin(), AuthPlugin(), I18nPlugin()],  # AuthPlugin: sessions/tokens, CSRF, route guard; I18nPlugin: the request's language (after auth)
+        plugins=[HTMXPlugin(), AuthPlugin(), I18nPlugin(), FlashPlugin()],  # AuthPlugin: sessions/tokens, CSRF, route guard; I18nPlugin: the request's language (after auth); FlashPlugin: messages for the next page (after auth)
         request_class=HTMXRequest,
         openapi_config=OpenAPIConfig(
             title="Klientela",

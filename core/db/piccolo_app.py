@@ -9,6 +9,7 @@ from core.custom_fields.tables import CustomField
 from core.jobs.tables import Job
 from core.permissions.tables import Role, RoleFieldRule, RoleGrant, UserRole
 from core.saved_views.tables import SavedView
+from core.web.flash import Flash
 
 APP_CONFIG = AppConfig(
     app_name="core",
@@ -19,6 +20,7 @@ APP_CONFIG = AppConfig(
         Role, RoleGrant, RoleFieldRule, UserRole,
         Job,
         SavedView,
+        Flash,
     ],
     migration_dependencies=[],
 )

@@ -12,11 +12,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from core.entities import feedback
 from core.entities.forms import form_values
 from core.entities.inline_edit import inline_handlers
 from core.entities.list_view import list_context
 from core.entities.panels import record_panels
 from core.entities.quick_create import prefill, quick_handlers
+from core.entities.record_page import key_facts, record_actions, record_details, related_lists, sections
 from core.entities.spec import SYSTEM_FIELDS, Entity
 from core.entities.timeline import timeline
 from core.entities.values import display_rows
@@ -128,35 +130,34 @@ def entity_pages(entity: Entity) -> type[Controller]:
             row = await g.create(data)
         except (Invalid, Refused) as exc:
             return _template(request, entity, "form", {"fields": fields, "values": data, "errors": exc.errors, "record": None}, 422)
+        await feedback.saved(request, entity, row, created=True)
         return Redirect(f"{entity.url}/{row['id']}", status_code=303)
 
     @get("/{record_id:str}", opt={"entity_action": "read"}, name=f"{key}:detail")
     async def detail(self, request: Request, record_id: FromPath[str]) -> Template:
         g = await gate(request)
         row = await g.get(record_id)
-        fields = [f for f in g.readable_fields if f.name not in ("deleted_at",)]
-        shown = (await display_rows(g, [row], fields, principal_of(request)))[0]
-        related = []
-        for rel in entity.relations:
-            try:
-                child = await Gate.open(request.app.state.kernel, rel.entity, principal_of(request))
-                from core.entities.sql import Filter
-                from core.permissions.gate import ListRequest
-
-                page = await child.list(ListRequest(filters=[Filter(rel.field, "eq", str(row["id"]))], limit=50))
-                cols = [f for f in (child.fields.get(c) for c in child.entity.list_columns) if f and child.readable(f.name) and f.name != rel.field]
-                related.append({"relation": rel, "entity": child.entity, "columns": cols,
-                                "can_create": child.principal.can(child.entity.permission("create"))
-                                and rel.field in {f.name for f in child.readable_fields if child.principal.can_write_field(rel.entity, f.name)},
-                                "rows": await display_rows(child, page.rows, cols, principal_of(request))})
-            except NotFound:
-                continue  # the user may not read that entity: no panel
-        return _template(request, entity, "detail", {
-            "record": row, "shown": shown, "fields": fields, "related": related,
-            "timeline": await timeline(request, g, row),
-            "editable_names": {f.name for f in editable(g)} if g.principal.can(entity.permission("write")) else set(),
+        principal = principal_of(request)
+        related = {
+            "record": row,
+            "related": await related_lists(request.app.state.kernel, entity, row, principal),
             "panels": await record_panels(g, row),
-            "can_write": g.principal.can(entity.permission("write")),
+            "timeline": await timeline(request, g, row),
+        }
+        # After a quick create the page reloads only this part (htmx, see detail.html).
+        if request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "record-related":
+            return _template(request, entity, "record_related", related)
+        fields = [f for f in g.readable_fields if f.name != "deleted_at"]
+        shown = (await display_rows(g, [row], fields, principal))[0]
+        can_write = g.principal.can(entity.permission("write"))
+        return _template(request, entity, "detail", {
+            **related, "shown": shown, "fields": fields,
+            "facts": key_facts(entity, {f.name: f for f in fields}, row, shown),
+            "sections": sections(entity, fields, shown),
+            "actions": await record_actions(g, row),
+            "details": await record_details(g, row),
+            "editable_names": {f.name for f in editable(g)} if can_write else set(),
+            "can_write": can_write,
             "can_delete": g.principal.can(entity.permission("delete")),
         })
 
@@ -179,19 +180,23 @@ def entity_pages(entity: Entity) -> type[Controller]:
         except Conflict as exc:
             return _template(request, entity, "form", {"fields": fields, "values": {**exc.current, **data}, "errors": {},
                                                         "record": exc.current, "conflict": exc}, 409)
+        await feedback.saved(request, entity, row, created=False)
         return Redirect(f"{entity.url}/{row['id']}", status_code=303)
 
     @post("/{record_id:str}/delete", opt={"entity_action": "delete"}, name=f"{key}:delete")
     async def remove(self, request: Request, record_id: FromPath[str]) -> Redirect:
         g = await gate(request)
         _, version = await form_values(request, [])
+        row = await g.get(record_id, action="delete")
         await g.delete(record_id, version)
+        await feedback.deleted(request, g, row)
         return Redirect(f"{entity.url}/", status_code=303)
 
     @post("/{record_id:str}/restore", opt={"entity_action": "restore"}, name=f"{key}:restore")
     async def restore(self, request: Request, record_id: FromPath[str]) -> Redirect:
         g = await gate(request)
         row = await g.restore(record_id)
+        await feedback.restored(request, entity, row)
         return Redirect(f"{entity.url}/{row['id']}", status_code=303)
 
     # Read is the floor: each record then goes through the gate with the
@@ -203,12 +208,23 @@ def entity_pages(entity: Entity) -> type[Controller]:
         g = await gate(request)
         form = await request.form()
         action = form.get("action", "")
+        if action == "delete" and form.getall("ids", []) and not form.get("_confirm"):
+            # Deleting is asked once more, on a page of its own (works without JavaScript).
+            ids = form.getall("ids", [])
+            return _template(request, entity, "bulk_confirm", {
+                "ids": ids, "titles": await feedback.titles(g, ids), "back": feedback.list_url(request, entity)})
         value = form.get("user", "") if action == "assign" else form.get("value", "")
         spec = g.fields.get(form.get("field", ""))
         if action == "set" and spec is not None and spec.type == "datetime":
             value = from_input(value)  # typed in a form: the user's clock, like the record form
         result = await run_bulk(g, action, form.getall("ids", []), form.get("field", ""), value)
-        return _template(request, entity, "bulk_result", {"result": result})
+        if result.failed:
+            # Which records were left alone, and why: a page to read, with the way back to the list.
+            return _template(request, entity, "bulk_result", {
+                "result": result, "failures": await feedback.failures(g, result.failed),
+                "back": feedback.list_url(request, entity, form.get("_back", ""))})
+        await feedback.bulk_done(request, g, result)
+        return Redirect(feedback.list_url(request, entity, form.get("_back", "")), status_code=303)
 
     handlers = {
         "list_page": list_page, "trash_page": trash_page, "new_form": new_form, "check": check, "create": create,

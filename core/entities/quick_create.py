@@ -88,8 +88,9 @@ def quick_handlers(entity, open_gate, editable, render) -> dict:
             return Redirect(f"{entity.url}/{row['id']}", status_code=303)
         title = row.get(entity.title_field) or str(row["id"])
         response = render(request, entity, "quick_done", {"row": row, "title": title}, 200)
-        # The note replaces the whole dialog, not just the form the request came from.
-        response.headers.update({"HX-Retarget": "#modal-slot", "HX-Reswap": "innerHTML"})
+        # The note replaces the whole dialog, not just the form the request came from; the
+        # "record-changed" event reloads the record page's related lists and timeline (detail.html).
+        response.headers.update({"HX-Retarget": "#modal-slot", "HX-Reswap": "innerHTML", "HX-Trigger": "record-changed"})
         return response
 
     return {"quick_form": quick_form, "quick_save": quick_save}

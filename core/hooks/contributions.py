@@ -262,3 +262,41 @@ class RecordPanel:
 
     def title_for(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.key
+
+
+def _local_path(value: str) -> bool:
+    """A path on this site: "/..." but not "//host" (a protocol-relative URL to elsewhere)."""
+    return value.startswith("/") and not value.startswith("//") and "\\" not in value
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    """A primary action in a record page's header (``record_actions``): "Log a call", "New deal".
+
+    ``url`` is the page it opens (a local path, usually a "new" form pre-filled
+    from the query string: ``/contacts/interaction/new?client=<id>``). With
+    ``quick`` (the entity's quick-create URL, ``/<plugin>/<entity>/quick?...``)
+    the button opens the quick-create dialog on the record page instead, and
+    ``url`` stays the fallback without JavaScript. ``permission`` hides it
+    from users who lack it, ``feature`` when the edition switches that feature
+    off; actions sort by ``order``, then ``key``. ``icon`` is a short symbol
+    shown before the label (decorative).
+    """
+
+    key: str
+    label: dict[str, str]
+    url: str
+    quick: str | None = None
+    permission: str | None = None
+    feature: str | None = None
+    order: int = 100
+    icon: str = ""
+
+    def __post_init__(self) -> None:
+        if not _local_path(self.url):
+            raise ValueError(f"record action {self.key!r}: url must be a local path starting with /")
+        if self.quick is not None and not _local_path(self.quick):
+            raise ValueError(f"record action {self.key!r}: quick must be a local path starting with /")
+
+    def label_for(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.key

@@ -171,6 +171,19 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def record_actions(self, kernel, entity, record, principal):
+        """Return :class:`~core.hooks.contributions.RecordAction` s for a record page's header.
+
+        Called when the record page of ``entity`` is rendered, only for a
+        record the ``principal`` can read ("log a call" on a client, "new
+        deal" from a sales plugin). Point ``url`` (and ``quick``) at a form
+        pre-filled with this record (``?client=<id>``); core drops actions
+        whose ``permission`` the principal lacks or whose ``feature`` is off,
+        and sorts the rest by ``order``. Keep it cheap: no queries are needed
+        for most actions. Async allowed. Returns a list.
+        """
+
+    @hookspec
     def record_checks(self, kernel, entity, values, current, principal):
         """Check and normalise a record's values before the query gate writes them.
 

@@ -123,6 +123,13 @@ async def record_panels(kernel, entity, record, principal):
 
 
 @hookimpl
+def record_actions(kernel, entity, record, principal):
+    from plugins.contacts.actions import record_actions as actions
+
+    return actions(kernel, entity, record, principal)
+
+
+@hookimpl
 async def timeline_entries(kernel, entity, record, principal):
     from plugins.contacts import wiring
 
