@@ -1,6 +1,6 @@
 """The contacts plugin's "my day" widgets on the home page (``dashboard_widgets``).
 
-* Today — my calls, meetings and other interactions of today, the planned ones
+* My agenda — my calls, meetings and other interactions of today, the planned ones
   I missed, and my tasks due today or overdue; soonest first.
 * Upcoming dates — the significant dates of the next two weeks.
 
@@ -23,7 +23,7 @@ DATES_AHEAD = 14
 
 
 def widgets(kernel) -> list[DashboardWidget]:
-    out = [DashboardWidget("contacts.today", {"en": "Today", "ru": "Сегодня"}, "contacts/my_day/today.html",
+    out = [DashboardWidget("contacts.today", {"en": "My agenda", "ru": "Мои дела"}, "contacts/my_day/today.html",
                            load_today, order=1, size="wide")]
     if kernel.features.enabled("contacts.significant_events"):
         out.append(DashboardWidget("contacts.upcoming_dates", {"en": "Upcoming dates", "ru": "Ближайшие даты"},

@@ -17,7 +17,7 @@ from uuid import UUID
 from core.auth.principals import principal_for_user
 from core.auth.tables import User
 from core.i18n import _, use_locale, use_timezone
-from core.i18n.formatting import format_datetime
+from core.i18n.formatting import format_date, format_datetime
 from core.i18n.timezones import effective_timezone, local_date
 from plugins.contacts import mail, reading
 from plugins.contacts.events import next_occurrence
@@ -66,7 +66,7 @@ async def due_reminders(kernel, principal, now: datetime, horizon_days: int) -> 
         if nxt - timedelta(days=e["remind_days"]) <= today:
             out.append({"entity": "contacts.event", "id": e["id"], "due_at": datetime.combine(nxt, time(0), timezone.utc),
                         "title": _("Coming up: {title}").format(title=e["title"]),
-                        "body": _("On {date}.").format(date=nxt.isoformat()), "url": f"/contacts/event/{e['id']}"})
+                        "body": _("On {date}.").format(date=format_date(nxt, "long")), "url": f"/contacts/event/{e['id']}"})
     return out
 
 

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from core.auth.tables import User
 from core.entities.spec import label
 from core.hooks.contributions import RecordPanel
-from core.i18n import _
+from core.i18n import N_, _
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
 from core.permissions.gate import Gate
 from core.permissions.request import principal_of
@@ -53,6 +53,7 @@ def allowed_steps(task: dict, principal) -> list[str]:
 async def step(kernel, principal, task_id: str, name: str, comment: str = "", to_user: str | None = None) -> dict:
     """Take one workflow step; raises NotFound (not yours / no such task), Refused (not now) or Invalid."""
     from core.notifications import notify
+    from core.notifications.recipient import as_recipient
 
     gate = await workflow_gate(kernel, KEY, principal, ("status", "result"))
     task = await gate.get(task_id, action="write")
@@ -74,15 +75,21 @@ async def step(kernel, principal, task_id: str, name: str, comment: str = "", to
         row = {**task, **data}
     url = f"/contacts/task/{row['id']}"
     who = principal.name or principal.email
+
+    async def tell(user_id, title: str, body: str) -> None:
+        # In the recipient's language, not the actor's: the message is translated inside.
+        async with as_recipient(user_id, kernel.settings):
+            await notify(user_id, _(title).format(who=who, title=row["title"]), body, url, kind="task")
+
     if name == "return":
-        await notify(row["owner_id"], _("Returned for rework: {title}").format(title=row["title"]), comment, url, kind="task")
+        await tell(row["owner_id"], N_("Returned for rework: {title}"), comment)
     else:
-        messages = {"accept": _("{who} accepted: {title}"), "complete": _("{who} completed: {title}"),
-                    "forward": _("{who} forwarded: {title}")}
+        messages = {"accept": N_("{who} accepted: {title}"), "complete": N_("{who} completed: {title}"),
+                    "forward": N_("{who} forwarded: {title}")}
         if task.get("created_by") and task["created_by"] != principal.user_id:
-            await notify(task["created_by"], messages[name].format(who=who, title=row["title"]), comment, url, kind="task")
+            await tell(task["created_by"], messages[name], comment)
         if name == "forward":
-            await notify(row["owner_id"], _("New assignment: {title}").format(title=row["title"]), row.get("description") or "", url, kind="task")
+            await tell(row["owner_id"], N_("New assignment: {title}"), row.get("description") or "")
     return row
 
 

@@ -1,0 +1,60 @@
+""""My day" on the home page: my calls, meetings and tasks of today and overdue, upcoming dates;
+first by default, read through the gate (nobody else's), times on my clock."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from core.auth.tables import User
+from core.i18n.formatting import format_time
+from core.testing.fixtures import USER_PASSWORD, serving
+
+
+def section(html: str, key: str) -> str:
+    start = html.index(f'id="w-{key}"')
+    return html[start:html.index("</section>", start)]
+
+
+async def test_my_day_lists_todays_and_overdue_work_on_my_clock_and_nobody_elses(app_factory, make_user, client):
+    m = uuid.uuid4().hex[:6]
+    ann = await make_user(roles=["sales_manager"], team=f"Day-{m}", name="Ann")
+    bob = await make_user(roles=["sales_manager"], team=f"Day-{m}", name="Bob")
+    await User.update({User.timezone: "Asia/Vladivostok"}).where(User.id == ann.id)  # UTC+10
+    now = datetime.now(timezone.utc)
+    # Ann's day in Vladivostok: a time one hour ahead of now is today for her unless her day ends within the hour.
+    local = now.astimezone(timezone(timedelta(hours=10)))
+    later = now + timedelta(hours=1) if local.hour < 23 else now - timedelta(minutes=5)
+    tasks = {
+        "today": {"title": f"Send the offer {m}", "owner_id": str(ann.id), "deadline": later.isoformat()},
+        "overdue": {"title": f"Call back {m}", "owner_id": str(ann.id), "deadline": (now - timedelta(days=3)).isoformat()},
+        "bobs": {"title": f"Bob's own {m}", "owner_id": str(bob.id), "deadline": later.isoformat()},
+        "next week": {"title": f"Later {m}", "owner_id": str(ann.id), "deadline": (now + timedelta(days=7)).isoformat()},
+    }
+    for body in tasks.values():
+        assert (await client.post("/api/contacts/task", json=body)).status_code == 201
+    meeting = await client.post("/api/contacts/interaction", json={
+        "subject": f"Meet Acme {m}", "kind": "meeting", "starts_at": later.isoformat(), "owner_id": str(ann.id)})
+    assert meeting.status_code == 201, meeting.text
+    async with serving(app_factory(), login=(ann.email, USER_PASSWORD)) as as_ann:
+        html = (await as_ann.get("/")).text
+    widgets = [w.split('"')[0] for w in html.split('class="widget widget-')[1:]]
+    assert html.index('id="w-contacts-today"') < html.index('id="w-core-notifications"')  # first by default
+    today = section(html, "contacts-today")
+    assert f"Send the offer {m}" in today and f"Meet Acme {m}" in today and "Meeting" in today
+    overdue = today[:today.index('class="my-day-head">Today<')]
+    assert f"Call back {m}" in overdue and f"Send the offer {m}" not in overdue
+    assert f"Bob's own {m}" not in html and f"Later {m}" not in today
+    # On Ann's clock (UTC+10), not the server's.
+    assert f">{format_time(later, locale='en', tz='Asia/Vladivostok')}</time>" in today
+    assert widgets  # the page still renders every widget
+
+
+async def test_upcoming_significant_dates_show_with_the_month_in_the_readers_language(client):
+    m = uuid.uuid4().hex[:6]
+    soon = (datetime.now(timezone.utc) + timedelta(days=3)).date()
+    made = await client.post("/api/contacts/event", json={"title": f"Acme founded {m}", "kind": "founding",
+                                                         "date": soon.replace(year=2001).isoformat(), "yearly": True})
+    assert made.status_code == 201, made.text
+    dates = section((await client.get("/")).text, "contacts-upcoming_dates")
+    assert f"Acme founded {m}" in dates and soon.strftime("%B") in dates
