@@ -103,7 +103,7 @@ class RowPlan:
         entity = gate.entity
         self.owner = entity.owner_field
         self.user_fields = [f for f in self.fields if f.type == "reference" and f.reference == "core.user"]
-        self.reference_fields = [f for f in self.fields if f.type == "reference" and f.reference != "core.user"]
+        self.reference_fields = [f for f in self.fields if f.type == "reference" and f.reference not in ("core.user", "core.team")]
         self.unique_fields = [f for f in self.fields if f.unique and f is not self.key_field]
         mapped = {f.name for f in self.fields}
         # What a created record gets for unmapped fields: the gate's create

@@ -15,9 +15,10 @@ def register_routes(kernel):
     from core.entities.openapi import openapi_json
     from core.entities.pages import entity_pages
 
+    from core.entities.picker_web import ROUTES as PICKER_ROUTES
     from core.saved_views.web import ROUTES as SAVED_VIEW_ROUTES
 
-    return [EntityAPI, openapi_json, *(entity_pages(e) for e in kernel.entities.values()), *SAVED_VIEW_ROUTES]
+    return [EntityAPI, openapi_json, *(entity_pages(e) for e in kernel.entities.values()), *SAVED_VIEW_ROUTES, *PICKER_ROUTES]
 
 
 @hookimpl
@@ -42,4 +43,6 @@ def csrf_field(request) -> Markup:
 
 @hookimpl
 def register_template_globals(kernel):
-    return {"query_with": query_with, "csrf_field": csrf_field}
+    from core.entities.picker_widget import picker_for
+
+    return {"query_with": query_with, "csrf_field": csrf_field, "picker_for": picker_for}

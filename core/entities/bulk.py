@@ -44,6 +44,41 @@ async def run_bulk(gate, action: str, ids: list[str], field_name: str = "", valu
     return result
 
 
+async def bulk_value(gate, form, action: str):
+    """The value the bulk form sets: for "assign" the picked user (``user``, or the name or
+    e-mail typed as ``user__pick``, among those the principal may assign); for "set" on a
+    reference field the id, or the record the typed text names. Text that names no record,
+    or several, stays as it is and each record reports the picker's message."""
+    from dataclasses import replace
+
+    from core.entities.picker import resolve, resolve_form
+
+    kernel, principal = gate.kernel, gate.principal
+    if action == "assign":
+        owner = gate.fields.get(gate.entity.owner_field)
+        if owner is None:
+            return form.get("user", "")
+        found = await resolve_form(kernel, principal, form, replace(owner, name="user"), gate.entity.key)
+        return "" if found is None else found if getattr(found, "problem", None) else str(found)
+    value = form.get("value", "")
+    spec = gate.fields.get(form.get("field", ""))
+    if action != "set" or spec is None or spec.type != "reference" or not value or _is_uuid(value):
+        return value
+    owner = gate.entity.key if spec.name == gate.entity.owner_field else None
+    found = await resolve(kernel, principal, spec, value, owner)
+    return "" if found is None else found if getattr(found, "problem", None) else str(found)
+
+
+def _is_uuid(value: str) -> bool:
+    from uuid import UUID
+
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def _reason(exc: GateError) -> str:
     errors = getattr(exc, "errors", None)
     if errors:

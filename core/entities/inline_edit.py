@@ -19,6 +19,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from core.entities.forms import form_values
+from core.entities.picker_widget import with_picks
 from core.entities.values import display_rows
 from core.i18n import _
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
@@ -46,9 +47,10 @@ def inline_handlers(entity, open_gate, editable, render) -> dict:
         context = {"record": row, "f": spec, "cell": cell, "can_edit": spec in editable(g), "oob": oob}
         return render(request, entity, "field", context, status)
 
-    def edit_form(request, spec, record, value, version, errors=None, conflict=None, status: int = 200) -> Template:
+    async def edit_form(request, g, spec, record, value, version, errors=None, conflict=None, status: int = 200) -> Template:
         context = {"record": record, "f": spec, "value": value, "version": version, "errors": errors or {},
                    "conflict": conflict}
+        context = await with_picks(g, context)  # a reference shows its title in the picker
         return render(request, entity, "field_form" if is_htmx(request) else "field_page", context, status)
 
     @get("/{record_id:str}/fields/{name:str}", opt={"entity_action": "read"}, name=f"{key}:field")
@@ -62,7 +64,7 @@ def inline_handlers(entity, open_gate, editable, render) -> dict:
         g = await open_gate(request)
         spec = field_for(g, name, write=True)
         row = await g.get(record_id, action="write")
-        return edit_form(request, spec, row, row.get(name), row["version"])
+        return await edit_form(request, g, spec, row, row.get(name), row["version"])
 
     @post("/{record_id:str}/fields/{name:str}", opt={"entity_action": "write"}, name=f"{key}:field-save")
     async def field_save(self, request: Request, record_id: FromPath[str], name: FromPath[str]) -> Template | Redirect:
@@ -74,12 +76,12 @@ def inline_handlers(entity, open_gate, editable, render) -> dict:
         try:
             row = await g.update(record_id, data, version)
         except (Invalid, Refused) as exc:
-            return edit_form(request, spec, current, typed, version if version is not None else current["version"],
+            return await edit_form(request, g, spec, current, typed, version if version is not None else current["version"],
                              errors=exc.errors, status=exc.status)
         except Conflict as exc:
             # The form comes back built on the stored version: saving again overwrites, knowingly.
             stored = (await display_rows(g, [exc.current], [spec], principal_of(request)))[0]["cells"][name]
-            return edit_form(request, spec, exc.current, typed, exc.current["version"],
+            return await edit_form(request, g, spec, exc.current, typed, exc.current["version"],
                              conflict={"stored": stored["text"]}, status=409)
         if not is_htmx(request):
             return Redirect(f"{entity.url}/{row['id']}", status_code=303)

@@ -66,6 +66,13 @@ async def _savable(g: Gate, fields: list, data: dict) -> bool:
     return True
 
 
+async def _form(request: Request, g: Gate, context: dict, status: int = 200) -> Template:
+    """The record form, its reference fields showing the titles of what they hold (pickers)."""
+    from core.entities.picker_widget import with_picks
+
+    return _template(request, g.entity, "form", await with_picks(g, context), status)
+
+
 def entity_pages(entity: Entity) -> type[Controller]:
     key = entity.key
 
@@ -99,8 +106,10 @@ def entity_pages(entity: Entity) -> type[Controller]:
         if not g.principal.can(entity.permission("create")):
             raise NotFound(key)
         values = {f.name: f.default for f in editable(g) if f.default is not None}
+        if any(f.name == entity.owner_field for f in editable(g)):
+            values[entity.owner_field] = g.principal.user_id  # responsible: the creator, unless changed
         values.update(prefill(request.query_params, editable(g)))  # a related list's "new": ?client=<id>
-        return _template(request, entity, "form", {"fields": editable(g), "values": values, "errors": {}, "record": None})
+        return await _form(request, g, {"fields": editable(g), "values": values, "errors": {}, "record": None})
 
     @post("/new/check", opt={"entity_action": "create"}, name=f"{key}:check", status_code=200)
     async def check(self, request: Request) -> Template:
@@ -124,12 +133,12 @@ def entity_pages(entity: Entity) -> type[Controller]:
         if not (await request.form()).get("_confirm") and await _savable(g, fields, data):
             warnings = await record_warnings(g, data)
             if warnings:
-                return _template(request, entity, "form", {"fields": fields, "values": data, "errors": {}, "record": None,
+                return await _form(request, g, {"fields": fields, "values": data, "errors": {}, "record": None,
                                                            "warnings": warnings}, 409)
         try:
             row = await g.create(data)
         except (Invalid, Refused) as exc:
-            return _template(request, entity, "form", {"fields": fields, "values": data, "errors": exc.errors, "record": None}, 422)
+            return await _form(request, g, {"fields": fields, "values": data, "errors": exc.errors, "record": None}, 422)
         await feedback.saved(request, entity, row, created=True)
         return Redirect(f"{entity.url}/{row['id']}", status_code=303)
 
@@ -165,7 +174,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
     async def edit_form(self, request: Request, record_id: FromPath[str]) -> Template:
         g = await gate(request)
         row = await g.get(record_id, action="write")
-        return _template(request, entity, "form", {"fields": editable(g), "values": row, "errors": {}, "record": row})
+        return await _form(request, g, {"fields": editable(g), "values": row, "errors": {}, "record": row})
 
     @post("/{record_id:str}", opt={"entity_action": "write"}, name=f"{key}:update")
     async def update(self, request: Request, record_id: FromPath[str]) -> Template | Redirect:
@@ -176,9 +185,9 @@ def entity_pages(entity: Entity) -> type[Controller]:
         try:
             row = await g.update(record_id, data, version)
         except (Invalid, Refused) as exc:
-            return _template(request, entity, "form", {"fields": fields, "values": {**current, **data}, "errors": exc.errors, "record": current}, 422)
+            return await _form(request, g, {"fields": fields, "values": {**current, **data}, "errors": exc.errors, "record": current}, 422)
         except Conflict as exc:
-            return _template(request, entity, "form", {"fields": fields, "values": {**exc.current, **data}, "errors": {},
+            return await _form(request, g, {"fields": fields, "values": {**exc.current, **data}, "errors": {},
                                                         "record": exc.current, "conflict": exc}, 409)
         await feedback.saved(request, entity, row, created=False)
         return Redirect(f"{entity.url}/{row['id']}", status_code=303)
@@ -213,7 +222,9 @@ def entity_pages(entity: Entity) -> type[Controller]:
             ids = form.getall("ids", [])
             return _template(request, entity, "bulk_confirm", {
                 "ids": ids, "titles": await feedback.titles(g, ids), "back": feedback.list_url(request, entity)})
-        value = form.get("user", "") if action == "assign" else form.get("value", "")
+        from core.entities.bulk import bulk_value
+
+        value = await bulk_value(g, form, action)  # a responsible or a reference picked by name
         spec = g.fields.get(form.get("field", ""))
         if action == "set" and spec is not None and spec.type == "datetime":
             value = from_input(value)  # typed in a form: the user's clock, like the record form

@@ -17,6 +17,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from core.entities.forms import CONTROL_KEYS, form_values
+from core.entities.picker_widget import with_picks
 from core.i18n import _
 from core.permissions.errors import Invalid, NotFound, Refused
 
@@ -64,7 +65,7 @@ def quick_handlers(entity, open_gate, editable, render) -> dict:
             return Redirect(f"{entity.url}/new{'?' + query if query else ''}", status_code=303)
         values = {f.name: f.default for f in fields if f.default is not None} | filled
         shown = quick_fields(entity, fields, filled)
-        return render(request, entity, "quick_create", {"fields": shown, "values": values, "errors": {}})
+        return render(request, entity, "quick_create", await with_picks(g, {"fields": shown, "values": values, "errors": {}}))
 
     @post("/quick", opt={"entity_action": "create"}, name=f"{key}:quick-create")
     async def quick_save(self, request: Request) -> Template | Redirect:
@@ -82,8 +83,8 @@ def quick_handlers(entity, open_gate, editable, render) -> dict:
         except (Invalid, Refused) as exc:
             context = {"fields": shown, "values": data, "errors": exc.errors}
             if htmx:
-                return render(request, entity, "quick_form", context, exc.status)
-            return render(request, entity, "form", {**context, "fields": fields, "record": None}, exc.status)
+                return render(request, entity, "quick_form", await with_picks(g, context), exc.status)
+            return render(request, entity, "form", await with_picks(g, {**context, "fields": fields, "record": None}), exc.status)
         if not htmx:
             return Redirect(f"{entity.url}/{row['id']}", status_code=303)
         title = row.get(entity.title_field) or str(row["id"])

@@ -24,6 +24,7 @@ async def timeline(request, gate, record: dict) -> list[dict]:
     for entry in entries:
         spec = gate.fields.get(entry["field"]) if entry["field"] else None
         entry["label"] = (spec.label.get(lang) or spec.label.get("en")) if spec else entry["field"]
+    await _readable_values(gate, entries)
     names = await _actor_names({e["actor_id"] for e in entries if e["actor_id"]})
     for entry in entries:
         entry["actor"] = names.get(str(entry["actor_id"]), "")
@@ -35,3 +36,47 @@ async def _actor_names(ids: set) -> dict[str, str]:
         return {}
     rows = await User.select(User.id, User.name, User.email).where(User.id.is_in(list(ids)))
     return {str(r["id"]): r["name"] or r["email"] for r in rows}
+
+
+async def _readable_values(gate, entries: list[dict]) -> None:
+    """A change's old and new values as the record page shows them: choice labels in the
+    reader's language (Potential → Regular), referenced records and people by title or
+    name (one query per referenced entity), dates on the reader's clock. The stored
+    values stay under ``old_value`` / ``new_value``."""
+    from core.entities.values import display, reference_titles
+
+    changed = [e for e in entries if e["field"] and e["field"] in gate.fields]
+    if not changed:
+        return
+    fields = list({e["field"]: gate.fields[e["field"]] for e in changed}.values())
+    rows = [{e["field"]: e.get(key)} for e in changed for key in ("old", "new") if e.get(key) is not None]
+    titles = await reference_titles(gate, rows, fields, gate.principal)
+    lang = gate.principal.language
+    for entry in changed:
+        spec = gate.fields[entry["field"]]
+        for key in ("old", "new"):
+            raw = entry.get(key)
+            entry[f"{key}_value"] = raw
+            if raw is None:
+                continue
+            text = display(spec, _typed(spec, raw), titles.get(spec.name, {}), lang)["text"]
+            entry[key] = text if text != "" else None
+
+
+def _typed(spec, raw):
+    """A value as the audit trail stored it (JSON: dates as ISO text) back in its field's type."""
+    from datetime import date, datetime
+
+    if isinstance(raw, str) and spec.type in ("date", "datetime"):
+        try:
+            return datetime.fromisoformat(raw) if spec.type == "datetime" else date.fromisoformat(raw[:10])
+        except ValueError:
+            return raw
+    if isinstance(raw, str) and spec.type in ("decimal", "money"):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            return Decimal(raw)
+        except InvalidOperation:
+            return raw
+    return raw

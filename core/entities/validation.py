@@ -326,6 +326,8 @@ def _uuid(field: Field, raw: Any) -> uuid.UUID:
     message = N_("Enter a valid record id.") if field.type == "reference" else N_("Enter a valid UUID.")
     if isinstance(raw, uuid.UUID):
         return raw
+    if getattr(raw, "problem", None):
+        raise FieldError(raw.problem)  # a picker's text that named no record, or several (core.entities.picker)
     text = _string(raw, message)
     if len(text) > 45:
         raise FieldError(message)

@@ -3,33 +3,78 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from core.entities.spec import Field
+from core.entities.picker import DIRECTORY, TEAM, USER
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number
 from core.permissions.errors import NotFound
 
 
-async def reference_titles(gate, rows: list[dict], fields: list[Field], principal) -> dict[str, dict[str, str]]:
-    """For each reference field, id -> title of the referenced records the user may read."""
-    from core.entities.sql import Filter
-    from core.permissions.gate import Gate, ListRequest
+USER_FIELDS = ("created_by", "updated_by")  # system uuids that name a user
 
-    titles: dict[str, dict[str, str]] = {}
-    for field in fields:
-        if field.type != "reference" or field.reference == "core.user":
-            continue
-        ids = sorted({str(r[field.name]) for r in rows if r.get(field.name)})
+
+def reference_target(field: Field) -> str | None:
+    """What a field's value names: an entity key, "core.user" or "core.team"; None for plain values."""
+    if field.name in USER_FIELDS:
+        return USER
+    return field.reference if field.type == "reference" else None
+
+
+def _as_uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+async def _titles_of(gate, target: str, ids: list[str], principal) -> dict[str, str]:
+    """id -> title of the records of ``target`` the user may read: one query (per 500 ids)."""
+    from core.auth.tables import Team, User
+    from core.entities.sql import Filter
+    from core.permissions.gate import MAX_LIMIT, Gate, ListRequest
+
+    if target in DIRECTORY:
+        ids = [u for u in (_as_uuid(i) for i in ids) if u]
         if not ids:
-            continue
+            return {}
+    if target == USER:
+        rows = await User.select(User.id, User.name, User.email).where(User.id.is_in(ids))
+        return {str(r["id"]): r["name"] or r["email"] for r in rows}
+    if target == TEAM:
+        return {str(r["id"]): r["name"] for r in await Team.select(Team.id, Team.name).where(Team.id.is_in(ids))}
+    try:
+        other = await Gate.open(gate.kernel, target, principal)
+    except NotFound:
+        return {}
+    title = other.entity.title_field
+    if not other.readable(title):
+        return {}
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), MAX_LIMIT):
+        chunk = ids[start:start + MAX_LIMIT]
         try:
-            target = await Gate.open(gate.kernel, field.reference, principal)
+            page = await other.list(ListRequest(filters=[Filter("id", "in", chunk)], limit=len(chunk)))
         except NotFound:
-            continue
-        if not target.readable(target.entity.title_field):
-            continue
-        page = await target.list(ListRequest(filters=[Filter("id", "in", ids)], limit=len(ids)))
-        titles[field.name] = {str(r["id"]): str(r.get(target.entity.title_field) or r["id"]) for r in page.rows}
-    return titles
+            return {}  # no read access to that entity at all
+        out.update({str(r["id"]): str(r.get(title) or "—") for r in page.rows})
+    return out
+
+
+async def reference_titles(gate, rows: list[dict], fields: list[Field], principal) -> dict[str, dict[str, str]]:
+    """For each reference field, id -> title of the referenced records the user may read.
+
+    One query per referenced entity, whatever the number of rows and of fields
+    naming it (client and a custom "partner" field both read contacts.client
+    once); users — the responsible, created_by, updated_by, custom user
+    fields — in one query too."""
+    wanted: dict[str, set[str]] = {}
+    for field in fields:
+        target = reference_target(field)
+        if target:
+            wanted.setdefault(target, set()).update(str(r[field.name]) for r in rows if r.get(field.name))
+    found = {target: await _titles_of(gate, target, sorted(ids), principal) for target, ids in wanted.items() if ids}
+    return {f.name: found.get(reference_target(f), {}) for f in fields if reference_target(f)}
 
 
 def display(field: Field, value: Any, titles: dict[str, str], lang: str = "en") -> dict[str, Any]:
@@ -42,10 +87,11 @@ def display(field: Field, value: Any, titles: dict[str, str], lang: str = "en") 
         return {"text": ", ".join(field.choice_label(v, lang) for v in value), "url": None}
     if field.type == "boolean":
         return {"text": "✓" if value else "—", "url": None}
-    if field.type == "reference":
+    target = reference_target(field)
+    if target:
         key = str(value)
-        if field.reference == "core.user":
-            return {"text": key[:8], "url": None}
+        if target in DIRECTORY:
+            return {"text": titles.get(key, "—"), "url": None}
         if key in titles:
             plugin, name = field.reference.split(".", 1)
             return {"text": titles[key], "url": f"/{plugin}/{name}/{key}"}

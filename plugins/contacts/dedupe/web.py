@@ -83,11 +83,16 @@ class DuplicateScreens(Controller):
             gate, row, others = await load(_kernel(request), principal_of(request), survivor, merged)
         except MergeError as exc:
             return Template("contacts/dedupe/merge.html", status_code=400, context={"error": str(exc), "records": [], "fields": []})
+        from core.entities.values import display_rows
+
         lang = principal_of(request).language
         fields = [{"name": f.name, "label": f.label_for(lang),
                    "differs": len({str(r.get(f.name)) for r in [row, *others]}) > 1} for f in mergeable_fields(gate)]
+        # Each value as people read it: choice labels, linked records and users by name.
+        shown = {str(d["id"]): {n: c["text"] for n, c in d["cells"].items()}
+                 for d in await display_rows(gate, [row, *others], mergeable_fields(gate), principal_of(request))}
         return Template("contacts/dedupe/merge.html", status_code=status, context={
-            "error": error, "survivor": row, "records": [row, *others], "fields": fields})
+            "error": error, "survivor": row, "records": [row, *others], "fields": fields, "shown": shown})
 
     @post("/merge", opt={"permission": READ}, name="contacts:duplicates-merge-do", status_code=200)
     async def merge_do(self, request: Request) -> Template | Redirect:

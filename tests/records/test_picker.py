@@ -1,0 +1,170 @@
+"""The record picker (core/entities/picker.py): suggestions through the gate, ranked and
+bounded; users limited by the assign rule; typed names resolved without JavaScript;
+names, not ids, in lists and history; one query per referenced entity on a list page."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from core.permissions.tables import UserRole
+from core.testing.fixtures import custom_role
+
+CLIENTS = "/contacts/client"
+TASKS = "/contacts/task"
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def marker() -> str:
+    return f"pk{uuid.uuid4().hex[:8]}"
+
+
+async def _client(client, name: str, **values) -> dict:
+    response = await client.post("/api/contacts/client", json={"name": name, **values})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_suggestions_rank_the_exact_title_first_at_most_twenty(client, marker):
+    for n in [110, *range(1, 25)]:
+        await _client(client, f"{marker} Supplies {n}")
+    answer = await client.get(f"/pick/contacts/client", params={"q": f"{marker} Supplies 5"}, headers=JSON)
+    assert answer.status_code == 200
+    found = answer.json()
+    assert found[0]["title"] == f"{marker} Supplies 5" and set(found[0]) == {"id", "title", "hint"}
+    many = (await client.get("/pick/contacts/client", params={"q": marker, "limit": "500"}, headers=JSON)).json()
+    assert len(many) == 20
+    # By e-mail too, with the e-mail as the hint that tells namesakes apart.
+    mailed = await _client(client, f"{marker} Mailed", email=f"{marker}@example.com")
+    by_mail = (await client.get("/pick/contacts/client", params={"q": f"{marker}@example"}, headers=JSON)).json()
+    assert [s["id"] for s in by_mail] == [mailed["id"]] and by_mail[0]["hint"] == f"{marker}@example.com"
+    html = await client.get("/pick/contacts/client", params={"q": f"{marker} Mailed"})
+    assert 'role="option"' in html.text and f"{marker} Mailed" in html.text
+
+
+async def test_suggestions_never_show_a_record_the_user_may_not_read(client, client_as, make_user, marker):
+    """A sales manager sees their team's clients; another department's client is never suggested."""
+    other = await make_user(roles=["sales_manager"], team=f"South {marker}", department=f"Other {marker}")
+    theirs = await _client(client, f"{marker} Theirs", owner_id=str(other.id))
+    manager = await make_user(roles=["sales_manager"], team=f"North {marker}", department=f"Sales {marker}", name=f"Manager {marker}")
+    mine = await _client(client, f"{marker} Mine", owner_id=str(manager.id))
+    async with client_as(manager) as c:
+        found = (await c.get("/pick/contacts/client", params={"q": marker}, headers=JSON)).json()
+        assert [s["id"] for s in found] == [mine["id"]]
+        exact = (await c.get("/pick/contacts/client", params={"q": f"{marker} Theirs"}, headers=JSON)).json()
+        assert theirs["id"] not in {s["id"] for s in exact}
+        # Typing the hidden record's exact name into a form finds nothing either.
+        typed = await c.post(TASKS + "/", data={"title": f"{marker} task", "client__pick": f"{marker} Theirs"})
+        assert typed.status_code == 422 and "Nothing matches" in typed.text and theirs["id"] not in typed.text
+    async with client_as(await make_user(roles=[])) as nobody:
+        assert (await nobody.get("/pick/contacts/client", params={"q": marker}, headers=JSON)).status_code == 404
+
+
+async def test_the_responsible_is_picked_among_the_users_one_may_assign(client, client_as, make_user, marker):
+    mate = await make_user(name=f"Mate {marker}", team=f"T {marker}")
+    stranger = await make_user(name=f"Stranger {marker}")
+    role = await custom_role({"contacts.task.read": "team", "contacts.task.create": "team", "contacts.task.write": "team",
+                              "contacts.task.assign": "team"})
+    boss = await make_user(name=f"Boss {marker}", team=f"T {marker}")
+    await UserRole.insert(UserRole(user=boss.id, role=role.id))
+    async with client_as(boss) as c:
+        # A new record: those the assign scope ("team") reaches; an existing one: any active user.
+        found = (await c.get("/pick/core/user", params={"q": marker, "for": "contacts.task", "new": "1"}, headers=JSON)).json()
+        assert {s["title"] for s in found} == {f"Mate {marker}", f"Boss {marker}"}
+        later = (await c.get("/pick/core/user", params={"q": marker, "for": "contacts.task"}, headers=JSON)).json()
+        assert f"Stranger {marker}" in {s["title"] for s in later}
+        # Any active user for a field that is not the responsible (a filter, a custom user field).
+        everyone = (await c.get("/pick/core/user", params={"q": marker}, headers=JSON)).json()
+        assert f"Stranger {marker}" in {s["title"] for s in everyone}
+        # Give a task to a colleague by typing their name (no JavaScript): resolved server side.
+        given = await c.post(TASKS + "/", data={"title": f"{marker} call back", "owner_id__pick": f"mate {marker}"})
+        assert given.status_code == 303, re.findall(r"(?:class=\"error\"|role=\"alert\")[^>]*>(.*?)</", given.text, re.S)
+        task = (await c.get(given.headers["location"].replace(TASKS, "/api" + TASKS))).json()
+        assert task["owner_id"] == str(mate.id)
+        refused = await c.post(TASKS + "/", data={"title": f"{marker} x", "owner_id__pick": stranger.email})
+        assert refused.status_code == 422 and "Nothing matches" in refused.text
+
+
+async def test_typed_names_resolve_or_say_why_not(client, marker):
+    acme = await _client(client, f"{marker} Acme")
+    await _client(client, f"{marker} Twin")
+    await _client(client, f"{marker} Twin")
+    made = await client.post(TASKS + "/", data={"title": f"{marker} one", "client__pick": f"{marker} acme"})
+    assert made.status_code == 303
+    task = (await client.get(made.headers["location"].replace(TASKS, "/api" + TASKS))).json()
+    assert task["client"] == acme["id"]
+    several = await client.post(TASKS + "/", data={"title": f"{marker} two", "client__pick": f"{marker} Twin"})
+    assert several.status_code == 422 and "Several records match" in several.text
+    assert f'value="{marker} Twin"' in several.text  # what was typed is kept
+    # The text the form showed for a chosen record keeps that record, even with namesakes.
+    twin = (await client.get("/api/contacts/client", params={"q": f"{marker} Twin"})).json()["items"][0]
+    kept = await client.post(TASKS + "/", data={"title": f"{marker} three", "client": twin["id"],
+                                                "client__pick": f"{marker} Twin", "client__was": f"{marker} Twin"})
+    assert kept.status_code == 303
+
+
+async def test_forms_and_lists_show_names_not_ids(client, app_factory, make_user, marker):
+    colleague = await make_user(name=f"Colleague {marker}")
+    acme = await _client(client, f"{marker} Acme", owner_id=str(colleague.id), stage="potential")
+    listed = (await client.get(CLIENTS + "/", params={"q": marker})).text
+    assert f"Colleague {marker}" in listed and str(colleague.id) not in listed
+    edit = (await client.get(f"{CLIENTS}/{acme['id']}/edit")).text
+    assert f'value="Colleague {marker}"' in edit and 'data-picker' in edit
+    new = (await client.get(TASKS + "/new")).text
+    assert 'name="owner_id__pick" value="Administrator"' in new or 'value="Administrator"' in new  # the creator by default
+    # History: choice labels and people by name.
+    await client.patch(f"/api/contacts/client/{acme['id']}", json={"stage": "regular", "owner_id": None}, headers={"If-Match": '"1"'})
+    from core.auth.tables import User
+    from core.entities.timeline import timeline
+    from core.permissions.gate import Gate
+    from core.auth.principals import principal_for_user
+
+    admin = await User.objects().where(User.is_admin == True).first()  # noqa: E712
+    principal = await principal_for_user(admin.id, via="session")
+    gate = await Gate.open(app_factory().state.kernel, "contacts.client", principal)
+    entries = await timeline(None, gate, await gate.get(acme["id"]))
+    stage = next(e for e in entries if e["field"] == "stage")
+    owner = next(e for e in entries if e["field"] == "owner_id" and e["kind"] == "update")
+    assert (stage["old"], stage["new"]) == ("Potential", "Regular")
+    assert owner["old"] == f"Colleague {marker}"
+
+
+async def test_a_list_page_reads_each_referenced_entity_once(client, make_user, marker):
+    from core.db.engine import get_engine
+
+    owners = [await make_user(name=f"Owner {marker} {i}") for i in range(5)]
+    clients = [await _client(client, f"{marker} C{i}") for i in range(10)]
+    contacts = [(await client.post("/api/contacts/contact", json={"full_name": f"{marker} P{i}", "client": clients[i]["id"]})).json()
+                for i in range(10)]
+    for i in range(50):
+        response = await client.post("/api/contacts/interaction", json={
+            "subject": f"{marker} call {i}", "client": clients[i % 10]["id"], "contact": contacts[(i + 3) % 10]["id"],
+            "owner_id": str(owners[i % 5].id)})
+        assert response.status_code == 201, response.text
+    engine = get_engine()
+    seen: list[str] = []
+    original = engine.run_querystring
+
+    async def counting(querystring, *args, **kwargs):
+        seen.append(str(querystring))
+        return await original(querystring, *args, **kwargs)
+
+    engine.run_querystring = counting
+    try:
+        page = await client.get("/contacts/interaction/", params={"q": marker, "limit": "50",
+                                                                   "columns": "subject,client,contact,owner_id"})
+    finally:
+        engine.run_querystring = original
+    assert page.status_code == 200, re.findall(r"<main.*?</main>", page.text, re.S)
+    assert page.text.count(f"{marker} call ") >= 50
+    assert f"Owner {marker} 3" in page.text and f"{marker} P4" in page.text
+
+    def reads(table: str) -> int:
+        return sum(1 for sql in seen if f'FROM "{table}"' in sql and sql.lstrip().upper().startswith("SELECT"))
+
+    assert reads("contacts_client") == 1 and reads("contacts_contact") == 1
+    user_lists = [sql for sql in seen if 'FROM "core_user"' in sql and " IN " in sql.upper()]
+    assert len(user_lists) == 1  # one query for every person on the page
