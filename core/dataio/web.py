@@ -174,6 +174,10 @@ async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
         target = run["id"]
     job_id = await enqueue(kernel, "core.import", {"run_id": str(target)}, user_id=principal.user_id)
     await ImportRun.update({ImportRun.job_id: job_id}).where(ImportRun.id == target)
+    from core.web.flash import flash
+
+    started = _("Dry run started: %(file)s. This page follows it.") if action == "dry" else _("Import started: %(file)s. This page follows it.")
+    await flash(request, started % {"file": run["file_name"]}, level="info")
     return Redirect(f"/import/runs/{target}", status_code=303)
 
 
