@@ -201,7 +201,7 @@ def export_command(entity, fmt, output, filters, search, sort, columns, user_ema
             check_export(gate)
             req = export_request(gate, Params(pairs))
             fields = export_columns(gate, [c.strip() for c in columns.split(",") if c.strip()] or None)
-            total = await gate.count(req.filters, req.search, req.sort)
+            total = await gate.count(req.filters, req.search, req.sort, action=req.action)
             with click.progressbar(length=max(total, 1), label="exporting", file=click.get_text_stream("stderr")) as bar:
                 last = 0
 

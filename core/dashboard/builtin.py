@@ -6,7 +6,8 @@
   (``Gate.count`` with my id as owner: the gate decides what I may count).
 * My changes, last 14 days (line) — from the audit trail, my own actions.
 * A funnel per entity that declares a ``board_field`` — its column counts
-  (``Gate.totals``), i.e. the pipeline at a glance.
+  (``Gate.totals``), i.e. the pipeline at a glance: a report, shown to who holds
+  the entity's ``report`` permission and counted within its scope.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def funnel_loader(entity_key: str):
         entity = kernel.entities[entity_key]
         try:
             gate = await Gate.open(kernel, entity_key, principal_of(request))
-            totals = await gate.totals(entity.board_field)
+            # A pipeline total is a report: the report scope bounds it (and read's).
+            totals = await gate.totals(entity.board_field, action="report")
         except (NotFound, Refused):
             return None
         field = entity.field(entity.board_field)
@@ -136,7 +138,7 @@ def dashboard_widgets(kernel, request):
             widgets.append(DashboardWidget(
                 f"core.funnel_{entity.plugin}_{entity.name}", {"en": "Pipeline", "ru": "Воронка"},
                 "core/dashboard/chart_widget.html", funnel_loader(entity.key), order=50,
-                permission=entity.permission("read"), feature=entity.feature))
+                permission=entity.permission("report"), feature=entity.feature))
     return widgets
 
 

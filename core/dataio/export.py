@@ -59,16 +59,20 @@ def export_columns(gate: Gate, names: list[str] | None = None) -> list[Field]:
 
 def export_request(gate: Gate, params) -> ListRequest:
     """The list request of an export: the list's own filters, read as the list reads
-    them (a date typed into a date-time filter is the whole day on the user's clock)."""
+    them (a date typed into a date-time filter is the whole day on the user's clock),
+    over the rows the export scope reaches: a manager who reads the team's clients
+    may still export only their own (``contacts.client.export = own``)."""
     from core.entities.list_state import widen_dates
     from core.entities.query_params import list_request
 
-    return widen_dates(gate, list_request(params))
+    req = widen_dates(gate, list_request(params))
+    req.action = "export"
+    return req
 
 
 async def rows(gate: Gate, req: ListRequest) -> AsyncIterator[dict]:
     """Every row of the list request, page after page (the list's own paging)."""
-    req = ListRequest(filters=list(req.filters), sort=list(req.sort), search=req.search, limit=MAX_LIMIT)
+    req = ListRequest(filters=list(req.filters), sort=list(req.sort), search=req.search, limit=MAX_LIMIT, action=req.action)
     while True:
         page = await gate.list(req)
         for row in page.rows:

@@ -74,7 +74,7 @@ async def export_job(ctx, entity: str, query: list, columns: list, format: str) 
         check_export(gate)
         req = export_request(gate, Params(query))
         fields = export_columns(gate, columns or None)
-        total = await gate.count(req.filters, req.search, req.sort)
+        total = await gate.count(req.filters, req.search, req.sort, action=req.action)
     except GateError as exc:
         raise PermanentJobError(str(getattr(exc, "errors", "") or exc)) from None
     path = export_path(ctx.kernel, ctx.job_id, format)

@@ -229,7 +229,8 @@ class Merge:
         await self._sql(f'UPDATE "{STAGE}" AS s SET "rid" = {self._key_match()} WHERE s."err" IS NULL', *params)
 
     async def _permissions(self) -> None:
-        write = self.gate.scope_where("write")
+        # Existing records: the import scope bounds them as well as the write scope.
+        write = self.gate.scope_where(("write", "import"))
         if write is None:
             await self._sql(f'UPDATE "{STAGE}" SET "err" = \'nowrite\' WHERE "err" IS NULL AND "rid" IS NOT NULL')
         else:
@@ -239,6 +240,30 @@ class Merge:
             await self._sql(f'UPDATE "{STAGE}" SET "err" = \'nocreate\' WHERE "err" IS NULL AND "rid" IS NULL')
         elif self.plan.missing_required:
             await self._sql(f'UPDATE "{STAGE}" SET "err" = \'required\' WHERE "err" IS NULL AND "rid" IS NULL')
+        await self._assignments()
+
+    async def _assignments(self) -> None:
+        """A file that names the responsible user: as on the record screens, moving a stored
+        record to someone else needs the assign scope on it, and a new record for someone
+        else the assign and create scopes on the record as it will be."""
+        owner = self.gate.entity.owner_field
+        if owner not in self.natives:
+            return
+        me, col = self._uuid(self.gate.principal.user_id), quote(owner)
+        assign = self.gate.scope_where("assign")
+        if assign is None:
+            await self._sql(f'UPDATE "{STAGE}" SET "err" = \'assign\' WHERE "err" IS NULL AND {col} IS NOT NULL AND {col} <> {{}}', me)
+            return
+        await self._sql(
+            f'UPDATE "{STAGE}" AS s SET "err" = \'assign\' WHERE s."err" IS NULL AND s."rid" IS NOT NULL '
+            f'AND EXISTS (SELECT 1 FROM {quote(self.table)} t WHERE t."id" = s."rid" AND {self._distinct(f"t.{col}", f"s.{col}")}) '
+            f'AND NOT EXISTS (SELECT 1 FROM {quote(self.table)} WHERE "id" = s."rid" AND {{}})', assign)
+        reach = [self.gate.owner_scope("assign"), self.gate.owner_scope("create")]
+        if None in reach:
+            return  # no create at all: the new rows were refused above
+        await self._sql(
+            f'UPDATE "{STAGE}" SET "err" = \'assign\' WHERE "err" IS NULL AND "rid" IS NULL AND {col} IS NOT NULL '
+            f'AND {col} <> {{}} AND NOT ({{}} AND {{}})', me, *reach)
 
     async def _unique_in_db(self) -> None:
         for spec in self.plan.unique_fields:
@@ -279,6 +304,8 @@ class Merge:
             return key, _("A record with this key exists, but you may not change it.")
         if err == "nowrite":
             return key, _("A record with this key exists, and you may not change records.")
+        if err == "assign":
+            return self.gate.entity.owner_field, _("You may not make this user responsible for this record.")
         if err == "nocreate":
             return "", _("You may not create records.")
         if err == "required":

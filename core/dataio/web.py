@@ -209,7 +209,7 @@ async def _export_setup(request: Request, plugin: str, name: str, fmt: str):
     req = export_request(gate, pairs_params(pairs))
     columns = [c for c in (params.get("columns") or "").split(",") if c]
     fields = export_columns(gate, columns or None)
-    total = await gate.count(req.filters, req.search, req.sort)
+    total = await gate.count(req.filters, req.search, req.sort, action=req.action)
     return gate, pairs, req, columns, fields, total
 
 

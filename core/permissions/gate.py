@@ -442,6 +442,11 @@ class Gate(ReadClauses, WriteRules):
         """The WHERE fragment (scope, live rows) for ``action``; None: no access at all."""
         return self._where(action, extra=list(extra))
 
+    def owner_scope(self, action: str) -> QueryString | None:
+        """The scope of ``action`` alone, on an unqualified owner column (a staged row's,
+        for a record not stored yet); None: no access at all."""
+        return self._scope(action)
+
     def check_write_keys(self, names, *, creating: bool) -> None:
         """Refuse (``Refused``) field names the principal may not write, as create/update do."""
         self._check_keys(dict.fromkeys(names), creating=creating)

@@ -50,14 +50,21 @@ async def feed_principal(token: str):
     return await principal_for_user(row["user_id"], via="feed", issued_at=row["created_at"]) if row else None
 
 
-async def calendar_for(kernel, principal, start: datetime, end: datetime, mine_only: bool = True) -> bytes:
+async def calendar_for(kernel, principal, start: datetime, end: datetime, mine_only: bool = True,
+                       action: str = "read") -> bytes:
+    """Interactions, task deadlines and significant dates between ``start`` and ``end`` as iCalendar.
+
+    ``action="export"`` for the download (``calendar.ics``): each entity's export
+    scope bounds it, so ``all=1`` never reaches past what one may export; the
+    subscription feed (``mine_only``, the user's own records) reads."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Klientela")
     owner = [("owner_id", "eq", str(principal.user_id))] if mine_only else []
     for r in await reading.all_rows(kernel, "contacts.interaction", principal,
-                                    owner + [("starts_at", "gte", start.isoformat()), ("starts_at", "lt", end.isoformat())], ["starts_at"]):
+                                    owner + [("starts_at", "gte", start.isoformat()), ("starts_at", "lt", end.isoformat())], ["starts_at"],
+                                    action=action):
         ev = VEvent()
         ev.add("uid", f"{r['id']}@klientela")
         ev.add("summary", r["subject"])
@@ -70,7 +77,8 @@ async def calendar_for(kernel, principal, start: datetime, end: datetime, mine_o
             ev.add("description", "\n".join(x for x in (r.get("participants"), r.get("result")) if x))
         cal.add_component(ev)
     for r in await reading.all_rows(kernel, "contacts.task", principal,
-                                    owner + [("deadline", "gte", start.isoformat()), ("deadline", "lt", end.isoformat())]):
+                                    owner + [("deadline", "gte", start.isoformat()), ("deadline", "lt", end.isoformat())],
+                                    action=action):
         ev = VEvent()
         ev.add("uid", f"{r['id']}@klientela")
         ev.add("summary", r["title"])
@@ -78,7 +86,7 @@ async def calendar_for(kernel, principal, start: datetime, end: datetime, mine_o
         ev.add("dtend", r["deadline"])
         ev.add("dtstamp", r["updated_at"])
         cal.add_component(ev)
-    for e in await reading.all_rows(kernel, "contacts.event", principal, owner):
+    for e in await reading.all_rows(kernel, "contacts.event", principal, owner, action=action):
         nxt = next_occurrence(e, start.date())
         if nxt is None:
             continue
@@ -134,13 +142,15 @@ async def import_calendar(kernel, principal, data: bytes) -> dict:
 
 
 async def vcards(kernel, principal, search: str = "") -> str:
-    """Contact persons as vCard 3.0 (with their company), as the principal may read them."""
-    people = await reading.all_rows(kernel, "contacts.contact", principal, [], ["full_name"], cap=20000) if not search else \
-        await reading.rows(kernel, "contacts.contact", principal, [], ["full_name"], limit=500, search=search)
+    """Contact persons as vCard 3.0 (with their company), as far as the principal may export them
+    (``contacts.contact.export``'s scope; the company's name only where they may export the client too)."""
+    people = await reading.all_rows(kernel, "contacts.contact", principal, [], ["full_name"], cap=20000, action="export") if not search else \
+        await reading.rows(kernel, "contacts.contact", principal, [], ["full_name"], limit=500, search=search, action="export")
     companies = {}
     ids = sorted({str(p["client"]) for p in people if p.get("client")})
     for chunk in range(0, len(ids), 400):
-        for c in await reading.rows(kernel, "contacts.client", principal, [("id", "in", ",".join(ids[chunk:chunk + 400]))], limit=400):
+        for c in await reading.rows(kernel, "contacts.client", principal, [("id", "in", ",".join(ids[chunk:chunk + 400]))], limit=400,
+                                    action="export"):
             companies[str(c["id"])] = c["name"]
     out = []
     for p in people:

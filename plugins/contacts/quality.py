@@ -3,8 +3,8 @@
 The fields that make a good card are configurable (``contacts_quality_field``;
 a sensible set until an administrator chooses). The report (behind
 ``contacts.client.report``) reads the clients through the query gate as the
-viewer, so a manager sees their team's base and a head of sales the
-department's. A card's score is the share of required fields it has.
+viewer, within the report scope (and the read scope), so a manager sees their
+team's base and a head of sales the department's. A card's score is the share of required fields it has.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ async def analyse(gate: Gate, fields: list[str]) -> dict:
     total = complete = 0
     cursor = None
     while total < REPORT_CAP:
-        page = await gate.list(ListRequest(sort=["created_at"], limit=500, cursor=cursor))
+        page = await gate.list(ListRequest(sort=["created_at"], limit=500, cursor=cursor, action="report"))
         for row in page.rows:
             gaps = missing(row, fields)
             total += 1
@@ -78,7 +78,7 @@ async def drill(gate: Gate, fields: list[str], field: str | None, owner: str | N
     filters = [Filter("owner_id", "eq", owner)] if owner else []
     out, cursor = [], None
     while len(out) < limit:
-        page = await gate.list(ListRequest(filters=filters, sort=["created_at"], limit=500, cursor=cursor))
+        page = await gate.list(ListRequest(filters=filters, sort=["created_at"], limit=500, cursor=cursor, action="report"))
         out += [{**r, "gaps": missing(r, fields)} for r in page.rows if missing(r, wanted)]
         cursor = page.next_cursor
         if not cursor:

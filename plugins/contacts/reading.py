@@ -21,20 +21,22 @@ async def open_gate(kernel, key: str, principal) -> Gate | None:
     return gate if principal.can(gate.entity.permission("read")) else None
 
 
-async def rows(kernel, key: str, principal, filters=(), sort=(), limit: int = 50, search: str = "") -> list[dict]:
+async def rows(kernel, key: str, principal, filters=(), sort=(), limit: int = 50, search: str = "",
+               action: str = "read") -> list[dict]:
+    """The first ``limit`` rows; ``action="export"`` for a file or feed (the export scope)."""
     gate = await open_gate(kernel, key, principal)
     if gate is None:
         return []
     flt = [f if isinstance(f, Filter) else Filter(*f) for f in filters]
     try:
-        page = await gate.list(ListRequest(filters=flt, sort=list(sort), limit=limit, search=search))
+        page = await gate.list(ListRequest(filters=flt, sort=list(sort), limit=limit, search=search, action=action))
     except NotFound:
         return []
     return page.rows
 
 
-async def all_rows(kernel, key: str, principal, filters=(), sort=(), cap: int = 5000) -> list[dict]:
-    """Every row a filter matches (keyset pages of 500), up to ``cap``."""
+async def all_rows(kernel, key: str, principal, filters=(), sort=(), cap: int = 5000, action: str = "read") -> list[dict]:
+    """Every row a filter matches (keyset pages of 500), up to ``cap``; ``action`` as in :func:`rows`."""
     gate = await open_gate(kernel, key, principal)
     if gate is None:
         return []
@@ -42,7 +44,7 @@ async def all_rows(kernel, key: str, principal, filters=(), sort=(), cap: int = 
     out, cursor = [], None
     while len(out) < cap:
         try:
-            page = await gate.list(ListRequest(filters=flt, sort=list(sort), limit=500, cursor=cursor))
+            page = await gate.list(ListRequest(filters=flt, sort=list(sort), limit=500, cursor=cursor, action=action))
         except NotFound:
             return out
         out.extend(page.rows)

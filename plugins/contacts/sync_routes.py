@@ -70,7 +70,7 @@ class SyncScreens(Controller):
             return Response({"errors": {"from": "dates look like 2026-05-31"}}, status_code=400)
         body = await ical.calendar_for(request.app.state.kernel, principal_of(request),
                                        datetime.combine(first, time(0), timezone.utc), datetime.combine(last + timedelta(days=1), time(0), timezone.utc),
-                                       mine_only=request.query_params.get("all") != "1")
+                                       mine_only=request.query_params.get("all") != "1", action="export")
         return Response(body, media_type="text/calendar; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="klientela.ics"'})
 

@@ -51,7 +51,17 @@ def allowed_steps(task: dict, principal) -> list[str]:
 
 
 async def step(kernel, principal, task_id: str, name: str, comment: str = "", to_user: str | None = None) -> dict:
-    """Take one workflow step; raises NotFound (not yours / no such task), Refused (not now) or Invalid."""
+    """Take one workflow step; raises NotFound (not yours / no such task), Refused (not now) or Invalid.
+
+    The checks, the write, its audit rows and the notifications are one
+    transaction: a refused step changes nothing and notifies nobody."""
+    from core.db.engine import write_transaction
+
+    async with write_transaction():
+        return await _step(kernel, principal, task_id, name, comment, to_user)
+
+
+async def _step(kernel, principal, task_id: str, name: str, comment: str, to_user: str | None) -> dict:
     from core.notifications import notify
     from core.notifications.recipient import as_recipient
 
@@ -66,13 +76,8 @@ async def step(kernel, principal, task_id: str, name: str, comment: str = "", to
         if not to_user:
             raise Invalid({"owner_id": _("Choose who takes the task over.")})
         data["owner_id"] = to_user
-    try:
-        row = await gate.update(task["id"], data, task["version"])
-    except NotFound:
-        if name != "forward":
-            raise
-        # Forwarded out of the actor's sight (another team): written, just no longer readable.
-        row = {**task, **data}
+    # Forwarded out of the actor's sight (another team), the gate still answers with the row written.
+    row = await gate.update(task["id"], data, task["version"])
     url = f"/contacts/task/{row['id']}"
     who = principal.name or principal.email
 

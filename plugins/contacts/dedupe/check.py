@@ -119,7 +119,7 @@ def to_cyrillic(text: str) -> str:
     return "".join(out)
 
 
-async def _candidates(gate: Gate, values: dict, regions, exclude) -> list[dict]:
+async def _candidates(gate: Gate, values: dict, regions) -> list[dict]:
     terms = _terms(values, regions)
     if not terms:
         return []
@@ -135,8 +135,7 @@ async def _candidates(gate: Gate, values: dict, regions, exclude) -> list[dict]:
     columns = ["id"] + [c for names in KEY_FIELDS.values() for c in names if c in gate.fields and not gate.fields[c].custom]
     sql = (f"SELECT {', '.join(quote(c) for c in columns)} FROM {table} WHERE \"deleted_at\" IS NULL "
            f"AND ({' OR '.join(conds)}) LIMIT {CANDIDATES}")
-    rows = [dict(r) for r in await gate.engine.run_querystring(QueryString(sql, *args))]
-    return [r for r in rows if str(r["id"]) not in exclude]
+    return [dict(r) for r in await gate.engine.run_querystring(QueryString(sql, *args))]
 
 
 def _match(new: Keyed, other: Keyed, rules: RuleSet) -> list[str]:
@@ -150,23 +149,29 @@ def _match(new: Keyed, other: Keyed, rules: RuleSet) -> list[str]:
 
 async def check_record(kernel, principal: Principal, values: dict, *, exclude_ids=(), rules: RuleSet | None = None) -> CheckResult:
     """Likely duplicates among the stored clients of a record about to be written (``values``
-    as typed or cleaned). ``exclude_ids``: the record itself when editing."""
+    as typed or cleaned). ``exclude_ids``: the record itself when editing — honoured only
+    for records the user can read, so the answer never depends on a hidden id (excluding
+    a hidden record would tell which record holds the value)."""
     rules = rules or parse(CHECK_RULES, veto=())
     gate = await Gate.open(kernel, ENTITY, principal)
     # Only what the user may write counts as typed: a hidden field sent anyway is not a probe.
     values = {k: v for k, v in values.items() if gate.principal.can_read_field(ENTITY, k)}
     new = keys_of({"id": None, **values}, rules.regions)
+    exclude = {str(i) for i in exclude_ids}
     result = CheckResult()
-    for row in await _candidates(gate, values, rules.regions, {str(i) for i in exclude_ids}):
+    for row in await _candidates(gate, values, rules.regions):
         reasons = _match(new, keys_of(row, rules.regions), rules)
         if not reasons:
             continue
         try:
             record = await gate.get(row["id"])
         except NotFound:
+            # Hidden: counted whether or not its id was sent as "the record itself".
             for reason in reasons:
                 result.hidden[reason] = result.hidden.get(reason, 0) + 1
             continue
+        if str(row["id"]) in exclude:
+            continue  # the record being edited, which the user can read
         # Only reasons the user could have seen for themselves: a match on a field
         # hidden from them is reported like a hidden record.
         seen = [r for r in reasons if all(gate.readable(f) for k in _rule_keys(r) for f in KEY_FIELDS[k] if f in gate.fields)]
