@@ -1,0 +1,142 @@
+"""The record picker in Chromium: linked records and people chosen by typing a name
+(keyboard and mouse), a custom reference field, the no-JavaScript fallback, names in
+the client list; axe on the forms with the listbox open, light and dark."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import CLIENTS, CONTACTS, Api, axe_violations, csrf_token, describe, marker, use_axe
+
+TASKS = "/contacts/task"
+INTERACTIONS = "/contacts/interaction"
+EVENTS = "/contacts/event"
+
+
+def check_axe(page, what: str) -> None:
+    found = axe_violations(page)
+    assert found == [], f"axe on {what} ({page.url}):\n{describe(found)}"
+
+
+def colleague(page, m: str) -> tuple[str, str]:
+    """A user made through the users screen: (id, name)."""
+    name = f"Colleague {m}"
+    email = f"{m}@klientela-tests.example"
+    response = page.request.post("/admin/users", form={"email": email, "name": name, "password": f"temp-{m}",
+                                                       "roles": "sales_manager", "_csrf": csrf_token(page)})
+    assert response.ok, response.text()[:500]
+    found = page.request.get("/pick/core/user", params={"q": email}, headers={"Accept": "application/json"}).json()
+    return found[0]["id"], name
+
+
+def test_give_a_task_to_a_colleague_by_typing_their_name(admin_context):
+    use_axe(admin_context)
+    page, m = admin_context.new_page(), marker()
+    page.goto("/")
+    user_id, name = colleague(page, m)
+    page.goto(f"{TASKS}/new")
+    page.locator("#f-title").fill(f"{m} send the offer")
+    responsible = page.get_by_role("combobox", name="Responsible")
+    expect(responsible).to_have_value(re.compile("Administrator|admin@"))  # the creator by default
+    responsible.fill(m)
+    option = page.get_by_role("option", name=re.compile(name))
+    expect(option).to_be_visible()
+    expect(responsible).to_have_attribute("aria-expanded", "true")
+    check_axe(page, "the task form with the user picker open")
+    responsible.press("ArrowDown")  # the keyboard: the first (only) suggestion, then Enter
+    expect(responsible).to_have_attribute("aria-activedescendant", re.compile(".+"))
+    responsible.press("Enter")
+    expect(responsible).to_have_value(name)
+    expect(responsible).to_have_attribute("aria-expanded", "false")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"{TASKS}/[0-9a-f-]{{36}}$"))
+    task = Api(page).get(TASKS, page.url.rsplit("/", 1)[1]).json()
+    assert task["owner_id"] == user_id
+    expect(page.get_by_text(name).first).to_be_visible()  # the record page names them
+
+
+def test_log_a_call_linked_to_a_contact_person_chosen_by_name(admin_context):
+    use_axe(admin_context)
+    page, m = admin_context.new_page(), marker()
+    api = Api(page)
+    acme = api.create(CLIENTS, name=f"{m} Acme")
+    person = api.create(CONTACTS, full_name=f"{m} Irina Petrova", client=acme["id"], email=f"irina.{m}@example.com")
+    api.create(CONTACTS, full_name=f"{m} Ivan Sidorov")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(f"{INTERACTIONS}/new")
+        contact = page.get_by_role("combobox", name="Contact person")
+        contact.fill(f"irina.{m}")  # by e-mail
+        option = page.get_by_role("option", name=re.compile("Irina Petrova"))
+        expect(option).to_be_visible()
+        check_axe(page, f"the interaction form, contact picker open ({scheme})")
+    option.click()
+    expect(contact).to_have_value(f"{m} Irina Petrova")
+    page.locator("#f-subject").fill(f"{m} call about the offer")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"{INTERACTIONS}/[0-9a-f-]{{36}}$"))
+    call = api.get(INTERACTIONS, page.url.rsplit("/", 1)[1]).json()
+    assert call["contact"] == person["id"]
+    expect(page.get_by_role("link", name=f"{m} Irina Petrova").first).to_be_visible()
+
+
+@pytest.fixture
+def partner_field(admin_context):
+    page = admin_context.new_page()
+    api = Api(page)
+    name = f"p_{marker()}"
+    response = page.request.post(f"/api/fields/contacts/event", data={
+        "name": name, "type": "reference", "label_en": f"Partner {name}", "reference": "contacts.client"}, headers=api.headers)
+    assert response.status == 201, response.text()
+    yield name
+    page.request.post(f"/api/fields/contacts/event/{name}/retire", headers=api.headers)
+    page.request.post(f"/api/fields/contacts/event/{name}/purge", headers=api.headers)
+
+
+def test_a_custom_reference_field_is_picked_by_name(admin_context, partner_field):
+    page, m = admin_context.new_page(), marker()
+    api = Api(page)
+    partner = api.create(CLIENTS, name=f"{m} Partner Ltd")
+    page.goto(f"{EVENTS}/new")
+    page.locator("#f-title").fill(f"{m} anniversary")
+    page.locator("#f-date").fill("2031-05-04")
+    box = page.get_by_role("combobox", name=f"Partner {partner_field}")
+    box.fill(f"{m} partner")
+    page.get_by_role("option", name=re.compile("Partner Ltd")).click()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"{EVENTS}/[0-9a-f-]{{36}}$"))
+    event = api.get(EVENTS, page.url.rsplit("/", 1)[1]).json()
+    assert event[partner_field] == partner["id"]
+    expect(page.get_by_role("link", name=f"{m} Partner Ltd").first).to_be_visible()
+
+
+def test_without_javascript_a_typed_name_is_resolved_or_explained(new_context, admin_state):
+    context = new_context(storage_state=admin_state, java_script_enabled=False)
+    page, m = context.new_page(), marker()
+    page.goto("/")
+    api_headers = {"X-CSRF-Token": csrf_token(page)}
+    for name in (f"{m} Twin", f"{m} Twin", f"{m} Solo"):
+        assert page.request.post("/api/contacts/client", data={"name": name}, headers=api_headers).status == 201
+    page.goto(f"{TASKS}/new")
+    page.locator("#f-title").fill(f"{m} no script")
+    page.get_by_label("Client", exact=True).fill(f"{m} Twin")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(re.compile("Several records match"))).to_be_visible()
+    page.get_by_label("Client", exact=True).fill(f"{m} solo")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"{TASKS}/[0-9a-f-]{{36}}$"))
+    expect(page.get_by_role("link", name=f"{m} Solo").first).to_be_visible()
+
+
+def test_the_client_list_shows_the_responsible_users_name(admin_context):
+    page, m = admin_context.new_page(), marker()
+    page.goto("/")
+    user_id, name = colleague(page, m)
+    Api(page).create(CLIENTS, name=f"{m} Owned", owner_id=user_id)
+    page.goto(f"{CLIENTS}/?q={m}")
+    row = page.locator("#entity-rows tbody tr").filter(has_text=f"{m} Owned")
+    expect(row).to_contain_text(name)
+    assert user_id[:8] not in row.inner_text()
