@@ -50,7 +50,7 @@ def test_drag_an_interaction_to_another_day(admin_page):
     api = Api(page)
     monday = date(2031, 6, 2)  # a Monday
     made = api.create("/contacts/interaction", subject=f"{m} movable", starts_at=f"{monday.isoformat()}T09:15:00Z")
-    page.goto(f"/contacts/calendar/?view=week&date={monday.isoformat()}")
+    page.goto(f"/contacts/calendar/?view=agenda&date={monday.isoformat()}")  # the agenda: the list view
     item = page.locator(".calendar-item", has_text=f"{m} movable")
     target = page.locator(f'.calendar-day[data-date="{(monday + timedelta(days=3)).isoformat()}"]')
     expect(item).to_have_attribute("draggable", "true")

@@ -55,13 +55,14 @@
       if (info.event.allDay) { info.revert(); say(L.allDayRefused); return; }
       var props = info.event.extendedProps;
       fields.id = props.id;
-      fields.version = props.version;
+      fields.version = Math.max(versions[props.id] || 0, props.version);
       fields.start = wall(info.event.start);
       if (info.event.end) fields.end = wall(info.event.end);
       post(cfg.move, fields).then(function (result) {
         if (!result.ok) { info.revert(); say(errorText(result)); return; }
-        info.event.extendedProps.version = result.data.version;
-        ec.updateEvent(info.event);
+        // The next move of this event sends the version the server just gave. Kept aside:
+        // ec.updateEvent() with the callback's event would re-read its dates.
+        versions[props.id] = result.data.version;
         say(L.moved);
       }).catch(function () { info.revert(); say(L.offline); });
     }
@@ -74,6 +75,7 @@
       window.location.href = cfg.create + "?" + params;
     }
 
+    var versions = {};  // interaction id -> version after this page's own moves
     var teamViews = "resourceTimeGridDay,resourceTimeGridWeek";
     var ec = EventCalendar.create(el, {
       view: cfg.view,
@@ -123,6 +125,27 @@
       loading: function (busy) { el.setAttribute("aria-busy", busy ? "true" : "false"); }
     });
     window.klientelaCalendar = ec;  // for the browser tests and the console
+    flattenTableRoles(el);
+  }
+
+  // EventCalendar marks its grid up as an ARIA table, but its month body has cells
+  // outside any row and its toolbar and events inside the table: roles a screen
+  // reader cannot follow (axe: aria-required-children/parent, critical). The grid
+  // is therefore presented as what it visually is — a region of dated headings and
+  // event buttons (each with its time and title); the agenda is the same period as a
+  // list. Re-applied whenever the calendar re-renders (navigation, view change).
+  var TABLE_ROLES = ["table", "rowgroup", "row", "columnheader", "rowheader", "cell", "gridcell"];
+  var TABLE_ATTRIBUTES = ["aria-colindex", "aria-colspan", "aria-rowindex", "aria-rowspan", "aria-colcount", "aria-rowcount"];
+  function flattenTableRoles(el) {
+    function flatten() {
+      el.querySelectorAll("[role]").forEach(function (node) {
+        if (TABLE_ROLES.indexOf(node.getAttribute("role")) < 0) return;
+        node.setAttribute("role", "none");
+        TABLE_ATTRIBUTES.forEach(function (name) { node.removeAttribute(name); });
+      });
+    }
+    flatten();
+    new MutationObserver(flatten).observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ["role"] });
   }
 
   function agendaDrag() {
