@@ -1,0 +1,108 @@
+"""A person reads names, never ids: no UUID in the visible text of any main screen.
+
+Walks the corp app as an administrator and as a sales manager: the home
+page, every page its menu links to, and from each list the first record's
+page. On each, the text a person sees (not attributes, scripts, hidden
+inputs or elements) must hold no UUID, except inside the record page's
+collapsed "record details" block, which is where ids live on purpose.
+
+The pages are found from the menu rather than listed here, so a new
+plugin's screens are walked as soon as its menu items exist.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import html
+
+from core.testing.fixtures import unique_email
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# The first 8 hex digits of an id shown short ("01a24fe8"): a token of hex digits with both a
+# letter and a digit, as ids are shown abbreviated. Plain words or numbers never match.
+SHORT_ID = re.compile(r"(?<![\w-])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8}(?![\w-])")
+INVISIBLE = "//script | //style | //template | //noscript | //*[@hidden] | //input[@type='hidden'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' record-details ')]"
+SKIP = ("/logout", "/trash", "/export", "/static/", "/api/", "/schema", "/search/palette", "/board/", ".ics", ".vcf", ".csv", ".xlsx")
+MAX_PAGES = 80
+
+
+def visible_text(page: str) -> str:
+    tree = html.fromstring(page)
+    for node in tree.xpath(INVISIBLE):
+        node.drop_tree()
+    return " ".join(tree.text_content().split())
+
+
+def links(page: str, selector: str) -> list[str]:
+    tree = html.fromstring(page)
+    out = []
+    for href in tree.xpath(selector):
+        path = urlsplit(href)
+        if path.scheme or path.netloc or not path.path.startswith("/") or any(s in href for s in SKIP):
+            continue
+        out.append(href.split("#")[0])
+    return list(dict.fromkeys(out))
+
+
+async def walk(http) -> dict[str, list[str]]:
+    """Visible ids per page path: the home page, the menu's pages, the pages they link to
+    (an overview page leads to its lists), and one record of each list."""
+    home = await http.get("/")
+    assert home.status_code == 200
+    menu = ["/"] + links(home.text, "//nav//a/@href")
+    seen: dict[str, list[str]] = {}
+    queue = [(path, 0) for path in menu]
+    records_of: set[str] = set()
+    while queue and len(seen) < MAX_PAGES:
+        path, depth = queue.pop(0)
+        if path in seen:
+            continue
+        response = await http.get(path)
+        if response.status_code != 200 or "text/html" not in response.headers.get("content-type", ""):
+            seen[path] = []
+            continue
+        text = visible_text(response.text)
+        seen[path] = UUID.findall(text) + SHORT_ID.findall(text)
+        if depth >= 2:
+            continue
+        for href in links(response.text, "//main//a/@href"):
+            if "?" in href or "/edit" in href or "/new" in href:
+                continue
+            if UUID.search(href):  # a record: one per list is enough
+                if path not in records_of:
+                    records_of.add(path)
+                    queue.append((href, depth + 1))
+            elif href.count("/") <= 4:
+                queue.append((href, depth + 1))
+    return seen
+
+
+async def _world(client, make_user):
+    """Records that reference people, companies and choices: what used to show as ids."""
+    manager = await make_user(unique_email("walker"), roles=["sales_manager"], team="Walk-1", department="Sales/Walk",
+                              name="Vera Walker")
+    firm = (await client.post("/api/contacts/client", json={
+        "name": "Walk Trading LLC", "stage": "potential", "importance": "high", "owner_id": str(manager.id)})).json()
+    person = (await client.post("/api/contacts/contact", json={
+        "full_name": "Anna Walk", "client": firm["id"], "owner_id": str(manager.id)})).json()
+    await client.post("/api/contacts/task", json={"title": "Call Anna about the offer", "client": firm["id"],
+                                                   "owner_id": str(manager.id)})
+    await client.post("/api/contacts/interaction", json={"subject": "First call", "kind": "call", "client": firm["id"],
+                                                         "contact": person["id"], "owner_id": str(manager.id)})
+    return manager
+
+
+@pytest.mark.parametrize("who", ["administrator", "sales_manager"])
+async def test_no_uuid_in_visible_text(who, client, client_as, make_user):
+    manager = await _world(client, make_user)
+    if who == "administrator":
+        found = await walk(client)
+    else:
+        async with client_as(manager) as c:
+            found = await walk(c)
+    assert len(found) >= 5, found.keys()
+    offending = {path: ids for path, ids in found.items() if ids}
+    assert not offending, offending
