@@ -34,7 +34,7 @@ def record_actions(kernel, entity, record, principal) -> list[RecordAction]:
     actions = [
         action("log_call", label("Log a call", "Записать звонок"), INTERACTION, "contacts.interaction.create", 10, "☎",
                kind="call", status="done"),
-        action("plan_meeting", label("Plan a meeting", "Запланировать встречу"), INTERACTION, "contacts.interaction.create", 20, "📅",
+        action("plan_meeting", label("Plan a meeting", "Запланировать встречу"), INTERACTION, "contacts.interaction.create", 20, "◷",
                kind="meeting", status="planned"),
     ]
     if entity.key == "contacts.client":
