@@ -121,10 +121,10 @@ def grid_labels() -> dict:
     return {
         "buttonText": {"today": _("Today"), "timeGridDay": _("Day"), "timeGridWeek": _("Week"), "dayGridMonth": _("Month"),
                        "resourceTimeGridDay": _("Day"), "resourceTimeGridWeek": _("Week"),
-                       "prev": _("Previous"), "next": _("Next")},
+                       "prev": _("Earlier"), "next": _("Later")},
         "allDay": _("All day"), "more": _("+{n} more"), "noEvents": _("Nothing in this period."),
         "moved": _("Moved."), "failed": _("Not moved."), "offline": _("Not moved: no connection."),
-        "conflict": _("Someone changed this meeting meanwhile; it is back where it was. Reload the page to see the change."),
+        "conflict": _("Someone changed this entry meanwhile, so it is back where it was. Reload the page to see their change."),
         "allDayRefused": _("A meeting needs a time: drop it on the hours, not on “All day”."),
     }
 

@@ -78,7 +78,7 @@ def test_drag_and_resize_in_the_week_grid_move_the_interaction_on_the_users_cloc
     with page.expect_response(lambda r: r.url.endswith("/contacts/calendar/move")) as answer:
         drag_by(page, event, 0, hour)
     assert answer.value.status == 409
-    expect(page.locator("#calendar-status")).to_contain_text("changed this meeting meanwhile")
+    expect(page.locator("#calendar-status")).to_contain_text("changed this entry meanwhile")
     expect(event).to_have_js_property("offsetTop", int(event.evaluate("e => e.offsetTop")))
     assert abs(event.bounding_box()["y"] - before["y"]) < 2  # back where it was
     assert api.get(INTERACTIONS, made["id"]).json()["starts_at"].startswith("2031-06-05T11:00")
@@ -146,3 +146,29 @@ def test_the_month_is_one_screen_and_the_grids_pass_axe(far_context, scheme):
     expect(page.locator("#calendar-agenda")).to_contain_text(f"{m} call 10")
     found = axe_violations(page)
     assert found == [], f"agenda, {scheme}:\n" + describe(found)
+
+
+def test_in_russian_the_week_starts_on_monday_with_russian_names(browser, browser_context_args, admin_state):
+    # The administrator chose no language, so the browser's Russian is theirs.
+    context = browser.new_context(**{**browser_context_args, "locale": "ru-RU"}, storage_state=admin_state)
+    page = context.new_page()
+    page.goto(f"/contacts/calendar/?view=week&date={TUESDAY}")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    heads = page.locator("#calendar-grid .ec-header .ec-col-head")
+    expect(heads.first).to_contain_text("пн")  # Monday first, its Russian name
+    expect(heads.last).to_contain_text("вс")
+    expect(page.locator("#calendar-grid .ec-title")).to_contain_text("июн")
+    expect(page.locator("#calendar-grid").get_by_role("button", name="Сегодня")).to_be_visible()
+    expect(page.locator("#calendar-grid").get_by_role("button", name="Месяц")).to_be_visible()
+    context.close()
+
+
+def test_a_phone_gets_one_day_and_no_page_wider_than_the_screen(new_context, admin_state):
+    context = new_context(storage_state=admin_state, viewport={"width": 390, "height": 844})
+    use_axe(context)
+    page = context.new_page()
+    page.goto(f"/contacts/calendar/?view=week&date={TUESDAY}")
+    expect(page.locator("#calendar-grid .ec-day-view")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    found = axe_violations(page)
+    assert found == [], describe(found)

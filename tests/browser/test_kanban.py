@@ -100,3 +100,21 @@ def test_a_refused_move_is_rerendered_with_the_reason(admin_context, board_field
     expect(head(page, "Won").locator(".kanban-count")).to_have_text("1")
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.get_by_role("link", name=f"Move “{m} Contested (renamed elsewhere)”…")).to_be_focused()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_board_and_its_move_dialog_pass_axe(admin_context, board_fields, scheme):
+    use_axe(admin_context)
+    page, m = admin_context.new_page(), marker()
+    page.emulate_media(color_scheme=scheme)
+    Api(page).create(CLIENTS, name=f"{m} Checked", kbphase="lead", kbbudget="5.00")
+    page.goto(f"{CLIENTS}/board?by=kbphase&sum=kbbudget&q={m}")
+    found = axe_violations(page)
+    assert found == [], f"board, {scheme}:\n" + describe(found)
+    page.get_by_role("link", name=f"Move “{m} Checked”…").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    found = axe_violations(page)
+    assert found == [], f"move dialog, {scheme}:\n" + describe(found)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.get_by_role("link", name=f"Move “{m} Checked”…")).to_be_focused()

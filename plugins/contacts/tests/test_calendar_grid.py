@@ -45,7 +45,7 @@ async def test_the_feed_gives_the_range_on_the_users_clock_and_moves_come_back_o
         stored = (await c.get(f"/api/contacts/interaction/{made['id']}")).json()
         assert stored["starts_at"].startswith("2031-03-14T06:00") and stored["duration_minutes"] == 90
         stale = await c.post(MOVE, data={"id": made["id"], "version": made["version"], "start": "2031-03-15T09:00"})
-        assert stale.status_code == 409 and "changed this meeting meanwhile" in stale.json()["errors"]["version"]
+        assert stale.status_code == 409 and "changed this entry meanwhile" in stale.json()["errors"]["version"]
         backwards = await c.post(MOVE, data={"id": made["id"], "version": moved.json()["version"],
                                              "start": "2031-03-14T09:00", "end": "2031-03-14T08:00"})
         assert backwards.status_code == 400 and "after the start" in backwards.text

@@ -77,8 +77,11 @@
 
     var versions = {};  // interaction id -> version after this page's own moves
     var teamViews = "resourceTimeGridDay,resourceTimeGridWeek";
+    // A phone shows one day: seven columns do not fit 390 px (the toolbar still offers the week).
+    var narrow = window.matchMedia("(max-width: 40rem)").matches;
+    var view = narrow && cfg.view === "timeGridWeek" ? "timeGridDay" : narrow && cfg.view === "resourceTimeGridWeek" ? "resourceTimeGridDay" : cfg.view;
     var ec = EventCalendar.create(el, {
-      view: cfg.view,
+      view: view,
       date: cfg.date,
       locale: cfg.locale,
       firstDay: cfg.firstDay,
@@ -142,6 +145,10 @@
         if (TABLE_ROLES.indexOf(node.getAttribute("role")) < 0) return;
         node.setAttribute("role", "none");
         TABLE_ATTRIBUTES.forEach(function (name) { node.removeAttribute(name); });
+      });
+      // The hours scroll inside the grid: a keyboard user scrolls them too, even on an empty day.
+      el.querySelectorAll(".ec-main").forEach(function (main) {
+        if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "0");
       });
     }
     flatten();
