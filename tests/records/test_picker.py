@@ -169,3 +169,20 @@ async def test_a_list_page_reads_each_referenced_entity_once(client, make_user, 
     assert reads("contacts_client") == 1 and reads("contacts_contact") == 1
     user_lists = [sql for sql in seen if 'FROM "core_user"' in sql and " IN " in sql.upper()]
     assert len(user_lists) == 1  # one query for every person on the page
+
+
+async def test_a_list_filter_takes_a_typed_name(client, marker):
+    acme = await _client(client, f"{marker} Acme")
+    other = await _client(client, f"{marker} Other")
+    for who in (acme, other):
+        assert (await client.post("/api/contacts/interaction", json={"subject": f"{marker} with {who['name']}",
+                                                                     "client": who["id"]})).status_code == 201
+    page = await client.get("/contacts/interaction/", params={"q": marker, "client__pick": f"{marker} acme", "client__was": ""})
+    rows = page.text.split("<tbody>")[1]
+    assert page.status_code == 200 and f"with {marker} Acme" in rows and f"with {marker} Other" not in rows
+    assert f'value="{marker} Acme"' in page.text  # the filter shows the chosen record's name
+    missing = await client.get("/contacts/interaction/", params={"q": marker, "client__pick": f"{marker} Nobody"})
+    assert missing.status_code == 200 and "Nothing matches" in missing.text
+    # The picker with JavaScript sends the id; the filter's box shows the name.
+    by_id = await client.get("/contacts/interaction/", params={"q": marker, "client": acme["id"]})
+    assert f'value="{marker} Acme"' in by_id.text and f"with {marker} Other" not in by_id.text.split("<tbody>")[1]
