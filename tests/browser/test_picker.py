@@ -140,3 +140,28 @@ def test_the_client_list_shows_the_responsible_users_name(admin_context):
     row = page.locator("#entity-rows tbody tr").filter(has_text=f"{m} Owned")
     expect(row).to_contain_text(name)
     assert user_id[:8] not in row.inner_text()
+
+
+def test_create_new_from_the_picker_opens_quick_create_and_takes_the_new_record(admin_context):
+    use_axe(admin_context)
+    page, m = admin_context.new_page(), marker()
+    page.goto(f"{TASKS}/new")
+    page.locator("#f-title").fill(f"{m} first contact")
+    box = page.get_by_role("combobox", name="Client")
+    box.fill(f"{m} Brand New")
+    create = page.get_by_role("option", name=re.compile("Create"))
+    expect(create).to_be_visible()
+    box.press("ArrowUp")  # the last option: create
+    expect(create).to_have_attribute("aria-selected", "true")
+    box.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#q-name")).to_have_value(f"{m} Brand New")
+    check_axe(page, "quick create opened from the picker")
+    dialog.get_by_role("button", name="Create").click()
+    expect(box).to_have_value(f"{m} Brand New")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"{TASKS}/[0-9a-f-]{{36}}$"))
+    task = Api(page).get(TASKS, page.url.rsplit("/", 1)[1]).json()
+    made = page.request.get("/pick/contacts/client", params={"q": f"{m} Brand New"}, headers={"Accept": "application/json"}).json()
+    assert task["client"] == made[0]["id"]
