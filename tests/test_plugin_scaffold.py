@@ -9,9 +9,9 @@ suite runs on both), translate it with ``klientela i18n --plugin``, then
 administrator — without ``klientela db migrate``.
 
 The slowest test of the suite: it runs a second pytest session (which
-migrates the corp edition) and four ``klientela`` commands. Measured on a
-two-core machine shared with seven other test runs (load average 12-16):
-54 s on SQLite, about 100 s on PostgreSQL; about 21 s of CPU on SQLite.
+migrates the corp edition), five ``klientela`` commands and one app. Measured
+on a two-core machine shared with seven other test runs (load average 12-16):
+54 s on SQLite, 96 s on PostgreSQL; about 21 s of CPU on SQLite.
 """
 
 from __future__ import annotations
