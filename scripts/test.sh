@@ -10,13 +10,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-LOGS=$(mktemp -d /tmp/klientela-test.XXXXXX)
 
 # What the suite needs from Debian (Chromium, PostgreSQL, ...), installed when missing.
 scripts/test-deps.sh
 # Installed above, so a missing program is a failure here, never a skip
 # (tests/browser/conftest.py skips only outside this script and CI).
 export KLIENTELA_TEST_STRICT=1
+
+LOGS=$(mktemp -d /tmp/klientela-test.XXXXXX)
 
 eval "$(scripts/pg.sh start)"
 trap 'scripts/pg.sh stop "$PG_TMP"; rm -rf "$LOGS"' EXIT
