@@ -31,7 +31,9 @@ class WriteRules:
                 refused[key] = "read-only field"
             elif not self.principal.can_write_field(self.entity.key, key):
                 refused[key] = "you may not change this field"
-            elif key == self.entity.owner_field and not self.principal.can(self.entity.permission("assign")):
+            elif key == self.entity.owner_field and not self.principal.can(self.entity.permission("assign")) and not (
+                    creating and str(data[key]) == str(self.principal.user_id)):
+                # Naming oneself on a new record assigns nothing (the default owner is the creator).
                 refused[key] = "you may not assign the responsible user"
         if refused:
             raise Refused(refused)
