@@ -130,3 +130,22 @@ async def test_create_form_warns_as_you_type_and_confirms_on_save(client):
     assert saved.status_code == 303, re.findall(r"<strong>.*?</p>|class=\"error[^<]*<[^>]*>[^<]*", saved.text)
     other = await client.post("/contacts/contact/", data={"full_name": name}, follow_redirects=False)
     assert other.status_code == 303  # no warnings for other entities
+
+
+async def test_the_answer_never_depends_on_a_hidden_records_id(client, client_as, make_user):
+    """Issue 14, S4: sending a hidden client's id as "the record being edited" must not tell
+    whether that record holds the e-mail (hidden 1 without the id, 0 with it, was an oracle)."""
+    email = f"oracle-{uuid.uuid4().hex[:8]}@example.ru"
+    created = await client.post("/api/contacts/client", json={"name": unique_name(), "email": email})
+    assert created.status_code == 201, created.text
+    hidden_id = created.json()["id"]
+    with cheap_hashing_for_tests():
+        manager = await make_user(roles=["sales_manager"])
+        async with client_as(manager) as c:
+            plain = (await c.post("/contacts/api/duplicates/check", json={"email": email})).json()
+            probed = (await c.post("/contacts/api/duplicates/check", json={"email": email, "id": hidden_id})).json()
+            other = (await c.post("/contacts/api/duplicates/check", json={"email": email, "id": str(uuid.uuid4())})).json()
+            form = await c.post("/contacts/duplicates/check", data={"email": email, "id": hidden_id})
+    assert plain["hidden"] == [{"reason": "email", "count": 1}]
+    assert probed == plain == other
+    assert "cannot see" in form.text
