@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from core.entities.search_index import MIN_TERM
 from core.entities.sql import Filter
 from core.i18n import _
 from core.permissions.errors import NotFound, Refused
@@ -101,6 +102,10 @@ async def entity_suggestions(gate, query: str, limit: int = MAX_SUGGESTIONS) -> 
                 found += [suggestion(r) for r in (await gate.list(req)).rows]
             except Refused:
                 break  # a text the field could not hold (too long...): the search below still runs
+    if len(query.replace(" ", "")) < MIN_TERM and found:
+        # One or two letters: the trigram index cannot answer them, and a scan of a
+        # million rows is no answer while typing; the titles they start are.
+        return ranked(found, query, limit)
     try:
         # The exact title and the search's matches (name, e-mail, phone, tax id), ranked.
         found += [suggestion(r) for r in await ranked_rows(gate, query, limit)]
