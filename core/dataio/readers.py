@@ -190,7 +190,11 @@ class CsvReader(Reader):
         csv.field_size_limit(CSV_FIELD_LIMIT)
         self.reader = csv.reader(self.text, delimiter=self.delimiter, quotechar='"', doublequote=True, strict=False)
         self.line = 0
-        self.header = self._read_header()
+        try:
+            self.header = self._read_header()
+        except ReadError:
+            self.text.close()
+            raise
 
     def _next(self) -> list | BadRow | None:
         try:
@@ -211,6 +215,11 @@ class CsvReader(Reader):
             if isinstance(row, BadRow):
                 raise ReadError(row.reason)
             if not _blank(row):
+                if any(REPLACEMENT in v or any(c < " " and c not in "\t\n\r" for c in v) for v in row):
+                    # A header no one could have typed: binary bytes (the upload refuses them
+                    # earlier, core/uploads/text.py; this covers ``klientela import FILE``).
+                    raise ReadError(_("The first row cannot be read as text in {encoding}: is this a CSV file?").format(
+                        encoding=self.encoding))
                 return _header(row)
 
     def __iter__(self):

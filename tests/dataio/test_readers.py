@@ -171,3 +171,14 @@ def test_ods_entities_are_not_expanded(tmp_path):
             assert "A" * 100 not in "".join(reader.header)
     except ReadError:
         pass  # refusing the file outright is as good
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_bytes_are_refused_as_a_whole_not_read_as_rows(tmp_path, seed):
+    """Issue 14, item 9: random bytes named .csv were read as text rows, each one rejected."""
+    import random
+
+    path = tmp_path / "noise.csv"
+    path.write_bytes(random.Random(seed).randbytes(5000))
+    with pytest.raises(ReadError, match="cannot be read as text"):
+        open_reader(path).close()
