@@ -186,3 +186,18 @@ async def test_a_list_filter_takes_a_typed_name(client, marker):
     # The picker with JavaScript sends the id; the filter's box shows the name.
     by_id = await client.get("/contacts/interaction/", params={"q": marker, "client": acme["id"]})
     assert f'value="{marker} Acme"' in by_id.text and f"with {marker} Other" not in by_id.text.split("<tbody>")[1]
+
+
+async def test_a_hidden_field_is_neither_searched_nor_shown(client, client_as, make_user, marker):
+    inn = "7707083893"
+    taxed = await _client(client, f"{marker} Taxed", inn=inn)
+    role = await custom_role({"contacts.client.read": "all"}, hidden=[("contacts.client", "inn")])
+    viewer = await make_user()
+    await UserRole.insert(UserRole(user=viewer.id, role=role.id))
+    async with client_as(viewer) as c:
+        by_inn = (await c.get("/pick/contacts/client", params={"q": f"{inn} {marker}"}, headers=JSON)).json()
+        assert by_inn == []
+        by_name = (await c.get("/pick/contacts/client", params={"q": f"{marker} taxed"}, headers=JSON)).json()
+        assert [s["id"] for s in by_name] == [taxed["id"]] and inn not in str(by_name)
+    seen = (await client.get("/pick/contacts/client", params={"q": f"{inn} {marker}"}, headers=JSON)).json()
+    assert [s["id"] for s in seen] == [taxed["id"]]  # who may read it finds it by the tax id
