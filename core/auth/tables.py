@@ -12,6 +12,7 @@ from piccolo.columns import (
     UUID,
     Boolean,
     ForeignKey,
+    Integer,
     OnDelete,
     Text,
     Timestamptz,
@@ -117,6 +118,23 @@ class LoginAttempt(Table, tablename="core_login_attempt"):
     at = Timestamptz(default=TimestamptzNow(), index=True)
     success = Boolean(default=False)
     throttled = Boolean(default=False)
+
+
+class LoginCounter(Table, tablename="core_login_counter"):
+    """The login throttle's running counts, one row per rule and key
+    (``account:<email>``, ``address:<ip>``, ``device:<email>:<device id>``).
+
+    Each attempt updates its rows with one atomic UPSERT ... RETURNING
+    (``core.auth.throttle.admit``), so every app worker and process sees the
+    attempts before it. ``failures`` counts attempts since the count last
+    started (a success, or a quiet window); ``last_at`` is the latest attempt,
+    ``previous_at`` the one before it.
+    """
+
+    key = Varchar(length=400, primary_key=True)
+    failures = Integer(default=0)
+    last_at = Timestamptz(null=True, default=None)
+    previous_at = Timestamptz(null=True, default=None)
 
 
 class SecurityEvent(Table, tablename="core_security_event"):

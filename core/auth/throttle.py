@@ -1,8 +1,9 @@
 """Login throttling that slows attackers down without locking the real user out.
 
-Every attempt is a row of ``core_login_attempt`` (shared by all app workers,
-nothing in process memory). Before a password is checked, the attempt is
-put in one of two classes:
+Counts live in the database (``core_login_counter``, shared by all app
+workers and processes, nothing in process memory); every attempt is also a
+row of ``core_login_attempt`` (the log). Before a password is checked, the
+attempt is put in one of two classes:
 
 * **known device** — the client shows a valid known-device cookie for this
   account (an HMAC-signed cookie set at a successful login, see
@@ -14,9 +15,10 @@ put in one of two classes:
   does not help), and failures from the address across all accounts
   (:data:`ADDRESS`, against credential stuffing).
 
-Within a rule's window, after ``threshold`` failures each further attempt
-must wait ``base * 2 ** (failures - threshold)`` seconds after the latest
-failure, capped at ``cap``. Refused attempts count as failures too, so
+A rule's count starts again after a quiet ``window`` (no attempt). After
+``threshold`` failures each further attempt must wait
+``base * 2 ** (failures - threshold)`` seconds after the latest failure,
+capped at ``cap``. Refused attempts count as failures too, so
 hammering only makes the wait longer (up to the cap). A success ends the
 account's (or device's) count; the address count is never reset by a
 success (an attacker could sign in to their own account to reset it).
@@ -24,15 +26,16 @@ success (an attacker could sign in to their own account to reset it).
 A refused client is told how long to wait, and, for the account rule, that a
 device used before still works.
 
-Checking and counting are one step in the database (:func:`admit`): the
-counts are read and the attempt's row written under one lock, so a burst of
-simultaneous guesses — from one app process or several sharing the database —
-gets at most ``threshold`` passwords checked, never one per request.
+Checking and counting are one step in the database (:func:`admit`): one
+UPSERT ... RETURNING per rule counts the attempt and returns the count before
+it, so a burst of simultaneous guesses — from one app process or several
+sharing the database — gets at most ``threshold`` passwords checked, never
+one per request. The attempt counts as a failure until its password proves
+right (:func:`succeeded`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,7 +44,7 @@ from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 
 from core.auth.common import as_datetime, utcnow
-from core.db.engine import engine_kind, get_engine, write_transaction
+from core.db.engine import get_engine
 from core.i18n import _, ngettext
 
 
@@ -94,97 +97,88 @@ def _human(seconds: int) -> str:
     return ngettext("%(num)d minute", "%(num)d minutes", minutes) % {"num": minutes}
 
 
-_COUNT_SQL = (
-    "SELECT count(*) AS n, max(at) AS last FROM core_login_attempt "
-    "WHERE {where} AND success = {{}} AND at > {{}}"
-)
-
-
 async def _run(engine: Engine, sql: str, *args) -> list[dict]:
     rows = await engine.run_querystring(QueryString(sql, *args))
     return [dict(r) for r in rows or []]
 
 
-async def _failures(engine: Engine, where: str, args: list, since: datetime, reset_on_success: bool) -> tuple[int, datetime | None]:
-    sql = _COUNT_SQL.format(where=where)
-    params = [*args, False, since]
-    if reset_on_success:
-        sql += f" AND at > COALESCE((SELECT max(at) FROM core_login_attempt WHERE {where} AND success = {{}}), {{}})"
-        params += [*args, True, since]
-    row = (await _run(engine, sql, *params))[0]
-    return int(row["n"] or 0), as_datetime(row["last"])
+# One statement per rule: count this attempt and return the count before it and
+# the attempt before it. The database applies it to the latest committed row
+# (a row lock held for this one statement on PostgreSQL, the write lock on
+# SQLite), so simultaneous attempts are counted one after another. A count
+# whose latest attempt is older than the rule's window starts again.
+_BUMP_SQL = (
+    "INSERT INTO core_login_counter (key, failures, last_at, previous_at) VALUES ({}, 1, {}, NULL) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "failures = CASE WHEN core_login_counter.last_at IS NULL OR core_login_counter.last_at <= {} THEN 1 "
+    "ELSE core_login_counter.failures + 1 END, "
+    "previous_at = CASE WHEN core_login_counter.last_at IS NULL OR core_login_counter.last_at <= {} THEN NULL "
+    "ELSE core_login_counter.last_at END, "
+    "last_at = excluded.last_at "
+    "RETURNING failures, previous_at"
+)
+_RESET_SQL = "UPDATE core_login_counter SET failures = 0, last_at = NULL, previous_at = NULL WHERE key = {}"
+_UNCOUNT_SQL = "UPDATE core_login_counter SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END WHERE key = {}"
 
 
-def _rules(email: str, ip: str, device: str) -> list[tuple[Rule, str, list, bool]]:
+def _rules(email: str, ip: str, device: str) -> list[tuple[Rule, str]]:
+    """The rules this attempt is counted by, each with its counter's key."""
     if device:
-        return [(DEVICE, "email = {} AND device = {}", [email, device], True)]
-    return [
-        (ACCOUNT, "email = {} AND device = {}", [email, ""], True),
-        (ADDRESS, "ip = {} AND device = {}", [ip, ""], False),
-    ]
-
-
-async def _verdict(engine: Engine, email: str, ip: str, device: str, now: datetime) -> Verdict:
-    worst = Verdict(True)
-    for rule, where, args, resets in _rules(email, ip, device):
-        count, last = await _failures(engine, where, args, now - timedelta(seconds=rule.window), resets)
-        wait = wait_seconds(rule, count, last, now)
-        if wait > 0 and wait > worst.retry_after:
-            worst = Verdict(False, int(wait + 0.999), rule.name)
-    return worst
-
-
-def _lock_keys(email: str, ip: str, device: str) -> list[int]:
-    """PostgreSQL advisory-lock keys of the counts this attempt reads (signed 64-bit),
-    sorted so two attempts always take shared keys in the same order (no deadlock)."""
-    names = [f"device:{email}:{device}"] if device else [f"account:{email}", f"address:{ip}"]
-    digest = lambda name: int.from_bytes(hashlib.sha256(f"klientela/login/{name}".encode()).digest()[:8], "big", signed=True)  # noqa: E731
-    return sorted({digest(n) for n in names})
+        return [(DEVICE, f"device:{email}:{device}")]
+    return [(ACCOUNT, f"account:{email}"), (ADDRESS, f"address:{ip}")]
 
 
 @dataclass(frozen=True)
 class Admission:
-    """The verdict on one attempt, and the id of its row (already written as a failure)."""
+    """The verdict on one attempt, what it counted, and the id of its log row."""
 
     verdict: Verdict
     attempt_id: uuid.UUID
+    keys: tuple[tuple[str, str], ...] = ()  # (rule name, counter key)
 
 
 async def admit(email: str, ip: str, device: str, *, engine: Engine | None = None) -> Admission:
-    """Decide whether this attempt may have its password checked, and record it, as one step.
+    """Decide whether this attempt may have its password checked, counting it in the same step.
 
-    The counts are read and the attempt's row is written under one database
-    lock: an IMMEDIATE transaction on SQLite (the database's write lock), and
-    transaction-scoped advisory locks on the account/address (or device) keys
-    on PostgreSQL. So every app worker and process sees the attempts before it,
-    and a burst of simultaneous guesses is admitted at most ``threshold`` times.
-
-    The row is written as a failure before the password is checked (an
-    attempt being verified already counts against the next one); call
-    :func:`succeeded` when the password was right. ``engine`` is for tests
-    that play a second app process with its own connection pool.
+    Each rule's counter is bumped by one atomic UPSERT ... RETURNING that also
+    says how many attempts came before and when the latest was: no read then
+    write, no lock held across round trips. So every app worker and process
+    sees the attempts before it, and a burst of simultaneous guesses has at most
+    ``threshold`` passwords checked. The attempt counts as a failure from here
+    on; :func:`succeeded` takes it back when the password was right.
+    ``engine`` is for tests that play a second app process with its own pool.
     """
     engine = engine or get_engine()
     email, ip = email[:254], ip[:64]
+    now = utcnow()
+    worst = Verdict(True)
+    keys = []
+    for rule, key in _rules(email, ip, device):
+        window_start = now - timedelta(seconds=rule.window)
+        [row] = await _run(engine, _BUMP_SQL, key, now, window_start, window_start)
+        keys.append((rule.name, key))
+        wait = wait_seconds(rule, int(row["failures"]) - 1, as_datetime(row["previous_at"]), now)
+        if wait > 0 and wait > worst.retry_after:
+            worst = Verdict(False, int(wait + 0.999), rule.name)
     attempt_id = uuid.uuid4()
-    async with write_transaction(engine):
-        if engine_kind(engine) == "postgres":
-            for key in _lock_keys(email, ip, device):
-                await _run(engine, "SELECT pg_advisory_xact_lock({}) AS locked", key)
-        # Read the clock inside the lock, so attempts are stamped in the order they were admitted.
-        now = utcnow()
-        verdict = await _verdict(engine, email, ip, device, now)
-        await _run(
-            engine,
-            "INSERT INTO core_login_attempt (id, email, ip, device, at, success, throttled) VALUES ({}, {}, {}, {}, {}, {}, {})",
-            attempt_id, email, ip, device, now, False, not verdict.allowed,
-        )
-    return Admission(verdict, attempt_id)
+    # The log of attempts (security review, the clean-up job); the throttle reads the counters.
+    await _run(
+        engine,
+        "INSERT INTO core_login_attempt (id, email, ip, device, at, success, throttled) VALUES ({}, {}, {}, {}, {}, {}, {})",
+        attempt_id, email, ip, device, now, False, not worst.allowed,
+    )
+    return Admission(worst, attempt_id, tuple(keys))
 
 
 async def succeeded(admission: Admission, *, engine: Engine | None = None) -> None:
-    """The attempt's password was right: it ends the account's (or device's) count."""
+    """The attempt's password was right: the account's (or device's) count starts again;
+    the address's only forgets this attempt (signing in to one's own account must
+    not clear an address that tried others)."""
     engine = engine or get_engine()
+    for rule, key in admission.keys:
+        await _run(engine, _UNCOUNT_SQL if rule == ADDRESS.name else _RESET_SQL, key)
     await _run(engine, "UPDATE core_login_attempt SET success = {} WHERE id = {}", True, admission.attempt_id)
     # Old rows serve no rule any more (the longest window is a day).
-    await _run(engine, "DELETE FROM core_login_attempt WHERE at < {}", utcnow() - timedelta(days=30))
+    old = utcnow() - timedelta(days=30)
+    await _run(engine, "DELETE FROM core_login_attempt WHERE at < {}", old)
+    await _run(engine, "DELETE FROM core_login_counter WHERE last_at < {}", old)

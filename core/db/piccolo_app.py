@@ -4,7 +4,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from core.auth.tables import ApiToken, Department, LoginAttempt, SecurityEvent, Session, Team, TeamMember, User
+from core.auth.tables import ApiToken, Department, LoginAttempt, LoginCounter, SecurityEvent, Session, Team, TeamMember, User
 from core.custom_fields.tables import CustomField
 from core.jobs.tables import Job
 from core.permissions.tables import Role, RoleFieldRule, RoleGrant, UserRole
@@ -16,7 +16,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
     table_classes=[
         User, CustomField,
-        Department, Team, TeamMember, Session, ApiToken, LoginAttempt, SecurityEvent,
+        Department, Team, TeamMember, Session, ApiToken, LoginAttempt, LoginCounter, SecurityEvent,
         Role, RoleGrant, RoleFieldRule, UserRole,
         Job,
         SavedView,
