@@ -38,12 +38,22 @@ def test_log_a_call_from_the_header_lands_in_the_timeline(admin_context):
     dialog.get_by_label("Subject *").fill(f"{m} Called about the offer")
     dialog.get_by_role("button", name="Create").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Created:")).to_contain_text(f"{m} Called about the offer")
     timeline = page.locator("section").filter(has=page.get_by_role("heading", name="History"))
     expect(timeline.get_by_role("link", name=re.compile(f"{m} Called about the offer"))).to_be_visible()
-    interactions = page.locator("section").filter(has=page.get_by_role("heading", name="Interactions"))
-    expect(interactions.get_by_role("heading")).to_contain_text("1")
+    interactions = page.locator("section").filter(has=page.locator("#rel-interactions"))
+    expect(page.locator("#rel-interactions")).to_contain_text("1")
     assert page.evaluate("window.__samePage") is True  # reloaded in place, not a new page
     check_axe(page, "the record page after a quick create")
+    # The reloaded block's own quick create still opens its dialog (the block passes no swap down).
+    interactions.get_by_role("button", name="Quick create").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator('[name="client"]')).to_have_value(client["id"])
+    dialog.get_by_label("Subject *").fill(f"{m} Second call")
+    dialog.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("status").filter(has_text="Created:")).to_contain_text(f"{m} Second call")
+    expect(page.locator("#rel-interactions")).to_contain_text("2")
 
 
 def test_delete_then_undo_restores_the_record(admin_page):
