@@ -66,6 +66,11 @@ SCREENS: dict[str, str | Callable] = {
     "client": _first_record,
     "client-new": "/contacts/client/new",
     "contacts": "/contacts/contact/",
+    "task-new": "/contacts/task/new",  # reference pickers: client, contact person, responsible
+    "tasks": "/contacts/tasks/",
+    "calendar": "/contacts/calendar/",
+    "board": "/contacts/client/board",
+    "map": "/contacts/map/",
     "notifications": "/notifications",
     "jobs": "/jobs/",
     "users": "/admin/users",
