@@ -177,7 +177,8 @@ class CalendarScreens(Controller):
             "view": view, "anchor": anchor, "days": days, "by_day": by_day, "today": today(),
             "prev": step(view, anchor, -1), "next": step(view, anchor, 1), "whose": who,
             "whose_query": whose_query, "teams": teams, "users": users,
-            "can_move": can_move, "month": anchor.month, "grid_json": json.dumps(grid, ensure_ascii=False)})
+            "can_move": can_move, "can_create": bool(grid["create"]), "month": anchor.month,
+            "grid_json": json.dumps(grid, ensure_ascii=False)})
 
     @get("/events", opt={"permission": "contacts.interaction.read"}, name="contacts:calendar-events")
     async def events(self, request: Request) -> Response:

@@ -172,3 +172,16 @@ def test_a_phone_gets_one_day_and_no_page_wider_than_the_screen(new_context, adm
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     found = axe_violations(page)
     assert found == [], describe(found)
+
+
+def test_without_javascript_the_agenda_is_the_calendar_and_a_month_stays_one_screen(browser, browser_context_args, admin_state):
+    context = browser.new_context(**browser_context_args, storage_state=admin_state, java_script_enabled=False)
+    page, m = context.new_page(), marker()
+    Api(page).create(INTERACTIONS, subject=f"{m} no script", starts_at="2032-04-14T09:00:00Z")
+    page.goto("/contacts/calendar/?view=month&date=2032-04-14")
+    expect(page.locator("#calendar-grid")).to_be_hidden()
+    expect(page.locator("#calendar-agenda")).to_contain_text(f"{m} no script")
+    assert page.evaluate("document.documentElement.scrollHeight") < 1600  # seven columns of whole weeks
+    page.get_by_role("link", name="Later →").click()
+    expect(page).to_have_url(re.compile(r"view=month&date=2032-05-01"))
+    context.close()
