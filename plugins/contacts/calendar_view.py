@@ -168,7 +168,7 @@ class CalendarScreens(Controller):
             "create": "/contacts/interaction/new" if principal.can("contacts.interaction.create") else "",
             "view": GRID_VIEWS[view] if not team_view else
                     ("resourceTimeGridWeek" if view in ("week", "month") else "resourceTimeGridDay"),
-            "team": team_view, "date": anchor.isoformat(), "locale": principal.language or "en",
+            "team": team_view, "me": str(principal.user_id), "date": anchor.isoformat(), "locale": principal.language or "en",
             "firstDay": 1,  # weeks start on Monday, as in the agenda (ISO 8601, and Russia's calendars)
             "resources": await resources_of(owners) if team_view else [],
             "labels": grid_labels(),

@@ -71,7 +71,8 @@
       if (!cfg.create) return;
       var params = new URLSearchParams({ starts_at: wall(start) });
       if (end) params.set("duration_minutes", String(Math.max(Math.round((end - start) / 60000), 0)));
-      if (resource) params.set("owner_id", resource.id);
+      // In the team view the column's colleague becomes responsible (the creator is the default anyway).
+      if (resource && resource.id !== cfg.me) params.set("owner_id", resource.id);
       window.location.href = cfg.create + "?" + params;
     }
 
