@@ -165,3 +165,22 @@ def test_create_new_from_the_picker_opens_quick_create_and_takes_the_new_record(
     task = Api(page).get(TASKS, page.url.rsplit("/", 1)[1]).json()
     made = page.request.get("/pick/contacts/client", params={"q": f"{m} Brand New"}, headers={"Accept": "application/json"}).json()
     assert task["client"] == made[0]["id"]
+
+
+def test_inline_edit_of_a_reference_is_a_picker(admin_context):
+    page, m = admin_context.new_page(), marker()
+    api = Api(page)
+    first = api.create(CLIENTS, name=f"{m} First")
+    api.create(CLIENTS, name=f"{m} Second")
+    person = api.create(CONTACTS, full_name=f"{m} Person", client=first["id"])
+    page.goto(f"{CONTACTS}/{person['id']}")
+    field = page.locator("#field-client")
+    field.get_by_role("link", name=re.compile("Edit Company")).click()
+    box = field.get_by_role("combobox")
+    expect(box).to_have_value(f"{m} First")  # the title, never the id
+    box.fill(f"{m} sec")
+    field.get_by_role("option", name=re.compile("Second")).click()
+    field.get_by_role("button", name="Save").click()
+    expect(field.get_by_role("link", name=f"{m} Second")).to_be_visible()
+    second = page.request.get("/pick/contacts/client", params={"q": f"{m} Second"}, headers={"Accept": "application/json"}).json()[0]
+    assert api.get(CONTACTS, person["id"]).json()["client"] == second["id"]
