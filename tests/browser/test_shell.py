@@ -18,13 +18,13 @@ def test_menu_and_go_home_shortcut(admin_page):
     page = admin_page
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My day")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts").click()
-    expect(page).to_have_url(re.compile(r"/contacts/$"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/contacts/client/$"))
     shell_ready(page)
-    page.locator("body").click()
+    page.get_by_role("heading", level=1).click()  # off any input: the list has a search box and filters
     page.keyboard.press("g")
     page.keyboard.press("h")
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     shell_ready(page)
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
