@@ -259,7 +259,7 @@ class Merge:
             f'AND EXISTS (SELECT 1 FROM {quote(self.table)} t WHERE t."id" = s."rid" AND {self._distinct(f"t.{col}", f"s.{col}")}) '
             f'AND NOT EXISTS (SELECT 1 FROM {quote(self.table)} WHERE "id" = s."rid" AND {{}})', assign)
         reach = [self.gate.owner_scope("assign"), self.gate.owner_scope("create")]
-        if None in reach:
+        if any(r is None for r in reach):  # (not "None in": a QueryString's == builds SQL)
             return  # no create at all: the new rows were refused above
         await self._sql(
             f'UPDATE "{STAGE}" SET "err" = \'assign\' WHERE "err" IS NULL AND "rid" IS NULL AND {col} IS NOT NULL '
