@@ -62,10 +62,15 @@ async def bulk_value(gate, form, action: str):
         return "" if found is None else found if getattr(found, "problem", None) else str(found)
     value = form.get("value", "")
     spec = gate.fields.get(form.get("field", ""))
-    if action != "set" or spec is None or spec.type != "reference" or not value or _is_uuid(value):
+    if action != "set" or spec is None or spec.type != "reference":
         return value
     owner = gate.entity.key if spec.name == gate.entity.owner_field else None
-    found = await resolve(kernel, principal, spec, value, owner)
+    if "value__pick" in form:  # the field's own picker (picker.js), typed without choosing
+        found = await resolve_form(kernel, principal, form, replace(spec, name="value"), owner)
+    elif not value or _is_uuid(value):
+        return value
+    else:  # the plain box: a linked record by its name
+        found = await resolve(kernel, principal, spec, value, owner)
     return "" if found is None else found if getattr(found, "problem", None) else str(found)
 
 

@@ -184,3 +184,36 @@ def test_inline_edit_of_a_reference_is_a_picker(admin_context):
     expect(field.get_by_role("link", name=f"{m} Second")).to_be_visible()
     second = page.request.get("/pick/contacts/client", params={"q": f"{m} Second"}, headers={"Accept": "application/json"}).json()[0]
     assert api.get(CONTACTS, person["id"]).json()["client"] == second["id"]
+
+
+def test_bulk_set_a_reference_and_assign_by_name(admin_context):
+    use_axe(admin_context)
+    page, m = admin_context.new_page(), marker()
+    api = Api(page)
+    page.goto("/")
+    user_id, name = colleague(page, m)
+    acme = api.create(CLIENTS, name=f"{m} Acme")
+    tasks = [api.create(TASKS, title=f"{m} task {i}") for i in range(2)]
+    page.goto(f"{TASKS}/?q={m}")
+    for box in page.locator("#entity-rows input[name=ids]").all():
+        box.check()
+    bulk = page.locator("#bulk")
+    bulk.get_by_label("With the selected records").select_option(label="Set a field")
+    bulk.get_by_label("Field", exact=True).select_option(label="Client")
+    picker = bulk.get_by_role("combobox", name="Value")
+    picker.fill(f"{m} acm")
+    bulk.get_by_role("option", name=re.compile("Acme")).click()
+    check_axe(page, "the bulk form with a reference picker")
+    bulk.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    assert {api.get(TASKS, t["id"]).json()["client"] for t in tasks} == {acme["id"]}
+    page.goto(f"{TASKS}/?q={m}")
+    for box in page.locator("#entity-rows input[name=ids]").all():
+        box.check()
+    bulk.get_by_label("With the selected records").select_option(label="Assign to")
+    responsible = bulk.get_by_role("combobox", name="Responsible")
+    responsible.fill(m)
+    bulk.get_by_role("option", name=re.compile(name)).click()
+    bulk.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    assert {api.get(TASKS, t["id"]).json()["owner_id"] for t in tasks} == {user_id}

@@ -201,3 +201,18 @@ async def test_a_hidden_field_is_neither_searched_nor_shown(client, client_as, m
         assert [s["id"] for s in by_name] == [taxed["id"]] and inn not in str(by_name)
     seen = (await client.get("/pick/contacts/client", params={"q": f"{inn} {marker}"}, headers=JSON)).json()
     assert [s["id"] for s in seen] == [taxed["id"]]  # who may read it finds it by the tax id
+
+
+async def test_bulk_sets_a_reference_by_name_without_javascript(client, make_user, marker):
+    acme = await _client(client, f"{marker} Acme")
+    mate = await make_user(name=f"Mate {marker}")
+    ids = [(await client.post("/api/contacts/task", json={"title": f"{marker} t{i}"})).json()["id"] for i in range(2)]
+    done = await client.post(TASKS + "/bulk", data={"action": "set", "ids": ids, "field": "client", "value": f"{marker} acme"})
+    assert done.status_code in (200, 303)
+    assigned = await client.post(TASKS + "/bulk", data={"action": "assign", "ids": ids, "user": "", "user__pick": f"mate {marker}"})
+    assert assigned.status_code in (200, 303)
+    for rid in ids:
+        task = (await client.get(f"/api/contacts/task/{rid}")).json()
+        assert task["client"] == acme["id"] and task["owner_id"] == str(mate.id)
+    nobody = await client.post(TASKS + "/bulk", data={"action": "set", "ids": ids[:1], "field": "client", "value": f"{marker} nobody"})
+    assert "Nothing matches" in nobody.text

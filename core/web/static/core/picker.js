@@ -188,8 +188,34 @@
 
   function setUpAll(root) {
     if (!root || !root.querySelectorAll) return;
+    setUpBulk(root);
     if (root.matches && root.matches("[data-picker]")) setUp(root);
     Array.prototype.forEach.call(root.querySelectorAll("[data-picker]"), setUp);
+  }
+
+  // Bulk "set a field": the chosen field's picker when it is a reference, else the plain box.
+  // Only the shown control is enabled, so one "value" is sent.
+  function setUpBulk(root) {
+    var select = root.querySelector && root.querySelector("#bulk-field");
+    if (!select || select.dataset.pickerBulk) return;
+    select.dataset.pickerBulk = "1";
+    var form = select.form;
+    function apply() {
+      var picked = false;
+      Array.prototype.forEach.call(form.querySelectorAll("[data-bulk-value-for]"), function (block) {
+        var on = block.dataset.bulkValueFor === select.value;
+        picked = picked || on;
+        block.hidden = !on;
+        Array.prototype.forEach.call(block.querySelectorAll("input"), function (i) { i.disabled = !on; });
+      });
+      var plain = form.querySelector("[data-bulk-plain]");
+      if (plain) {
+        plain.hidden = picked;
+        Array.prototype.forEach.call(plain.querySelectorAll("input"), function (i) { i.disabled = picked; });
+      }
+    }
+    select.addEventListener("change", apply);
+    apply();
   }
 
   // A quick create opened from "create new": its note names the new record, which the picker takes.
