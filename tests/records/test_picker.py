@@ -216,3 +216,17 @@ async def test_bulk_sets_a_reference_by_name_without_javascript(client, make_use
         assert task["client"] == acme["id"] and task["owner_id"] == str(mate.id)
     nobody = await client.post(TASKS + "/bulk", data={"action": "set", "ids": ids[:1], "field": "client", "value": f"{marker} nobody"})
     assert "Nothing matches" in nobody.text
+
+
+async def test_team_is_a_reference_picked_and_shown_by_name(client, make_user, marker):
+    await make_user(team=f"Team {marker}")  # creates the team
+    found = (await client.get("/pick/core/team", params={"q": f"team {marker}"}, headers=JSON)).json()
+    assert [s["title"] for s in found] == [f"Team {marker}"]
+    made = await client.post(CLIENTS + "/", data={"name": f"{marker} Teamed", "kind": "company", "team_id__pick": f"Team {marker}"})
+    assert made.status_code == 303
+    row = (await client.get(made.headers["location"].replace(CLIENTS, "/api" + CLIENTS))).json()
+    assert row["team_id"] == found[0]["id"]
+    edit = (await client.get(f"{CLIENTS}/{row['id']}/edit")).text
+    assert f'value="Team {marker}"' in edit and 'data-source="/pick/core/team"' in edit
+    bad = await client.patch(f"/api/contacts/client/{row['id']}", json={"team_id": str(uuid.uuid4())}, headers={"If-Match": '"1"'})
+    assert bad.status_code == 422  # a team that does not exist
