@@ -37,7 +37,7 @@ EMAILISH = re.compile(r"@xss\.example$")
 # Static files every page loads (layout.html); anything else on a page is a finding.
 STATIC = {"/static/theme.css", "/static/core/theme-toggle.js", "/static/vendor/htmx/htmx.min.js", "/static/core/csrf.js",
           "/favicon.ico", "/static/core/shell.css", "/static/core/entity-ui.js", "/static/vendor/htmx-ext-sse/sse.min.js", "/static/core/notifications.js",
-          "/static/core/shell.js",
+          "/static/core/shell.js", "/static/core/record.css",
           # the shell's live notifications: every signed-in page opens the stream
           "/notifications/stream"}
 
@@ -66,6 +66,8 @@ DOM_CHECK = r"""() => {
     // the create form's warnings box (record_warnings: e.g. a likely duplicate), posted on change
     "record-warnings": {"hx-trigger": "change from:closest form", "hx-include": "closest form", "hx-target": "this",
                         "hx-swap": "innerHTML"},
+    // the record page's related lists and timeline, reloaded after a quick create (GET of the page itself)
+    "record-related": {"hx-trigger": "record-changed from:body", "hx-target": "this", "hx-swap": "outerHTML", "hx-disinherit": "*"},
   };
   const unique = (id) => id && document.querySelectorAll("#" + CSS.escape(id)).length === 1;
   const entityHtmx = (el, name, value) => {
@@ -73,6 +75,12 @@ DOM_CHECK = r"""() => {
     if (fixed && (fixed[name] === value || el.id === "list-filters" && name === "hx-get" && value === el.getAttribute("action")))
       return true;
     if (fixed && el.id === "record-warnings" && name === "hx-post" && /^\/[a-z_]+\/[a-z_]+\/new\/check$/.test(value)) return true;
+    if (fixed && el.id === "record-related" && name === "hx-get" && value === location.pathname) return true;
+    // a record action (record_actions hook) opening a quick create pre-filled from its query string
+    if (el.matches(".record-actions > a.button") && unique("modal-slot")) {
+      if (name === "hx-get" && /^\/[a-z_]+\/[a-z_]+\/quick\?[A-Za-z0-9_=&%.-]*$/.test(value)) return true;
+      if (name === "hx-target" && value === "#modal-slot") return true;
+    }
     const pencil = el.matches("dl.record > dd > a.inline-edit") && unique(el.parentElement.id);
     if (name === "hx-get" && el.localName === "a" && value === el.getAttribute("href")) {
       if (el.matches("#entity-rows thead th > a, #entity-rows .pager > a") && /^\?[^<>"'\s]*$/.test(value)) return true;
@@ -87,7 +95,10 @@ DOM_CHECK = r"""() => {
   };
   const active = "script, img, svg, math, iframe, frame, object, embed, style, link, meta, base, video, audio, source, "
     + "template, marquee, details, noscript, keygen, isindex, x, main form form";
-  for (const el of document.body.querySelectorAll(active)) found.push("element <" + el.localName + ">");
+  // The record page's two kinds of collapsed blocks are the templates' own (closed when the page comes).
+  const ownDetails = "main > details.record-details:not([open]), main section.record-section > details.empty-fields:not([open])";
+  for (const el of document.body.querySelectorAll(active))
+    if (!(el.localName === "details" && el.matches(ownDetails))) found.push("element <" + el.localName + ">");
   for (const el of document.querySelectorAll("*")) {
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
