@@ -27,6 +27,7 @@ from core.auth.common import utcnow
 from core.auth.csrf import tokens_match
 from core.auth.guard import PASSWORD_PATH, local_path
 from core.auth.passwords import WeakPassword, dummy_hash, hash_password_async, needs_rehash, verify_password_async
+from core.auth.slots import sign_in_slots
 from core.auth.tables import User
 from core.auth.tokens import revoke_token
 from core.auth.users import change_password
@@ -83,15 +84,16 @@ async def login_submit(request: Request) -> Template | Redirect:
 
     email = email_typed.lower()
     ip = request.scope["state"].get("client_ip", "")
-    user = await User.objects().where(User.email == email).first()
-    device = devices.device_for(settings, request.cookies.get(devices.DEVICE_COOKIE), user.id if user else None)
+    async with sign_in_slots(settings):  # a burst of sign-ins cannot take every pool connection
+        user = await User.objects().where(User.email == email).first()
+        device = devices.device_for(settings, request.cookies.get(devices.DEVICE_COOKIE), user.id if user else None)
 
-    # One atomic step: the throttle's verdict and this attempt's row (as a failure until proven right).
-    admission = await throttle.admit(email, ip, device)
-    verdict = admission.verdict
-    if not verdict.allowed:
-        await events.record("login_failed", request=request, email=email, detail={"reason": "throttled", "rule": verdict.rule})
-        return page(message=verdict.message(), status=429, headers={"Retry-After": str(verdict.retry_after)})
+        # One atomic step: the throttle's verdict and this attempt's count (a failure until proven right).
+        admission = await throttle.admit(email, ip, device)
+        verdict = admission.verdict
+        if not verdict.allowed:
+            await events.record("login_failed", request=request, email=email, detail={"reason": "throttled", "rule": verdict.rule})
+            return page(message=verdict.message(), status=429, headers={"Retry-After": str(verdict.retry_after)})
 
     # Off the event loop; an unknown e-mail is checked against a dummy hash, at the same cost.
     verified = await verify_password_async(user.password_hash if user else await dummy_hash(), password)
