@@ -112,6 +112,16 @@
         save(info, fields);
       },
       eventResize: function (info) { save(info, {}); },
+      // A half-hour block has room for one line: the time and the title side by side
+      // (EventCalendar's default puts the title on a second line, which is cut off).
+      eventContent: function (arg) {
+        var event = arg.event;
+        if (event.allDay || !event.end || event.end - event.start > 30 * 60000 || arg.view.type === "dayGridMonth") return undefined;
+        var line = document.createElement("span");
+        line.className = "ec-event-title";
+        line.textContent = arg.timeText + " " + event.title;
+        return { domNodes: [line] };
+      },
       eventClick: function (info) { window.location.href = info.event.extendedProps.url; },
       dateClick: function (info) {
         if (info.allDay) return;
