@@ -190,3 +190,13 @@ async def test_no_undo_for_who_may_not_restore(app_factory, make_user, marker):
         listing = (await c.get(f"{CLIENTS}/")).text
     message = listing[listing.index('<div id="flash"'):listing.index("</main>")]
     assert f"Moved to the trash: {marker} NoUndo" in message and ">Undo<" not in message and "/restore" not in message
+
+
+async def test_a_message_belongs_to_the_session_that_acted(app_factory, client, marker):
+    made = await client.post(f"{CLIENTS}/", data={"name": f"{marker} Mine", "kind": "company"})
+    assert made.status_code == 303
+    # The same user signed in elsewhere (another session) does not get it; even with the mark's cookie copied.
+    async with serving(app_factory(), login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as other:
+        other.cookies.set("klientela_flash", "1")
+        assert f"Created: {marker} Mine" not in (await other.get(made.headers["location"])).text
+    assert f"Created: {marker} Mine" in (await client.get(made.headers["location"])).text
