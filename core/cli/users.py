@@ -47,7 +47,7 @@ def create(email: str, name: str, roles: tuple[str, ...], password: str | None) 
 @user.command("deactivate")
 @click.argument("email")
 def deactivate(email: str) -> None:
-    """Deactivate a user: they cannot sign in, their sessions end, their API tokens stop working."""
+    """Deactivate a user: they cannot sign in, their sessions end, their API tokens are revoked."""
     from core.auth.users import UserError, deactivate_user, user_by_email
 
     _kernel()

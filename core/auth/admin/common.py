@@ -23,7 +23,7 @@ NOTICES = {
     "created": N_("Created."),
     "saved": N_("Saved."),
     "deleted": N_("Deleted."),
-    "deactivated": N_("The user is deactivated; their sessions have ended."),
+    "deactivated": N_("The user is deactivated; their sessions have ended and their API tokens are revoked."),
     "reactivated": N_("The user is active again."),
     "revoked": N_("The token is revoked."),
     "roles": N_("Roles saved."),

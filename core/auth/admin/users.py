@@ -205,7 +205,8 @@ async def reset_password(request: Request, user_id: FromPath[UUID]) -> Template:
     password = await service.reset_password(user_id, request=request)
     return page(request, "secret", {
         "title": _("Password reset"),
-        "text": _("The new temporary password of %(email)s is shown only once; their sessions have ended.") % {"email": user.email},
+        "text": _("The new temporary password of %(email)s is shown only once; their sessions have ended "
+                  "and their API tokens are revoked.") % {"email": user.email},
         "secret": password, "back": f"{BASE}/{user_id}",
     })
 
