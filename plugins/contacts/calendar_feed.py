@@ -11,6 +11,7 @@ only there; the gate decides again on the move itself.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 from core.i18n import _
 from core.i18n.timezones import day_bounds, to_zone, zone
@@ -51,19 +52,11 @@ def visible_range(start: str, end: str) -> tuple[date, date]:
     return first, last
 
 
-def writes(principal, permission: str, owner_id) -> bool:
-    """Whether ``permission``'s scope reaches a record of ``owner_id`` (a hint for the grid:
-    drag is offered only there; the gate checks the move itself)."""
-    scope = principal.scope(permission)
-    if scope == "all":
-        return True
-    if scope == "none" or owner_id is None or principal.user_id is None:
-        return False
-    owner = str(owner_id)
-    if owner == str(principal.user_id):
-        return True
-    members = {"team": principal.team_member_ids, "department": principal.department_member_ids}.get(scope, ())
-    return owner in {str(m) for m in members}
+def may_move(principal, owner_id) -> bool:
+    """Whether the viewer's write scope reaches an interaction of ``owner_id`` (a hint for the
+    grid: drag is offered only there; the gate checks the move itself)."""
+    owner = owner_id if owner_id is None or isinstance(owner_id, UUID) else UUID(str(owner_id))
+    return principal.can_write_field("contacts.interaction", "starts_at") and principal.reaches("contacts.interaction.write", owner)
 
 
 async def grid_events(kernel, principal, owners: list[str], first: date, last: date) -> list[dict]:
@@ -71,7 +64,6 @@ async def grid_events(kernel, principal, owners: list[str], first: date, last: d
     start, end = day_bounds(first, last)
     owner_filter = Filter("owner_id", "in", ",".join(owners))
     lang = principal.language
-    may_move = principal.can_write_field("contacts.interaction", "starts_at")
     out = []
     for r in await reading.all_rows(kernel, "contacts.interaction", principal, [
             owner_filter, ("starts_at", "gte", start.isoformat()), ("starts_at", "lt", end.isoformat())], ["starts_at"]):
@@ -81,7 +73,7 @@ async def grid_events(kernel, principal, owners: list[str], first: date, last: d
         out.append({
             "id": f"interaction:{r['id']}", "title": f"{kind}: {r['subject']}" if kind else r["subject"],
             "start": wall_clock(begins), "end": wall_clock(ends),
-            "editable": may_move and writes(principal, "contacts.interaction.write", r.get("owner_id")),
+            "editable": may_move(principal, r.get("owner_id")),
             "resourceIds": [str(r["owner_id"])] if r.get("owner_id") else [],
             "classNames": ["cal-interaction", f"status-{r['status']}"],
             "extendedProps": {"type": "interaction", "id": str(r["id"]), "version": r["version"],
