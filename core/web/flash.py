@@ -18,6 +18,7 @@ is stored for them.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -28,6 +29,7 @@ from piccolo.table import Table
 from core.auth.common import utcnow
 from core.entities.base import new_id
 
+log = logging.getLogger("klientela")
 COOKIE = "klientela_flash"
 LEVELS = ("success", "info", "warning")
 KEEP = timedelta(hours=1)  # an unseen message older than this is dropped
@@ -69,10 +71,14 @@ async def flash(request, text: str, *, level: str = "success", details: list[str
         raise ValueError(f"flash level must be one of {', '.join(LEVELS)}")
     if action_url and not (action_url.startswith("/") and not action_url.startswith("//")):
         raise ValueError("a flash action posts to a local URL")
-    await Flash.delete().where(Flash.created_at < utcnow() - KEEP)
-    await Flash.insert(Flash(session_id=session["id"], level=level, text=text[:2000],
-                             details="\n".join(str(d) for d in details)[:4000],
-                             action_url=action_url[:500], action_label=action_label[:100]))
+    try:
+        await Flash.delete().where(Flash.created_at < utcnow() - KEEP)
+        await Flash.insert(Flash(session_id=session["id"], level=level, text=text[:2000],
+                                 details="\n".join(str(d) for d in details)[:4000],
+                                 action_url=action_url[:500], action_label=action_label[:100]))
+    except Exception:  # the action itself is done and saved: a lost message must not turn it into an error page
+        log.warning("flash message not stored", exc_info=True)
+        return
     request.scope["state"][ADDED] = True
 
 

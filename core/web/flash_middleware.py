@@ -15,7 +15,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins import InitPluginProtocol
 
-from core.web.flash import ADDED, COOKIE, KEEP, LOADED, MAX_SHOWN, SHOWN, Flash, flash_messages, waiting
+from core.web.flash import ADDED, COOKIE, KEEP, LOADED, MAX_SHOWN, SHOWN, Flash, flash_messages, log, waiting
 
 
 def _has_mark(scope) -> bool:
@@ -49,14 +49,20 @@ class FlashMiddleware(ASGIMiddleware):
         marked = _has_mark(scope)
         fragment = any(k == b"hx-request" for k, _ in scope.get("headers", ()))
         if marked and not fragment and scope["method"] == "GET":
-            state[LOADED] = await waiting(session["id"])
+            try:
+                state[LOADED] = await waiting(session["id"])
+            except Exception:  # the page matters more than its message
+                log.warning("flash messages not read", exc_info=True)
         settings = scope["litestar_app"].state.kernel.settings
 
         async def send_with_mark(message) -> None:
             if message["type"] == "http.response.start":
                 shown = state.get(SHOWN) or []
                 if shown:
-                    await Flash.delete().where(Flash.id.is_in([UUID(i) for i in shown]))
+                    try:
+                        await Flash.delete().where(Flash.id.is_in([UUID(i) for i in shown]))
+                    except Exception:  # shown again on the next page at worst
+                        log.warning("shown flash messages not deleted", exc_info=True)
                 headers = MutableScopeHeaders.from_message(message)
                 if state.get(ADDED):
                     headers.add("set-cookie", _mark(settings, True))
