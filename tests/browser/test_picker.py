@@ -217,3 +217,26 @@ def test_bulk_set_a_reference_and_assign_by_name(admin_context):
     bulk.get_by_role("button", name="Apply").click()
     page.wait_for_load_state()
     assert {api.get(TASKS, t["id"]).json()["owner_id"] for t in tasks} == {user_id}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_list_filter_picks_a_record_by_name(admin_context, scheme):
+    use_axe(admin_context)
+    page, m = admin_context.new_page(), marker()
+    page.emulate_media(color_scheme=scheme)
+    api = Api(page)
+    acme, other = api.create(CLIENTS, name=f"{m} Acme"), api.create(CLIENTS, name=f"{m} Other")
+    api.create(INTERACTIONS, subject=f"{m} with acme", client=acme["id"])
+    api.create(INTERACTIONS, subject=f"{m} with other", client=other["id"])
+    page.goto(f"{INTERACTIONS}/?q={m}")
+    rows = page.locator("#entity-rows tbody")
+    expect(rows).to_contain_text(f"{m} with other")
+    box = page.get_by_role("combobox", name="Client")
+    box.fill(f"{m} acm")
+    expect(page.get_by_role("option", name=re.compile("Acme"))).to_be_visible()
+    check_axe(page, f"the list with a filter picker open ({scheme})")
+    with page.expect_response(lambda r: f"client={acme['id']}" in r.url):
+        page.get_by_role("option", name=re.compile("Acme")).click()
+    expect(rows).not_to_contain_text(f"{m} with other")
+    expect(rows).to_contain_text(f"{m} with acme")
+    assert f"client={acme['id']}" in page.url
