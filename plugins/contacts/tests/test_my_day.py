@@ -22,9 +22,10 @@ async def test_my_day_lists_todays_and_overdue_work_on_my_clock_and_nobody_elses
     bob = await make_user(roles=["sales_manager"], team=f"Day-{m}", name="Bob")
     await User.update({User.timezone: "Asia/Vladivostok"}).where(User.id == ann.id)  # UTC+10
     now = datetime.now(timezone.utc)
-    # Ann's day in Vladivostok: a time one hour ahead of now is today for her unless her day ends within the hour.
+    # Later today on Ann's clock in Vladivostok: halfway between now and her midnight.
     local = now.astimezone(timezone(timedelta(hours=10)))
-    later = now + timedelta(hours=1) if local.hour < 23 else now - timedelta(minutes=5)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    later = now + (midnight - local) / 2
     tasks = {
         "today": {"title": f"Send the offer {m}", "owner_id": str(ann.id), "deadline": later.isoformat()},
         "overdue": {"title": f"Call back {m}", "owner_id": str(ann.id), "deadline": (now - timedelta(days=3)).isoformat()},
