@@ -89,25 +89,18 @@ async def entity_suggestions(gate, query: str, limit: int = MAX_SUGGESTIONS) -> 
 
     if not query:
         return [suggestion(r) for r in (await gate.list(ListRequest(limit=limit))).rows]
-    from core.search.ranking import ranked_rows
-
     found: list[Suggestion] = []
     if titled and not spec.custom and spec.type in TITLE_TYPES:
         # A key range on the title walks its order index (core.entities.order_index):
         # titles starting with the text are found even where the search's matches
-        # run into thousands.
-        for variant in dict.fromkeys([query, query[:1].upper() + query[1:]]):
-            req = ListRequest(filters=[Filter(title, "gte", variant), Filter(title, "lt", _next_prefix(variant))],
-                              sort=[title], limit=limit)
+        # run into thousands; then the exact title, however common its words.
+        ranges = [[Filter(title, "gte", v), Filter(title, "lt", _next_prefix(v))]
+                  for v in dict.fromkeys([query, query[:1].upper() + query[1:]])]
+        for filters, sort in [*((r, [title]) for r in ranges), ([Filter(title, "eq", query)], [])]:
             try:
-                found += [suggestion(r) for r in (await gate.list(req)).rows]
+                found += [suggestion(r) for r in (await gate.list(ListRequest(filters=filters, sort=sort, limit=limit))).rows]
             except Refused:
-                break  # a text the field could not hold (too long...): the search below still runs
-    if titled and not spec.custom and spec.type in TITLE_TYPES:
-        try:  # the exact title, however common its words (the title's index answers it)
-            found += [suggestion(r) for r in (await gate.list(ListRequest(filters=[Filter(title, "eq", query)], limit=limit))).rows]
-        except Refused:
-            pass
+                pass  # a text the field could not hold (too long...): the search below still runs
     if len(found) >= limit and all(title_rank(s.title, query)[0] <= 1 for s in found):
         return ranked(found, query, limit)  # titles starting with the text: nothing found elsewhere would rank higher
     candidates = await _candidates(gate, query)
