@@ -56,8 +56,11 @@ def test_log_a_call_from_the_header_lands_in_the_timeline(admin_context):
     expect(page.locator("#rel-interactions")).to_contain_text("2")
 
 
-def test_delete_then_undo_restores_the_record(admin_page):
-    page, m = admin_page, marker()
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_delete_then_undo_restores_the_record(new_context, admin_state, scheme):
+    context = new_context(storage_state=admin_state, color_scheme=scheme)
+    use_axe(context)
+    page, m = context.new_page(), marker()
     client = Api(page).create(CLIENTS, name=f"{m} Undo Ltd")
     page.goto(f"{CLIENTS}/{client['id']}")
     page.get_by_role("button", name="Delete").click()
@@ -66,6 +69,7 @@ def test_delete_then_undo_restores_the_record(admin_page):
     expect(status).to_have_attribute("role", "status")
     expect(status).to_contain_text(f"Moved to the trash: {m} Undo Ltd")
     assert Api(page).get(CLIENTS, client["id"]).status == 404
+    check_axe(page, f"the list with the message and its Undo ({scheme})")
     status.get_by_role("button", name="Undo").click()
     expect(page).to_have_url(re.compile(rf"{CLIENTS}/{client['id']}$"))
     expect(page.locator("#flash")).to_contain_text(f"Restored: {m} Undo Ltd")
