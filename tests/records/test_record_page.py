@@ -201,3 +201,16 @@ async def test_a_message_belongs_to_the_session_that_acted(app_factory, client, 
         other.cookies.set("klientela_flash", "1")
         assert f"Created: {marker} Mine" not in (await other.get(made.headers["location"])).text
     assert f"Created: {marker} Mine" in (await client.get(made.headers["location"])).text
+
+
+def test_fields_no_section_names_go_to_a_last_default_section():
+    from core.entities.record_page import sections
+
+    fields = (Field("name", "text", label("Name")), Field("city", "text", label("City")), Field("note", "text", label("Note")))
+    entity = Entity(key="demo.thing", table=object, label=label("Thing"), plural=label("Things"), fields=fields,
+                    list_columns=("name",), sections=(Section("main", label("Main"), ("name", "city")),))
+    extra = Field("x_custom", "text", label("Custom"), custom=True)
+    shown = {"cells": {"name": {"text": "A"}, "city": {"text": ""}, "note": {"text": "n"}, "x_custom": {"text": "c"}}}
+    out = sections(entity, [*fields, extra], shown)
+    assert [(s["section"].key, [f.name for f in s["filled"]], [f.name for f in s["empty"]]) for s in out] == [
+        ("main", ["name"], ["city"]), ("other", ["note", "x_custom"], [])]
