@@ -68,7 +68,8 @@ class EntityRegistry(Mapping[str, Entity]):
                 entities[entity.key] = entity
         for entity in entities.values():
             for f in entity.fields:
-                if f.type == "reference" and f.reference not in entities and f.reference != "core.user":
+                # core.user and core.team are core's own tables, not entities (pickers: core.entities.picker).
+                if f.type == "reference" and f.reference not in entities and f.reference not in ("core.user", "core.team"):
                     raise EntityError(f"entity {entity.key!r}: field {f.name!r} refers to unknown entity {f.reference!r}")
             for rel in entity.relations:
                 if rel.entity not in entities:
