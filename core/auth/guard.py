@@ -15,6 +15,10 @@
   home page and its widgets, jobs, search, one's account) unless the route
   also says ``opt={"any_token": True}`` — it concerns only the token itself
   (``/api/auth/me``);
+* ``opt={"session_only": True}`` beside any of the above — only a browser
+  session, never an API token: routes that mint a credential (a calendar
+  feed URL) must not let a token — narrowed or not — turn itself into a
+  longer-lived secret that acts as the whole user;
 * anything else — nobody: an undeclared route is closed, not open (the route
   inventory test makes sure there is none).
 
@@ -116,6 +120,14 @@ async def authorize(connection, route_handler) -> None:
         raise LoginRequired()
     if principal.must_change_password and not opt.get("password_change"):
         raise PasswordChangeRequired()
+    if opt.get("session_only") and principal.via != "session":
+        await events.record(
+            "authorization_failed",
+            request=connection,
+            principal=principal,
+            detail={"method": connection.scope.get("method", ""), "path": connection.scope["path"], "permission": "session_only"},
+        )
+        raise NotFoundException()
     openapi = connection.app.openapi_config
     if openapi is not None and connection.scope["path"].startswith(openapi.path):
         return  # Litestar's own OpenAPI endpoints: any signed-in user (the schema is not public)

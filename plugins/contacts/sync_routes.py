@@ -26,7 +26,8 @@ class FeedScreens(Controller):
         principal = principal_of(request)
         return Template("contacts/calendar/subscribe.html", context={"has_feed": await ical.has_feed(principal.user_id), "url": None})
 
-    @post("/", opt={"permission": "contacts.interaction.read"}, name="contacts:feed-new", status_code=200)
+    # A feed URL reads as the whole user, for good: made by the person at the browser, never by an API token.
+    @post("/", opt={"permission": "contacts.interaction.read", "session_only": True}, name="contacts:feed-new", status_code=200)
     async def new(self, request: Request) -> Template:
         token = await ical.new_feed_token(principal_of(request).user_id)
         url = str(request.base_url).rstrip("/") + f"/contacts/feed/{token}.ics"
