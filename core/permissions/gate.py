@@ -347,10 +347,11 @@ class Gate(ReadClauses, WriteRules):
             await record_changes(self.principal, self.entity.key, record_id, "create", {}, {**clean, self.entity.owner_field: native[self.entity.owner_field]})
         return await self._written(record_id)
 
-    async def _written(self, record_id: UUID) -> dict:
+    async def _written(self, record_id: UUID, *, was_readable: bool = True) -> dict:
         """The row just written, masked — also when the write moved it out of the writer's
         read scope (a task given to another department): the write succeeded, so the
-        answer says so rather than "not found"."""
+        answer says so rather than "not found". Someone who could not read the row
+        before (write without read) learns nothing new: only its id and version."""
         try:
             return await self.get(record_id)
         except NotFound:
@@ -358,7 +359,8 @@ class Gate(ReadClauses, WriteRules):
                 QueryString(f'SELECT {self._select_list()} FROM {quote(self.table)} WHERE "id" = {{}}', record_id))
             if not rows:
                 raise
-            return self._mask(self._decode(rows[0]))
+            row = self._decode(rows[0])
+            return self._mask(row) if was_readable else {"id": row["id"], "version": row["version"]}
 
     async def update(self, record_id: Any, data: dict, version: int | None) -> dict:
         """Change the given fields of a row the principal may write. ``version`` is the one
@@ -391,6 +393,10 @@ class Gate(ReadClauses, WriteRules):
                 if reassignable is None or not await self._exists(reassignable):
                     raise Refused({owner: "you may not reassign this record"})
                 await self._check_active_user(changes[owner])
+            was_readable = True  # scopes are by owner: only a new owner can take a row out of sight
+            if owner in changes:
+                readable = self._where("read", extra=[QueryString('"id" = {}', current["id"])])
+                was_readable = readable is not None and await self._exists(readable)
             merged = {**current, **clean}
             native, custom = self._split(changes)
             assignments = {**native, "custom": json.dumps({**(await self._raw_custom(current["id"])), **custom})}
@@ -410,7 +416,7 @@ class Gate(ReadClauses, WriteRules):
                     raise NotFound(str(record_id))
                 raise Conflict(self._mask(latest), self._changed_since(latest, data, version))
             await record_changes(self.principal, self.entity.key, current["id"], "update", {k: current.get(k) for k in changes}, changes)
-        return await self._written(current["id"])
+        return await self._written(current["id"], was_readable=was_readable)
 
     async def _exists(self, where: QueryString) -> bool:
         return bool(await self.engine.run_querystring(QueryString(f"SELECT 1 AS x FROM {quote(self.table)} WHERE {{}}", where)))

@@ -13,7 +13,6 @@ per role signs in once and walks it.
 
 from __future__ import annotations
 
-import re
 import tomllib
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -25,7 +24,7 @@ from core.auth.principals import principal_for_user
 from core.auth.tables import User
 from core.db.engine import write_transaction
 from core.permissions.errors import NotFound
-from core.permissions.gate import Gate, ListRequest
+from core.permissions.gate import Gate
 from core.permissions.roles import STOCK_KEYS
 from core.testing.fixtures import ADMIN_EMAIL, USER_PASSWORD, serving
 
