@@ -56,7 +56,7 @@ async def test_plugin_widgets_are_gated_by_permission_and_a_broken_one_does_not_
 
     @hookimpl
     def dashboard_widgets(kernel, request):
-        return [DashboardWidget("sales.forecast", {"en": "Forecast"}, "core/dashboard/chart_widget.html", ok, order=1),
+        return [DashboardWidget("sales.forecast", {"en": "Forecast"}, "core/dashboard/chart_widget.html", ok, order=0),
                 DashboardWidget("sales.secret", {"en": "Secret"}, "core/dashboard/chart_widget.html", ok, permission="sales.deal.report"),
                 DashboardWidget("sales.broken", {"en": "Broken"}, "core/dashboard/chart_widget.html", broken),
                 DashboardWidget("sales.hidden", {"en": "Hidden when empty"}, "core/dashboard/chart_widget.html", lambda r: None)]
