@@ -59,3 +59,20 @@ async def test_upcoming_significant_dates_show_with_the_month_in_the_readers_lan
     assert made.status_code == 201, made.text
     dates = section((await client.get("/")).text, "contacts-upcoming_dates")
     assert f"Acme founded {m}" in dates and soon.strftime("%B") in dates
+
+
+async def test_upcoming_dates_write_the_month_in_russian(client):
+    from babel.dates import format_date
+
+    m = uuid.uuid4().hex[:6]
+    soon = (datetime.now(timezone.utc) + timedelta(days=5)).date()
+    made = await client.post("/api/contacts/event", json={"title": f"Юбилей {m}", "kind": "anniversary",
+                                                         "date": soon.replace(year=2010).isoformat(), "yearly": True})
+    assert made.status_code == 201, made.text
+    await client.post("/language", data={"lang": "ru", "next": "/"})
+    try:
+        dates = section((await client.get("/")).text, "contacts-upcoming_dates")
+    finally:
+        await client.post("/language", data={"lang": "en", "next": "/"})
+    assert f"Юбилей {m}" in dates
+    assert format_date(soon, "d MMMM", locale="ru") in dates  # "12 декабря", not "December" or 2026-12-12
