@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from core.entities.spec import Field
 from core.entities.picker import DIRECTORY, TEAM, USER
+from core.i18n import N_, translations
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number
 from core.permissions.errors import NotFound
 
 
+# TRANSLATORS: the short word for a phone extension, written between the number and the extension.
+EXTENSION = N_("ext.")
 USER_FIELDS = ("created_by", "updated_by")  # system uuids that name a user
 
 
@@ -110,7 +114,32 @@ def display(field: Field, value: Any, titles: dict[str, str], lang: str = "en") 
         return {"text": format_number(value, lang), "url": None}
     if field.type == "money":
         return {"text": format_money(value, locale=lang), "url": None}
+    if field.type == "phone":
+        return {"text": readable_phone(str(value), lang), "url": None}
     return {"text": str(value), "url": None}
+
+
+@lru_cache(maxsize=4096)
+def readable_phone(value: str, lang: str = "en") -> str:
+    """A stored phone as people write it: "+74955005550;ext=12" reads "+7 495 500-55-50 ext. 12".
+
+    Phones are stored in one canonical form (E.164, RFC 3966 extension) so that
+    search and duplicates compare them; that form is for machines. Anything
+    phonenumbers cannot read is shown as stored.
+    """
+    import phonenumbers
+
+    number, _, extension = value.partition(";ext=")
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(parsed):
+        return value
+    text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if not extension:
+        return text
+    return f"{text} {translations(lang).gettext(EXTENSION)} {extension}"
 
 
 async def display_rows(gate, rows: list[dict], fields: list[Field], principal) -> list[dict]:

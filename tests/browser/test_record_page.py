@@ -27,7 +27,7 @@ def test_log_a_call_from_the_header_lands_in_the_timeline(admin_context):
     page.goto(f"{CLIENTS}/{client['id']}")
     page.evaluate("window.__samePage = true")
     facts = page.locator(".key-facts")
-    expect(facts.get_by_role("link", name="+74955005550")).to_have_attribute("href", "tel:+74955005550")
+    expect(facts.get_by_role("link", name="+7 495 500-55-50")).to_have_attribute("href", "tel:+74955005550")
     expect(facts.get_by_role("link", name=f"office@{m}.example")).to_have_attribute("href", f"mailto:office@{m}.example")
     page.get_by_role("link", name="Log a call").click()
     dialog = page.get_by_role("dialog")

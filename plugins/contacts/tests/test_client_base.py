@@ -160,3 +160,18 @@ async def test_panels_follow_the_edition(client_as, make_user, client):
         assert "Open assignments" not in page and "Hidden in basic" not in page
         assert (await basic.get("/api/contacts/task")).status_code == 404
         assert (await basic.get("/api/contacts/event")).status_code == 404
+
+
+async def test_phones_read_as_people_write_them(client):
+    """Stored in E.164 for search and duplicates; shown grouped, with the extension in words."""
+    from core.entities.values import readable_phone
+
+    assert readable_phone("+78005553535;ext=12", "ru") == "+7 800 555-35-35 доб. 12"
+    assert readable_phone("+442079460958", "en") == "+44 20 7946 0958"
+    assert readable_phone("not a number", "en") == "not a number"
+    name = unique("Readable phone")
+    row = (await client.post("/api/contacts/client", json={"name": name, "phone": "8 800 555-35-35 доб. 12"})).json()
+    page = await client.get("/contacts/client/", params={"q": name})
+    assert "+7 800 555-35-35 ext. 12" in page.text
+    record = await client.get(f"/contacts/client/{row['id']}")
+    assert "+7 800 555-35-35 ext. 12" in record.text and 'href="tel:+78005553535;ext=12"' in record.text
