@@ -87,6 +87,7 @@ CLIENT = Entity(
         Relation("interactions", "contacts.interaction", "client", label("Interactions", "Взаимодействия")),
     ),
     title_field="name",
+    board_field="stage",  # the board's columns: where each client is in the relationship, not "company or person"
     # The record page: the header's facts, then the fields in these sections (docs/entities.md).
     key_facts=("stage", "importance", "owner_id", "phone", "email"),
     sections=(

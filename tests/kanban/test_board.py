@@ -204,3 +204,11 @@ async def test_the_move_link_works_without_javascript(board_fields, client):
     moved = await client.post(f"{BOARD}/move", data={**form, "to": "won"})
     assert moved.status_code == 303 and (await fetch(client, card["id"]))["phase"] == "won"
     assert (await client.get(f"{BOARD}/move?id=00000000-0000-0000-0000-000000000000&by=phase")).status_code == 404
+
+
+async def test_the_client_board_opens_on_the_relationship_stage(client):
+    """It opened on "Company or person": a pipeline of two columns nobody moves cards across."""
+    m = mark()
+    await create(client, name=f"{m} A", stage="potential")
+    heads = columns((await client.get(f"{BOARD}?q={m}")).text)
+    assert heads["Potential"] == (1, None) and "Company" not in heads
