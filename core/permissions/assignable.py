@@ -4,9 +4,11 @@
 responsible user (``owner_field``) of the records that scope reaches — with
 ``own``, of their own records. The new responsible user may be **any active
 user**: giving a task to a colleague of another team is the point of it.
-Creating a record with someone else as responsible is an assignment too: the
-assign scope is then evaluated on the record as it will be (so ``own`` lets
-one create records only for oneself, ``team`` for one's team).
+Creating a record with someone else as responsible is creating it as one's
+own and giving it away at once: the create and assign scopes are judged on
+the record as its creator holds it, so ``assign = own`` is enough to create a
+task for any active colleague (the stock sales manager's case). Without the
+assign permission one may only name oneself.
 
 The query gate enforces this on every write (:mod:`core.permissions.gate`);
 the record UI's user picker asks :func:`assignable_users`, so it never
@@ -51,14 +53,14 @@ async def assignable_users(principal: Principal, entity_key: str, q: str = "", l
     Active users whose name or e-mail contains ``q`` (case-insensitive), if the
     principal holds the entity's assign permission at any scope; none otherwise.
     Which *records* they may reassign is the gate's business (the assign scope).
-    ``creating=True``: for a record not stored yet, only users the assign scope
-    reaches as owners (``own``: none but oneself, ``team``: the team, ...),
-    since the gate evaluates the scope on the record as it will be.
+    ``creating=True``: for a record not stored yet, which the creator holds as
+    their own until it is given away — everyone, if the assign scope reaches the
+    creator's own records, else nobody.
     """
     from core.auth.tables import User
 
     permission = f"{entity_key}.assign"
-    if not principal.can(permission):
+    if not principal.can(permission) or (creating and not principal.reaches(permission, principal.user_id)):
         return []
     limit = max(1, min(int(limit), MAX_USERS))
     query = User.select(User.id, User.name, User.email).where(User.is_active == True)  # noqa: E712
@@ -69,8 +71,6 @@ async def assignable_users(principal: Principal, entity_key: str, q: str = "", l
     out = []
     for row in rows:
         if text and text not in (row["name"] or "").casefold() and text not in (row["email"] or "").casefold():
-            continue
-        if creating and row["id"] != principal.user_id and not principal.reaches(permission, row["id"]):
             continue
         out.append({"id": row["id"], "name": row["name"] or row["email"], "email": row["email"]})
         if len(out) >= limit:

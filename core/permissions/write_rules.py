@@ -39,15 +39,19 @@ class WriteRules:
             raise Refused(refused)
 
     async def _check_owner_on_create(self, owner_id: Any) -> None:
-        """A new record's responsible user, on the record as it will be: within the
-        create scope, and — someone else than the creator — within the assign
-        scope, and an active user. Nothing is written when this refuses."""
+        """A new record's responsible user. Creating a record for a colleague is creating
+        it as one's own and giving it away at once, so both scopes are judged on the record
+        as its creator holds it: the create scope, and — someone else named — the assign
+        scope, with any active user as the new responsible (a sales manager with
+        ``assign = own`` gives a task to a colleague; docs/security.md). A user without
+        assign may only name themselves. Nothing is written when this refuses."""
         owner = self.entity.owner_field
-        if owner_id != self.principal.user_id:
-            if not self.principal.reaches(self.entity.permission("assign"), owner_id):
+        creator = self.principal.user_id
+        if owner_id != creator:
+            if not self.principal.reaches(self.entity.permission("assign"), creator):
                 raise Refused({owner: "you may not make this user responsible"})
             await self._check_active_user(owner_id)
-        if not self.principal.reaches(self.entity.permission("create"), owner_id):
+        if not self.principal.reaches(self.entity.permission("create"), creator):
             raise Refused({owner: "you may not create records for this user"})
 
     async def _check_active_user(self, user_id: Any) -> None:

@@ -68,8 +68,9 @@ def expected_from_grants(grants: dict[str, str], key: str) -> dict:
     creatable = on("create")
     return {
         "read": on("read"), "create": bool(creatable),
-        # Someone else as responsible: the assign scope, on the record as it will be.
-        "create_for": [o for o in creatable if o == "own" or o in on("assign")],
+        # Someone else as responsible: created as one's own and given away at once, so
+        # any active user when the assign scope reaches one's own records.
+        "create_for": (list(LIVE) if "own" in on("assign") else ["own"]) if "own" in creatable else [],
         "write": on("write"), "delete": on("delete"), "restore": ["deleted"] if "own" in on("restore") else [],
         "export": both("export", "read"), "import": both("write", "import"), "report": both("report", "read"),
         "assign": both("write", "assign"),
