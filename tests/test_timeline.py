@@ -24,8 +24,12 @@ async def test_every_field_change_is_one_audit_row_and_shows_on_the_timeline(cli
     assert all(r["actor_id"] and r["ip"] == "127.0.0.1" and r["at"] for r in rows)
     page = (await client.get(f"/contacts/client/{created['id']}")).text
     history = page[page.index('id="timeline"'):]
-    assert re.search(r"update: <strong>Email</strong> a@example.com → b@example.com", history)
-    assert f"update: <strong>Name</strong> {name} → {name} Ltd" in history
+    # One save, one entry: "Edited: Name … → … Ltd; Email a@… → b@…" (fields in the entity's order).
+    assert re.search(rf"Edited: <strong>Name</strong> {name} → {name} Ltd; <strong>Email</strong> a@example.com → b@example.com", history)
+    assert history.count("Edited:") == 1
+    # The creation is one entry too, its values folded away.
+    created_entry = re.search(r'<details class="history-created"><summary>Record created</summary>(.*?)</details>', history, re.S)
+    assert created_entry and f"<strong>Name</strong> {name}<" in created_entry.group(1)
     assert "Administrator" in history  # who
 
 

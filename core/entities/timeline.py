@@ -28,7 +28,34 @@ async def timeline(request, gate, record: dict) -> list[dict]:
     names = await _actor_names({e["actor_id"] for e in entries if e["actor_id"]})
     for entry in entries:
         entry["actor"] = names.get(str(entry["actor_id"]), "")
-    return sorted(entries, key=lambda e: e["at"], reverse=True)
+    return grouped(sorted(entries, key=lambda e: e["at"], reverse=True), [f.name for f in gate.fields.values()])
+
+
+def grouped(entries: list[dict], field_order: list[str] = ()) -> list[dict]:
+    """Field changes saved together read as one entry: a new client is "Record created" once with
+    its values, not eighteen lines of "create: Phone — → +7…". The audit trail keeps a row
+    per field (S12); one save is one actor, one action and one instant (to the second).
+    Each group's ``changes`` lists its field entries in the entity's field order."""
+    out: list[dict] = []
+    for entry in entries:
+        if not entry["field"]:
+            out.append(entry)
+            continue
+        key = (entry["kind"], entry["actor_id"], _second(entry["at"]))
+        last = out[-1] if out else None
+        if last is not None and last.get("group_key") == key:
+            last["changes"].append(entry)
+        else:
+            out.append({**entry, "group_key": key, "changes": [entry]})
+    position = {name: i for i, name in enumerate(field_order)}
+    for entry in out:
+        if "changes" in entry:
+            entry["changes"].sort(key=lambda c: position.get(c["field"], len(position)))
+    return out
+
+
+def _second(at):
+    return at.replace(microsecond=0) if hasattr(at, "replace") else at
 
 
 async def _actor_names(ids: set) -> dict[str, str]:

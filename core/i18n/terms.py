@@ -23,8 +23,8 @@ TERMS: dict[str, dict[str, str]] = {
     "scope": {"none": N_("none"), "own": N_("own"), "team": N_("team"), "department": N_("department"), "all": N_("all")},
     "access": {"hidden": N_("hidden"), "readonly": N_("read-only")},
     # A record's history (core_audit.action); plugins' timeline entries bring their own words.
-    "history": {"create": N_("create"), "update": N_("update"), "delete": N_("delete"),
-                "restore": N_("restore"), "note": N_("note")},
+    "history": {"create": N_("Record created"), "update": N_("Edited"), "delete": N_("Moved to the trash"),
+                "restore": N_("Restored from the trash"), "note": N_("Note")},
     "security_event": {
         "login": N_("sign-in"), "login_failed": N_("failed sign-in"), "logout": N_("sign-out"),
         "authorization_failed": N_("access refused"), "export": N_("export"), "role_changed": N_("roles changed"),
