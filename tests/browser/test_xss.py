@@ -37,7 +37,7 @@ EMAILISH = re.compile(r"@xss\.example$")
 # Static files every page loads (layout.html); anything else on a page is a finding.
 STATIC = {"/static/theme.css", "/static/core/theme-toggle.js", "/static/vendor/htmx/htmx.min.js", "/static/core/csrf.js",
           "/favicon.ico", "/static/core/shell.css", "/static/core/entity-ui.js", "/static/vendor/htmx-ext-sse/sse.min.js", "/static/core/notifications.js",
-          "/static/core/shell.js", "/static/core/record.css",
+          "/static/core/shell.js", "/static/core/record.css", "/static/core/picker.js", "/static/core/picker.css",
           # the shell's live notifications: every signed-in page opens the stream
           "/notifications/stream"}
 
@@ -96,7 +96,8 @@ DOM_CHECK = r"""() => {
   const active = "script, img, svg, math, iframe, frame, object, embed, style, link, meta, base, video, audio, source, "
     + "template, marquee, details, noscript, keygen, isindex, x, main form form";
   // The record page's two kinds of collapsed blocks are the templates' own (closed when the page comes).
-  const ownDetails = "main > details.record-details:not([open]), main section.record-section > details.empty-fields:not([open])";
+  const ownDetails = "main > details.record-details:not([open]), main section.record-section > details.empty-fields:not([open]), "
+    + "main section.record-section details.history-created:not([open])";
   for (const el of document.body.querySelectorAll(active))
     if (!(el.localName === "details" && el.matches(ownDetails))) found.push("element <" + el.localName + ">");
   for (const el of document.querySelectorAll("*")) {
@@ -112,13 +113,19 @@ DOM_CHECK = r"""() => {
   }
   for (const a of document.querySelectorAll("a[href], area[href], form[action], button[formaction]")) {
     const url = new URL(a.getAttribute("href") || a.getAttribute("action") || a.getAttribute("formaction"), location.href);
-    if (url.origin !== location.origin) found.push("link to " + url.href);
+    // The record header's phone and e-mail facts are tel:/mailto: links (their value percent-encoded).
+    const contact = (url.protocol === "tel:" || url.protocol === "mailto:") && a.closest(".key-facts") && !/['"<>\s]/.test(url.href);
+    if (url.origin !== location.origin && !contact) found.push("link to " + url.href);
   }
   if (document.querySelectorAll("main").length !== 1) found.push("main replaced");
   const scripts = [...document.scripts].map(s => new URL(s.src, location.href).pathname).sort();
   // Lists and record pages add their htmx glue (inline edit, quick create); forms do not.
-  const entityUi = document.querySelector("main #entity-rows, main dl.record") ? "/static/core/entity-ui.js " : "";
-  if (scripts.join(" ") !== "/static/core/csrf.js " + entityUi + "/static/core/notifications.js /static/core/shell.js /static/core/theme-toggle.js "
+  // They and the record forms load the record picker too (reference fields, inline edit, quick
+  // create): those templates put its stylesheet in <head>, where a stored value cannot reach.
+  const entityPage = document.head.querySelector('link[href="/static/core/picker.css"]');
+  const entityUi = entityPage ? "/static/core/entity-ui.js " : "";
+  const picker = entityPage ? "/static/core/picker.js " : "";
+  if (scripts.join(" ") !== "/static/core/csrf.js " + entityUi + "/static/core/notifications.js " + picker + "/static/core/shell.js /static/core/theme-toggle.js "
       + "/static/vendor/htmx-ext-sse/sse.min.js /static/vendor/htmx/htmx.min.js")
     found.push("scripts " + scripts.join(" "));
   return found;

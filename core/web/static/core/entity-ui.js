@@ -31,12 +31,4 @@
   }
 
   document.addEventListener("htmx:load", function (event) { settle(event.target); });
-
-  // Inline edit and quick create bring reference fields (pickers) in through htmx,
-  // which runs no script it swaps in: the picker's script is loaded with the page.
-  if (!document.querySelector('script[src="/static/core/picker.js"]')) {
-    var picker = document.createElement("script");
-    picker.src = "/static/core/picker.js";
-    document.head.appendChild(picker);
-  }
 })();

@@ -7,13 +7,6 @@
   if (window.klientelaPicker) return;
   window.klientelaPicker = true;
 
-  if (!document.querySelector('link[href="/static/core/picker.css"]')) {
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = "/static/core/picker.css";
-    document.head.appendChild(css);
-  }
-
   var DELAY = 150;
   var pendingCreate = null; // the picker whose "create new" opened a quick create
 
