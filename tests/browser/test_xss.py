@@ -62,7 +62,8 @@ DOM_CHECK = r"""() => {
   const ENTITY_HTMX = {
     "list-filters": {"hx-trigger": "submit, input delay:300ms, change", "hx-target": "#entity-rows", "hx-select": "#entity-rows",
                      "hx-swap": "outerHTML", "hx-push-url": "true", "hx-sync": "this:replace"},
-    "entity-rows": {"hx-target": "#entity-rows", "hx-swap": "outerHTML", "hx-push-url": "true"},
+    "entity-rows": {"hx-target": "#entity-rows", "hx-swap": "outerHTML", "hx-push-url": "true",
+                    "hx-trigger": "record-changed from:body", "hx-include": "#list-filters"},
     // the create form's warnings box (record_warnings: e.g. a likely duplicate), posted on change
     "record-warnings": {"hx-trigger": "change from:closest form", "hx-include": "closest form", "hx-target": "this",
                         "hx-swap": "innerHTML"},
@@ -76,6 +77,9 @@ DOM_CHECK = r"""() => {
       return true;
     if (fixed && el.id === "record-warnings" && name === "hx-post" && /^\/[a-z_]+\/[a-z_]+\/new\/check$/.test(value)) return true;
     if (fixed && el.id === "record-related" && name === "hx-get" && value === location.pathname) return true;
+    // the list's rows reload themselves (the filter form's own URL and state) after a quick create
+    if (fixed && el.id === "entity-rows" && name === "hx-get" && unique("list-filters")
+        && value === document.getElementById("list-filters").getAttribute("action")) return true;
     // a record action (record_actions hook) opening a quick create pre-filled from its query string
     if (el.matches(".record-actions > a.button") && unique("modal-slot")) {
       if (name === "hx-get" && /^\/[a-z_]+\/[a-z_]+\/quick\?[A-Za-z0-9_=&%.-]*$/.test(value)) return true;
@@ -97,7 +101,9 @@ DOM_CHECK = r"""() => {
     + "template, marquee, details, noscript, keygen, isindex, x, main form form";
   // The record page's two kinds of collapsed blocks are the templates' own (closed when the page comes).
   const ownDetails = "main > details.record-details:not([open]), main section.record-section > details.empty-fields:not([open]), "
-    + "main section.record-section details.history-created:not([open])";
+    + "main section.record-section details.history-created:not([open]), "
+    // the list's field filters and bulk form, folded on a phone (entity-ui.js)
+    + "main form#list-filters > details.list-more, main > details.bulk-fold";
   for (const el of document.body.querySelectorAll(active))
     if (!(el.localName === "details" && el.matches(ownDetails))) found.push("element <" + el.localName + ">");
   for (const el of document.querySelectorAll("*")) {

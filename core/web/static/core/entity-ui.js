@@ -31,4 +31,12 @@
   }
 
   document.addEventListener("htmx:load", function (event) { settle(event.target); });
+
+  // On a phone the list's field filters and bulk form fold away (the first screen shows
+  // records), unless a filter is in use; without this script they simply stay open.
+  if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-fold-on-phone]:not([data-in-use])"), function (d) {
+      d.open = false;
+    });
+  }
 })();
