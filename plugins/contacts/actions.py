@@ -41,7 +41,7 @@ def record_actions(kernel, entity, record, principal) -> list[RecordAction]:
         # A task names its assignee: the form offers the responsible user (set to the giver, to change)
         # only to who may assign; others give it to themselves, as the gate would anyway.
         extra = {"owner_id": str(principal.user_id)} if principal.can("contacts.task.assign") else {}
-        task = action("give_task", label("Give a task", "Дать поручение"), TASK, "contacts.task.create", 30, "✓", **extra)
+        task = action("give_task", label("Give a task", "Поставить задачу"), TASK, "contacts.task.create", 30, "✓", **extra)
         actions.append(RecordAction(task.key, task.label, task.url, task.quick, task.permission,
                                     feature="contacts.assignments", order=task.order, icon=task.icon))
     return actions

@@ -40,7 +40,7 @@ async def panels(kernel, entity, record, principal) -> list[RecordPanel]:
         tasks = await reading.rows(kernel, "contacts.task", principal,
                                    [("client", "eq", rid), ("status", "ne", "done")], ["deadline"], limit=20)
         if tasks:
-            out.append(RecordPanel("contacts-tasks", label("Open assignments", "Открытые поручения"),
+            out.append(RecordPanel("contacts-tasks", label("Open tasks", "Открытые задачи"),
                                    "contacts/panels/tasks.html", {"rows": labelled(tasks, "contacts.task", lang, "status")}, order=20))
     events = await reading.rows(kernel, "contacts.event", principal, [(field, "eq", rid)], ["date"], limit=20)
     if events:

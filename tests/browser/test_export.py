@@ -14,7 +14,7 @@ def test_the_list_export_button_downloads_the_view(admin_page):
     Api(admin_page).create(CLIENTS, name=f"{tag} Exported;=cmd|' /C calc'!A0")
     admin_page.goto(f"{CLIENTS}/?q={tag}")
     with admin_page.expect_download() as download:
-        admin_page.locator(".toolbar").get_by_role("button", name="Export CSV").click()
+        admin_page.locator(".list-bar").get_by_role("button", name="Export CSV").click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
     assert f"\"{tag} Exported;=cmd|' /C calc'!A0\"" in text  # quoted: one cell with either list separator
 

@@ -145,7 +145,7 @@ async def test_client_card_shows_panels_of_planned_work(client):
     event = await client.post("/api/contacts/event", json={"title": "Founding day", "kind": "founding", "date": "2001-05-10", "client": company["id"]})
     assert event.status_code == 201, event.text
     page = (await client.get(f"/contacts/client/{company['id']}")).text
-    for text in ("Planned interactions", "Call about the contract", "Open assignments", "Prepare the offer", "Significant dates", "Founding day"):
+    for text in ("Planned interactions", "Call about the contract", "Open tasks", "Prepare the offer", "Significant dates", "Founding day"):
         assert text in page, text
     assert page.index("Planned interactions") < page.index('id="timeline"')
 
@@ -157,7 +157,7 @@ async def test_panels_follow_the_edition(client_as, make_user, client):
     await client.post("/api/contacts/task", json={"title": "Hidden in basic", "client": company["id"]})
     async with client_as(ADMIN_EMAIL, password=ADMIN_PASSWORD, edition="basic") as basic:
         page = (await basic.get(f"/contacts/client/{company['id']}")).text
-        assert "Open assignments" not in page and "Hidden in basic" not in page
+        assert "Open tasks" not in page and "Hidden in basic" not in page
         assert (await basic.get("/api/contacts/task")).status_code == 404
         assert (await basic.get("/api/contacts/event")).status_code == 404
 
