@@ -121,13 +121,7 @@ async def authorize(connection, route_handler) -> None:
     if principal.must_change_password and not opt.get("password_change"):
         raise PasswordChangeRequired()
     if opt.get("session_only") and principal.via != "session":
-        await events.record(
-            "authorization_failed",
-            request=connection,
-            principal=principal,
-            detail={"method": connection.scope.get("method", ""), "path": connection.scope["path"], "permission": "session_only"},
-        )
-        raise NotFoundException()
+        await _refuse(connection, principal, "session_only")
     openapi = connection.app.openapi_config
     if openapi is not None and connection.scope["path"].startswith(openapi.path):
         return  # Litestar's own OpenAPI endpoints: any signed-in user (the schema is not public)
@@ -137,23 +131,23 @@ async def authorize(connection, route_handler) -> None:
     if permission:
         if principal.can(permission):
             return
-        await events.record(
-            "authorization_failed",
-            request=connection,
-            principal=principal,
-            detail={"method": connection.scope.get("method", ""), "path": connection.scope["path"], "permission": permission},
-        )
-        raise NotFoundException()
+        await _refuse(connection, principal, permission)
     if opt.get("authenticated"):
         if principal.token_permissions is None or opt.get("any_token"):
             return
         # A narrowed token holds only the permissions it names, and this route names none.
-        await events.record(
-            "authorization_failed",
-            request=connection,
-            principal=principal,
-            detail={"method": connection.scope.get("method", ""), "path": connection.scope["path"], "permission": "narrowed_token"},
-        )
+        await _refuse(connection, principal, "narrowed_token")
+    raise NotFoundException()
+
+
+async def _refuse(connection, principal, permission: str) -> None:
+    """A refused request: one ``authorization_failed`` audit row (S12), then 404 like a missing page."""
+    await events.record(
+        "authorization_failed",
+        request=connection,
+        principal=principal,
+        detail={"method": connection.scope.get("method", ""), "path": connection.scope["path"], "permission": permission},
+    )
     raise NotFoundException()
 
 

@@ -23,32 +23,15 @@ ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def _encoding(sample: bytes) -> str:
-    """The importer's guess (BOM, then UTF-8, then charset-normalizer), without importing it."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith(UTF16_BOMS):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(sample))
-    if not matches:
-        return "cp1251"
-    return max(matches, key=lambda m: (m.coherence, -m.chaos)).encoding
-
-
 def text_problem(path: Path) -> str | None:
     """Why this file is not text (for the user), or ``None`` when it reads as text."""
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     if b"\x00" in sample and not sample.startswith(UTF16_BOMS):
         return _("the file contains NUL bytes, so it is a binary file, not CSV text")
-    encoding = _encoding(sample)
+    from core.dataio.readers import detect_encoding  # the importer's own guess, so both agree
+
+    encoding = detect_encoding(sample)
     try:
         # The sample may end inside a multi-byte character: decode incrementally, not final.
         text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(sample, final=False)
