@@ -63,7 +63,7 @@ DOM_CHECK = r"""() => {
     "list-filters": {"hx-trigger": "submit, input delay:300ms, change", "hx-target": "#entity-rows", "hx-select": "#entity-rows",
                      "hx-swap": "outerHTML", "hx-push-url": "true", "hx-sync": "this:replace"},
     "entity-rows": {"hx-target": "#entity-rows", "hx-swap": "outerHTML", "hx-push-url": "true",
-                    "hx-trigger": "record-changed from:body", "hx-include": "#list-filters"},
+                    "hx-trigger": "record-changed from:body", "hx-include": "#list-filters", "hx-disinherit": "hx-include"},
     // the create form's warnings box (record_warnings: e.g. a likely duplicate), posted on change
     "record-warnings": {"hx-trigger": "change from:closest form", "hx-include": "closest form", "hx-target": "this",
                         "hx-swap": "innerHTML"},
