@@ -100,12 +100,17 @@ async def _world(client, make_user):
                                                          "contact": person["id"], "owner_id": str(manager.id)})).json()
     admin = (await client.get("/api/auth/me")).json()
     known = {str(x)[:8] for x in (manager.id, admin.get("id"), firm["id"], person["id"], task.get("id"), call.get("id")) if x}
-    return manager, known
+    return manager, known, firm["id"]
 
 
 @pytest.mark.parametrize("who", ["administrator", "sales_manager"])
 async def test_no_uuid_in_visible_text(who, client, client_as, make_user):
-    manager, known = await _world(client, make_user)
+    manager, known, firm_id = await _world(client, make_user)
+    if who == "administrator":
+        # A refused request is a security event whose recorded path holds a record's id.
+        nobody = await make_user(unique_email("nobody"))
+        async with client_as(nobody) as c:
+            assert (await c.get(f"/contacts/client/{firm_id}")).status_code == 404
     if who == "administrator":
         found = await walk(client, known)
     else:
