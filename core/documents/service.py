@@ -143,9 +143,9 @@ async def delete_template(kernel, principal, template_id) -> None:
 
 async def get_template(kernel, principal, template_id, permission: str = READ) -> dict:
     _require(principal, permission)
-    from core.permissions.gate import _uuid
+    from core.entities.ids import as_uuid
 
-    tid = _uuid(template_id)
+    tid = as_uuid(template_id)
     row = await DocumentTemplate.select().where(DocumentTemplate.id == tid).first() if tid else None
     if row is None or row["entity"] not in kernel.entities:
         raise NotFound(str(template_id))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-from uuid import UUID
 
+from core.entities.ids import as_uuid
 from core.entities.spec import Field
 from core.entities.picker import DIRECTORY, TEAM, USER
 from core.i18n import N_, translations
@@ -25,13 +25,6 @@ def reference_target(field: Field) -> str | None:
     return field.reference if field.type == "reference" else None
 
 
-def _as_uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
-
-
 async def _titles_of(gate, target: str, ids: list[str], principal) -> dict[str, str]:
     """id -> title of the records of ``target`` the user may read: one query (per 500 ids)."""
     from core.auth.tables import Team, User
@@ -39,7 +32,7 @@ async def _titles_of(gate, target: str, ids: list[str], principal) -> dict[str, 
     from core.permissions.gate import MAX_LIMIT, Gate, ListRequest
 
     if target in DIRECTORY:
-        ids = [u for u in (_as_uuid(i) for i in ids) if u]
+        ids = [u for u in (as_uuid(i) for i in ids) if u]
         if not ids:
             return {}
     if target == USER:

@@ -18,20 +18,11 @@ offers a choice the gate would refuse.
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
+from core.entities.ids import as_uuid
 from core.permissions.principal import Principal
 
 MAX_USERS = 50
-
-
-def _uuid(value: Any) -> UUID | None:
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 async def is_deactivated_user(user_id: Any) -> bool:
@@ -41,7 +32,7 @@ async def is_deactivated_user(user_id: Any) -> bool:
     and tests and imports have long stored owners before their accounts.)"""
     from core.auth.tables import User
 
-    uid = _uuid(user_id)
+    uid = as_uuid(user_id)
     return uid is not None and await User.exists().where((User.id == uid) & (User.is_active == False))  # noqa: E712
 
 

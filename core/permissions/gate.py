@@ -36,8 +36,10 @@ from core.db.engine import engine_kind, get_engine, write_transaction
 from core.entities.registry import all_fields
 from core.entities.spec import SYSTEM_FIELDS, Entity, Field
 from core.entities.sql import Filter, decode_cursor, encode_cursor, expression, join, quote
+from core.entities.ids import as_uuid
 from core.permissions.clauses import TEXT_TYPES, ReadClauses
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
+from core.permissions.trash import TrashOperations
 from core.permissions.principal import Principal
 from core.permissions.write_rules import WriteRules
 
@@ -71,7 +73,7 @@ class Page:
     keyset: bool  # False when the chosen sort can only page by offset
 
 
-class Gate(ReadClauses, WriteRules):
+class Gate(ReadClauses, WriteRules, TrashOperations):
     """Every read and write of an entity's rows, bounded by what a principal may do.
 
     Open it with :meth:`open` (``await Gate.open(kernel, "contacts.client", principal)``).
@@ -251,7 +253,7 @@ class Gate(ReadClauses, WriteRules):
         return self._mask(await self._fetch(record_id, action, trash))
 
     async def _fetch(self, record_id: Any, action: str, trash: bool = False) -> dict:
-        rid = _uuid(record_id)
+        rid = as_uuid(record_id)
         where = self._where(action, trash=trash, extra=[QueryString('"id" = {}', rid)]) if rid else None
         if where is None:
             raise NotFound(str(record_id))
@@ -479,52 +481,6 @@ class Gate(ReadClauses, WriteRules):
         masked = self._mask(current)
         return {k: (data[k], masked.get(k)) for k in data if k in masked and masked.get(k) != data[k]}
 
-    async def delete(self, record_id: Any, version: int | None = None) -> None:
-        """Move a row (and the related rows that go with it) to the trash."""
-        async with self._transaction():
-            current = await self._fetch(record_id, "delete")
-            if version is not None and current["version"] != version:
-                raise Conflict(self._mask(current), {})
-            now = datetime.now(timezone.utc)
-            await self._set_deleted(current["id"], now, self._where("delete", extra=[QueryString('"id" = {}', current["id"])]))
-            for rel in self.entity.relations:
-                await self._cascade(rel, current["id"], now)
-            await record_changes(self.principal, self.entity.key, current["id"], "delete", {"deleted_at": None}, {"deleted_at": now})
-
-    async def restore(self, record_id: Any) -> dict:
-        """Bring a row back from the trash, with the related rows deleted together with it."""
-        async with self._transaction():
-            current = await self._fetch(record_id, "restore", trash=True)
-            deleted_at = current["deleted_at"]
-            # A live record may have taken a unique value meanwhile: say so
-            # per field (409-style Invalid) instead of letting an index refuse.
-            await self._check_unique({f.name: current.get(f.name) for f in self.fields.values() if f.unique}, current["id"])
-            await self._set_deleted(current["id"], None, self._where("restore", trash=True, extra=[QueryString('"id" = {}', current["id"])]))
-            # Children trashed by the same delete come back with their parent.
-            for rel in self.entity.relations:
-                await self._cascade(rel, current["id"], None, only_deleted_at=deleted_at)
-            await record_changes(self.principal, self.entity.key, current["id"], "restore", {"deleted_at": deleted_at}, {"deleted_at": None})
-        return await self.get(current["id"])
-
-    async def _set_deleted(self, record_id: UUID, value: datetime | None, scoped: QueryString) -> None:
-        """Trash or restore one row; ``scoped`` (the action's WHERE for this id) is part of the
-        UPDATE, so a row that left the scope meanwhile is not touched (NotFound, rolled back)."""
-        sql = f'UPDATE {quote(self.table)} SET "deleted_at" = {{}}, "version" = "version" + 1, "updated_at" = {{}}, "updated_by" = {{}} WHERE {{}} RETURNING "id"'
-        if not await self.engine.run_querystring(QueryString(sql, value, datetime.now(timezone.utc), self.principal.user_id, scoped)):
-            raise NotFound(str(record_id))
-
-    async def _cascade(self, rel, parent_id: UUID, value: datetime | None, only_deleted_at: datetime | None = None) -> None:
-        table = quote(self.kernel.entities[rel.entity].table._meta.tablename)
-        col = quote(rel.field)
-        if value is not None:
-            sql = f'UPDATE {table} SET "deleted_at" = {{}}, "version" = "version" + 1 WHERE {col} = {{}} AND "deleted_at" IS NULL'
-            await self.engine.run_querystring(QueryString(sql, value, parent_id))
-        else:
-            sql = f'UPDATE {table} SET "deleted_at" = NULL, "version" = "version" + 1 WHERE {col} = {{}} AND "deleted_at" = {{}}'
-            await self.engine.run_querystring(QueryString(sql, parent_id, only_deleted_at))
-
-
-
 
 async def active_custom_fields(key: str) -> list[Field]:
     from core.custom_fields.definitions import list_fields
@@ -538,12 +494,3 @@ def _reading(action: str) -> str:
     if action not in READING_ACTIONS:
         raise ValueError(f"a read is one of {', '.join(READING_ACTIONS)}, not {action!r}")
     return action
-
-
-def _uuid(value: Any) -> UUID | None:
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(str(value))
-    except (ValueError, TypeError):
-        return None
