@@ -51,6 +51,8 @@
   }
 
   // --- command palette: a dialog with a combobox over a listbox ---
+  var answeredFor = null;    // the query the listed options answer
+  var enterPending = false;  // Enter pressed before the options for the typed text came
   function options() { return Array.prototype.slice.call(document.querySelectorAll("#palette-list [role=option][data-href]")); }
 
   function activate(index) {
@@ -80,6 +82,7 @@
     dialog.showModal();
     var input = byId("palette-q");
     input.value = "";
+    enterPending = false;
     input.focus();
     if (window.htmx) window.htmx.trigger(input, "palette-open");
   }
@@ -89,7 +92,14 @@
     var at = activeIndex();
     if (event.key === "ArrowDown") { event.preventDefault(); activate(n ? (at + 1) % n : -1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); activate(n ? (at - 1 + n) % n : -1); }
-    else if (event.key === "Enter") { event.preventDefault(); go(options()[at < 0 ? 0 : at]); }
+    else if (event.key === "Enter") {
+      event.preventDefault();
+      // Results not yet in for what was typed: open the first one when they come,
+      // rather than an option of an older query (or nothing).
+      if (event.target.value !== answeredFor) { enterPending = true; return; }
+      go(options()[at < 0 ? 0 : at]);
+    }
+    if (event.key !== "Enter") enterPending = false;
   }
 
   function openShortcuts() {
@@ -131,9 +141,15 @@
     if (!t.closest("#global-search")) { var r = byId("global-results"); if (r) r.innerHTML = ""; }
   });
 
-  // New palette options: the first one is active, so Enter opens it.
+  // New palette options: the first one is active, so Enter opens it. The query they
+  // answer is remembered, so Enter pressed before them waits for them.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail && event.detail.target && event.detail.target.id === "palette-list") activate(options().length ? 0 : -1);
+    if (!(event.detail && event.detail.target && event.detail.target.id === "palette-list")) return;
+    var path = event.detail.pathInfo && event.detail.pathInfo.finalRequestPath;
+    answeredFor = path ? (new URL(path, window.location.href).searchParams.get("q") || "") : null;
+    activate(options().length ? 0 : -1);
+    var input = byId("palette-q");
+    if (enterPending && input && input.value === answeredFor) { enterPending = false; go(options()[0]); }
   });
 
   document.addEventListener("DOMContentLoaded", function () {
