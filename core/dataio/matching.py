@@ -35,6 +35,7 @@ ON_MATCH = ("update", "skip", "create")
 CANDIDATES_SHOWN = 5
 TEXT_TYPES = ("text", "long_text", "email", "phone", "url", "choice", "multi_choice", "uuid", "reference")
 KEY_SEPARATOR = "+"
+MATCH_FIELD = "@match"  # the "field" of an ambiguous row's rejection: the match, no one column
 
 
 def match_rules(kernel, entity) -> list[MatchRule]:
@@ -60,6 +61,20 @@ def composite_keys(rules: list[MatchRule]) -> dict[str, MatchRule]:
 
 def key_fields(key: str) -> tuple[str, ...]:
     return tuple(part for part in key.split(KEY_SEPARATOR) if part)
+
+
+async def ambiguous_rows(run_id, limit: int = 50) -> list[dict]:
+    """The run's first ambiguous rows (line, reason naming the candidates, values), for its page."""
+    from core.dataio.tables import RejectedRow
+
+    return await RejectedRow.select(RejectedRow.line, RejectedRow.reason, RejectedRow.row).where(
+        (RejectedRow.run_id == run_id) & (RejectedRow.field == MATCH_FIELD)).order_by(RejectedRow.line).limit(limit).output(
+        load_json=True)
+
+
+def key_label(rule: MatchRule, entity, lang: str) -> str:
+    """``inn+kpp`` in words: the fields' labels joined."""
+    return " + ".join(entity.field(n).label_for(lang) for n in key_fields(rule.key))
 
 
 def check_on_match(value: str) -> str:

@@ -45,7 +45,7 @@ from piccolo.querystring import QueryString
 
 from core.custom_fields.sql import field_sql
 from core.dataio.mapping import EXTERNAL_KEY
-from core.dataio.matching import Ambiguous, Matcher, composite_keys, usable
+from core.dataio.matching import MATCH_FIELD, Ambiguous, Matcher, composite_keys, usable
 from core.dataio.rows import Prepared, Rejection, RowPlan
 from core.db.engine import write_transaction
 from core.entities.base import new_id
@@ -343,7 +343,7 @@ class Merge:
         key = plan.key_field.name if plan.key_field else (plan.header[plan.key_column] if plan.key_column is not None else plan.key)
         if err in ("amb", "weak"):
             found = self.ambiguous.get(line)
-            return "", found.reason() if found else ""
+            return MATCH_FIELD, found.reason() if found else ""
         if err.startswith("rdup:"):
             return "", _("Line {line} of this file already stands for the same record.").format(line=err[5:])
         if err.startswith("dup:"):
