@@ -131,7 +131,7 @@ class _Undo:
         names = sorted(str(r.get(title) or _("a record without a name")) for r in page.rows)
         rest = len(ids) - len(names)
         if rest:
-            names.append(ngettext("{n} more", "{n} more", rest).format(n=rest))
+            names.append(_("{n} more").format(n=rest))
         return ", ".join(names)
 
     async def trash_created(self) -> int:

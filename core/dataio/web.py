@@ -159,7 +159,7 @@ async def undo(request: Request, run_id: FromPath[str]) -> Template | Redirect:
     except UndoRefused as exc:
         return Template("core/dataio/run.html", context={"run": run, "entity": _entity(request, run["entity"]),
                                                          "undo_refused": str(exc)}, status_code=409)
-    await flash(request, _("Import undone: %(created)s new records moved to the trash, %(updated)s updated records put back.")
+    await flash(request, _("Import undone. New records moved to the trash: %(created)s; updated records put back: %(updated)s.")
                 % done, level="info")
     return Redirect(f"/import/runs/{run['id']}", status_code=303)
 
