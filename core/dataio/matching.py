@@ -193,6 +193,35 @@ class Matcher:
             await self._collect(rule)
         await self._resolve()
 
+    async def within_file(self, run_param: str, run) -> None:
+        """Rows about to create records that an earlier line of this file already stands for.
+
+        Each new row leaves, per sure rule, the values it was matched by
+        (``m<rule>:<values>``) and its new record's id (``r:<id>``) in
+        ``core_dataio_seen``; a later row with the same values — in this batch
+        or a later one, dry run or not — is rejected as the same record
+        ("line N already stands for..."), like two rows matched to one stored
+        record. The values include the veto fields, so two rows with other
+        tax ids stay two clients."""
+        m = self.merge
+        text = (lambda e: f"COALESCE(CAST({e} AS TEXT), '')")
+        new = 's."err" IS NULL AND s."rid" IS NULL'
+        for index, rule in enumerate(self.rules):
+            if not rule.sure:
+                continue
+            names = [*rule.fields, *(n for n in (*rule.optional, *rule.veto) if n in {f.name for f in m.plan.fields})]
+            key = f"'m{index}:' || " + " || '|' || ".join(text(self._expr(n, "s")) for n in names)
+            present = " AND ".join(self._present(n, "s") for n in rule.fields)
+            await m._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {run_param}, {key}, min(s."line") '
+                         f'FROM "{m.stage}" s WHERE {new} AND {present} GROUP BY {key} ON CONFLICT DO NOTHING', run)
+            first = f'(SELECT x."line" FROM "core_dataio_seen" x WHERE x."run_id" = {{}} AND x."key" = {key})'
+            await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = \'rdup:\' || CAST({first} AS TEXT) '
+                         f'WHERE {new} AND {present} AND {first} < s."line"', run, run)
+        # The records these rows create, for a later batch whose rows the rules match to them.
+        sid = 'CAST(s."id" AS TEXT)' if m.pg else 's."id"'
+        await m._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {run_param}, \'r:\' || {sid}, s."line" '
+                     f'FROM "{m.stage}" s WHERE {new} ON CONFLICT DO NOTHING', run)
+
     async def ambiguous(self) -> list[Ambiguous]:
         """The batch's ambiguous rows with their candidates' titles (read through the gate)."""
         m = self.merge

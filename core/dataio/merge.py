@@ -177,6 +177,7 @@ class Merge:
                 await self._one_row_per_record()
                 await self._permissions()
                 await self._unique_in_db()
+                await self.matcher.within_file(self._run_param, self._uuid(self.run_id))
                 await self._decide()
                 for row in await self._sql(f'SELECT "op", count(*) AS n FROM "{STAGE}" WHERE "err" IS NULL GROUP BY "op"'):
                     setattr(counts, OPS[row["op"]], int(row["n"]))

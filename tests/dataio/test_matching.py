@@ -208,3 +208,19 @@ async def test_a_dead_run_is_interrupted_and_a_changed_file_supersedes_it(kernel
 async def _mapping(run_id):
     run = await get_run(run_id)
     return Mapping.from_json(run["mapping"])
+
+
+async def test_rows_of_one_file_for_one_client_create_one_record_in_a_batch_and_across(kernel, tmp_path):
+    who = principal()
+    data = [HEADER, ["Лютик", "", "", "lutik@example.com", ""], ["Ромашка", "", "", "", "+7 916 100-00-09"],
+            ["Лютик снова", "", "", "lutik@example.com", ""], ["Ромашка снова", "", "", "", "8 916 100 00 09"],
+            ["Филиал 1", "7707083893", "770701001", "", "+7 916 200-00-00"],
+            ["Филиал 2", "7707083893", "773101001", "", "+7 916 200-00-00"]]  # branches share a phone: two clients
+    for batch_rows, dry_run in ((100, True), (2, True), (2, False)):
+        run_id = await create_run(kernel, ENTITY, who, write_csv(tmp_path / f"{batch_rows}{dry_run}.csv", data), dry_run=dry_run)
+        run = await run_import(kernel, run_id, who, batch_rows=batch_rows)
+        assert (run["created"], run["rejected"]) == (4, 2), (batch_rows, dry_run)
+        assert [(line, reason) async for line, _f, reason, _r in rejected_rows(run["id"])] == [
+            (4, "Line 2 of this file already stands for the same record."),
+            (5, "Line 3 of this file already stands for the same record.")]
+    assert len(await client_rows()) == 4

@@ -115,7 +115,8 @@ def import_rules(entity_key: str) -> list:
 
     A tax id is the strongest key and parts legal entities (``veto``): a row
     with another tax id is another client whatever e-mail or phone it
-    shares. The KPP narrows a tax id to one branch when the row gives it
+    shares, and one with another KPP another branch (branches often share
+    the head office's phone). The KPP narrows a tax id to one branch when the row gives it
     (and ``inn+kpp`` is an upsert key). The name alone only proposes
     candidates: two "ООО Ромашка" are often two companies.
     """
@@ -128,9 +129,9 @@ def import_rules(entity_key: str) -> list:
     if entity_key == "contacts.client":
         return [
             MatchRule(("inn",), {"en": "same tax id and KPP", "ru": "совпадают ИНН и КПП"}, optional=("kpp",)),
-            MatchRule(("email",), words("email"), veto=("inn",)),
-            MatchRule(("phone",), words("phone"), veto=("inn",)),
-            MatchRule(("name",), words("name"), veto=("inn",), sure=False),
+            MatchRule(("email",), words("email"), veto=("inn", "kpp")),
+            MatchRule(("phone",), words("phone"), veto=("inn", "kpp")),
+            MatchRule(("name",), words("name"), veto=("inn", "kpp"), sure=False),
         ]
     if entity_key == "contacts.contact":
         return [
