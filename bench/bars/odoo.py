@@ -39,7 +39,7 @@ class Sample:
     """What the operations are asked with, from the bench database."""
 
     record_id: str
-    prefix: str  # the first letters of a client's name in the middle of the table
+    prefix: str  # the first three letters of a person's name in the middle of the table
     stages: tuple[str, ...]  # every value of the counted field
 
 
@@ -70,9 +70,10 @@ OPERATIONS: tuple[Operation, ...] = (
 async def sample_of(engine) -> Sample:
     from piccolo.querystring import QueryString
 
+    # A person in the middle of the table: their name starts with a surname (a company's may start with a quote).
     middle = (await engine.run_querystring(QueryString(
-        f'SELECT "id", "name" FROM "{TABLE}" WHERE "deleted_at" IS NULL ORDER BY "id" LIMIT 1 '
-        f'OFFSET (SELECT count(*) / 2 FROM "{TABLE}")')))[0]
+        f'SELECT "id", "name" FROM "{TABLE}" WHERE "deleted_at" IS NULL AND "kind" = {{}} ORDER BY "id" LIMIT 1 '
+        f'OFFSET (SELECT count(*) / 2 FROM "{TABLE}" WHERE "kind" = {{}})', "person", "person")))[0]
     stages = await engine.run_querystring(QueryString(f'SELECT DISTINCT "{COUNT_BY}" AS v FROM "{TABLE}" WHERE "{COUNT_BY}" <> {{}}', ""))
     if not stages:
         raise LookupError(f"no client has a {COUNT_BY}: generate the data first (klientela bench data)")
