@@ -54,8 +54,8 @@ async def test_csv_and_xlsx_cells_never_start_a_formula(kernel, tmp_path):
     assert "'=HYPERLINK(\"http://evil\")" in cells
     await write_export(g, ListRequest(sort=["name"]), cols, "xlsx", tmp_path / "x.xlsx")
     sheet = load_workbook(tmp_path / "x.xlsx").active
-    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
-    assert all(isinstance(v, str) and not v.startswith(("=", "+", "-", "@")) for v in values)
+    # XLSX cells are typed text: never a formula, so they keep their text exactly, unguarded.
+    assert sorted(row[0].value for row in sheet.iter_rows(min_row=2)) == sorted(names)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula cell at all
 
 
