@@ -213,6 +213,9 @@ class ImportValues:
                 self.choices[spec.name] = _choice_names(spec)
         self.references = [f for f in fields if _target(f) and _target(f) not in DIRECTORY]
         self.team_fields = [f for f in fields if _target(f) == TEAM]
+        # The fields whose cells may hold a label, title or word: the rest skip :meth:`value`.
+        self.names = frozenset(f.name for f in fields if f.type in ("choice", "multi_choice", "boolean")
+                               or (_target(f) and _target(f) != USER))
         self.found: dict[str, dict[str, list[str]]] = {}  # target -> title -> ids (at most two kept)
         self.teams: dict[str, str] | None = None
         self.yes, self.no = _words(YES), _words(NO)

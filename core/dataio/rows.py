@@ -148,11 +148,13 @@ class RowPlan:
                 continue
             data, errors = {}, {}
             for index, spec in self.columns:
-                try:
-                    value = self.readable.value(spec, coerce(spec, row[index] if index < len(row) else None))
-                except FieldError as exc:
-                    errors[spec.name] = exc.message
-                    continue
+                value = coerce(spec, row[index] if index < len(row) else None)
+                if spec.name in self.readable.names:
+                    try:
+                        value = self.readable.value(spec, value)
+                    except FieldError as exc:
+                        errors[spec.name] = exc.message
+                        continue
                 if spec in self.user_fields and _is_email(value):
                     found = users.get(str(value).strip().casefold())
                     if found is None:
