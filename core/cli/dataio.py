@@ -76,15 +76,22 @@ def _load_mapping(value: str | None):
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ods"]), help="Default: from the file.")
 @click.option("--encoding", help="CSV encoding (default: detected).")
 @click.option("--delimiter", help="CSV delimiter (default: detected).")
+@click.option("--sheet", help="The workbook's sheet to read (default: the first visible one).")
+@click.option("--header-row", type=click.IntRange(1), help="The header's line in the file (default: guessed, "
+              "skipping title rows above it).")
+@click.option("--header-rows", type=click.IntRange(1, 2), help="Rows the header spans: 2 joins a header merged over "
+              "two rows (default: guessed).")
+@click.option("--hidden-columns", is_flag=True, help="Read a workbook's hidden columns too (default: left out, and said).")
 @click.option("--rejects", type=click.Path(dir_okay=False), help="Where to write rejected rows (default FILE.rejected.csv).")
 @click.option("--user", "user_email", help="Import as this user (default: the first active administrator).")
 @click.option("--show-mapping", is_flag=True, help="Print the mapping and stop.")
 @click.option("--batch-rows", type=click.IntRange(1, 100_000), default=None, help="Rows per committed batch (default 5000).")
-def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, rejects, user_email,
-                   show_mapping, batch_rows) -> None:
+def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, sheet, header_row,
+                   header_rows, hidden_columns, rejects, user_email, show_mapping, batch_rows) -> None:
     """Import FILE (CSV, XLSX, ODS) into ENTITY (e.g. contacts.client)."""
     from core.dataio.importer import BATCH_ROWS, ImportError_, create_run, find_unfinished, preview, run_import
     from core.dataio.mapping import MappingError, check, load_template, save_template
+    from core.dataio.notes import encoding_warning, found_while_reading, reading_notes
     from core.permissions.errors import NotFound, Refused
 
     async def main() -> int:
@@ -96,15 +103,33 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                 if mapping is None:
                     die(f"{mapping_arg}: no such file, and no saved template of {entity} by that name")
             path = Path(file).resolve()
-            shown = await preview(kernel, entity, principal, path, fmt=fmt, mapping=mapping)
+            read = {k: v for k, v in {"sheet": sheet, "header_row": header_row, "header_rows": header_rows,
+                                      "hidden": hidden_columns or None}.items() if v is not None}
+            shown = await preview(kernel, entity, principal, path, fmt=fmt, mapping=mapping, encoding=encoding,
+                                  delimiter=delimiter, **read)
             mapping = shown.mapping
             if key is not None:
                 mapping.key = key
             check(mapping, shown.header, shown.fields)
-            click.echo(f"{path.name}: {shown.format}" + (f", {shown.encoding}, delimiter {shown.delimiter!r}" if shown.format == "csv" else ""))
+            # The encoding actually used (given or detected), never the detector's first idea.
+            how = "given" if encoding else "detected"
+            click.echo(f"{path.name}: {shown.format}" + (f", {shown.encoding} ({how}), delimiter {shown.delimiter!r}"
+                                                          if shown.format == "csv" else f", sheet {shown.read['sheet']!r}"))
+            warning = encoding_warning(shown.read)
+            if warning:
+                click.secho(warning, fg="red", err=True)
+            for note in reading_notes(shown.read, shown.fields):
+                click.echo(f"  {note}")
+            if warning and not encoding and not dry_run:
+                # A guess that reads as mojibake is never imported silently: the user decides.
+                die("the detected encoding does not read this file cleanly; look at --dry-run and give --encoding")
             for title in shown.header:
                 click.echo(f"  {title!r:40} -> {mapping.columns.get(title, '(not imported)')}")
             click.echo(f"  key: {mapping.key or '(none: every row creates a record)'}")
+            if dry_run or warning:
+                click.echo("first rows as read:")
+                for line, values in zip(shown.lines, shown.sample):
+                    click.echo(f"  {line}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
             if show_mapping:
                 click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
                 return 0
@@ -115,7 +140,7 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                 click.echo(f"resuming import {run_id}")
             else:
                 run_id = await create_run(kernel, entity, principal, path, mapping, fmt=fmt, dry_run=dry_run,
-                                          encoding=encoding, delimiter=delimiter)
+                                          encoding=encoding, delimiter=delimiter, read=read)
                 click.echo(f"import {run_id}" + (" (dry run)" if dry_run else ""))
             with click.progressbar(length=100, label="importing", show_eta=True, show_percent=True, file=click.get_text_stream("stderr")) as bar:
                 shown_pct = 0
@@ -134,6 +159,8 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
             verb = "would be " if dry_run else ""
             click.echo(f"{run['total']} rows: {run['created']} {verb}created, {run['updated']} {verb}updated, "
                        f"{run['unchanged']} unchanged, {run['rejected']} rejected")
+            for note in found_while_reading(run["mapping"].get("read"), shown.fields):
+                click.echo(note)
             if run["rejected"]:
                 target = Path(rejects or f"{path}.rejected.csv")
                 await write_rejects(run_id, target)

@@ -12,7 +12,10 @@ module adds is only what a file needs and a form does not:
   expects before validation, never guessing beyond that;
 * the responsible user may be given by e-mail, the way people export it;
 * a text cell our export guarded against spreadsheet formulas (``'=x``) loses
-  that one apostrophe again (:func:`core.dataio.guard.unguard`).
+  that one apostrophe again (:func:`core.dataio.guard.unguard`);
+* dates as serial numbers or ``15.03.2001``, identifiers that lost their
+  leading zeros, multi-line cells for one-line fields are read by
+  :class:`core.dataio.cells.CellReading`, which counts what it changed.
 """
 
 from __future__ import annotations
@@ -24,12 +27,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from core.dataio.cells import CellReading
 from core.dataio.guard import unguard
 from core.dataio.mapping import EXTERNAL_KEY, Mapping
 from core.dataio.readers import BadRow, ReadError
 from core.entities.spec import SYSTEM_FIELDS, Field
 from core.entities.validation import FieldError, clean_value, validate
-from core.i18n import _
+from core.i18n import _, current_locale
 from core.permissions.errors import Invalid
 
 NUMERIC = ("integer", "decimal", "money")
@@ -95,6 +99,7 @@ class RowPlan:
             elif target:
                 self.columns.append((index, by_name[target]))
         self.fields = [f for _, f in self.columns]
+        self.cells = CellReading(self.fields, current_locale())  # the importer sets the run's own locale
         self.key = mapping.key
         self.key_field = by_name.get(mapping.key) if mapping.key != EXTERNAL_KEY else None
         if self.key_field is not None:
@@ -139,7 +144,7 @@ class RowPlan:
                 continue
             data, errors = {}, {}
             for index, spec in self.columns:
-                value = coerce(spec, row[index] if index < len(row) else None)
+                value = coerce(spec, self.cells.read(spec, row[index] if index < len(row) else None))
                 if spec in self.user_fields and _is_email(value):
                     found = users.get(str(value).strip().casefold())
                     if found is None:
