@@ -38,13 +38,14 @@ from pathlib import Path
 
 WINDOWS = 32
 WINDOW_BYTES = 16 * 1024
-CYRILLIC = ("cp1251", "koi8_r", "koi8_u", "mac_cyrillic", "cp866", "iso8859_5", "ptcp154", "kz1048", "cp855")
+CYRILLIC = ("cp1251", "koi8-r", "koi8-u", "mac-cyrillic", "cp866", "cp1125", "iso8859-5", "ptcp154", "kz1048", "cp855")
 # How much messier than the cleanest reading a Cyrillic one may be and still be preferred.
 CYRILLIC_SLACK = 0.05
 # charset-normalizer's own threshold for "this reading is chaos".
 MESSY = 0.2
 UTF8_STRAY = 20  # good multi-byte characters per broken byte still counted as UTF-8
 _WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+_WIDE_BYTES = re.compile(rb"[^\s;,|\"']*[\x80-\xff][^\s;,|\"']*")
 
 
 def canonical(name: str) -> str:
@@ -94,10 +95,32 @@ def detect_encoding(sample: bytes) -> str:
     wide, broken = _utf8_counts(sample)
     if broken == 0 or wide >= UTF8_STRAY * broken:
         return "utf-8"
-    matches = _readings(sample)
+    # The evidence is in the words holding non-ASCII bytes: thousands of Latin rows
+    # around them would drown their signal (and make every Latin code page "coherent").
+    matches = _readings(_wide_words(sample) or sample)
     if not matches:
         return "cp1251"
-    return canonical(_preferred(matches).encoding)
+    best = _preferred(matches)
+    return "cp1251" if "cp1251" in _names(best) else canonical(best.encoding)
+
+
+def _wide_words(sample: bytes, limit: int = 48 * 1024) -> bytes:
+    """The sample's words that hold non-ASCII bytes, spread over it, about ``limit`` bytes in all."""
+    words = _WIDE_BYTES.findall(sample)
+    total = sum(len(w) + 1 for w in words)
+    step = max(1, total // limit)
+    return b" ".join(words[::step])
+
+
+def _names(match) -> set[str]:
+    """The encodings that read the bytes exactly as this match does (cp1125 and cp866 agree on Russian)."""
+    out = {canonical(match.encoding)}
+    for name in getattr(match, "could_be_from_charset", ()) or ():
+        try:
+            out.add(canonical(name))
+        except LookupError:
+            continue
+    return out
 
 
 def _readings(sample: bytes):
@@ -112,12 +135,12 @@ def _readings(sample: bytes):
 def _preferred(matches):
     cleanest = min(m.chaos for m in matches)
     near = [m for m in matches if m.chaos <= cleanest + CYRILLIC_SLACK]
-    cyrillic = [m for m in near if canonical(m.encoding) in CYRILLIC]
+    cyrillic = [m for m in near if _names(m) & set(CYRILLIC)]
     pool = cyrillic or near
     # charset-normalizer's best() ranks by chaos alone, and on a short cp1251
     # sample mac-cyrillic ties at zero chaos; the reading whose text reads as a
     # language (coherence) is the one people meant, cp1251 first on a tie.
-    return max(pool, key=lambda m: (m.coherence, -m.chaos, canonical(m.encoding) == "cp1251"))
+    return max(pool, key=lambda m: (m.coherence, -m.chaos, "cp1251" in _names(m)))
 
 
 @dataclass(frozen=True)
@@ -141,6 +164,13 @@ def _mess(text: str) -> float:
     return mess_ratio(text, maximum_threshold=1.0)
 
 
+def _coherence(text: str) -> float:
+    from charset_normalizer.cd import coherence_ratio
+
+    ratios = coherence_ratio(text[:20000])
+    return max((ratio for _lang, ratio in ratios), default=0.0)
+
+
 def _utf8_misread(text: str, encoding: str) -> list[str]:
     """Words of ``text`` that are UTF-8 bytes shown in a single-byte ``encoding`` (Ð¡Ð¾ or РЎРѕ)."""
     found = []
@@ -156,24 +186,31 @@ def _utf8_misread(text: str, encoding: str) -> list[str]:
     return found
 
 
-def check_reading(sample: bytes, encoding: str, *, detected: bool) -> Reading:
-    """Flag a reading of ``sample`` in ``encoding`` that is mojibake, with the evidence."""
+def check_reading(sample: bytes, encoding: str, *, detected: bool, best: str | None = None) -> Reading:
+    """Flag a reading of ``sample`` in ``encoding`` that is mojibake, with the evidence.
+
+    ``best``: what :func:`detect_encoding` said of the sample, when already asked."""
     encoding = canonical(encoding)
-    text = sample.decode(encoding, errors="replace")
+    wide = _wide_words(sample)
+    text = wide.decode(encoding, errors="replace")  # the words that differ between encodings, nothing else
     words = _WORD.findall(text)
     if not words:
         return Reading(encoding, detected)  # plain ASCII reads the same in every encoding
     misread = _utf8_misread(text, encoding) if not encoding.startswith("utf") else []
     if len(misread) * 2 >= min(len(words), 400):
         return Reading(encoding, detected, " ".join(misread[:4])[:120], "" if encoding.startswith("utf") else "utf-8")
-    best = detect_encoding(sample)
+    best = best or detect_encoding(sample)
     best_name = canonical(best)
     mess = _mess(text)
-    if best_name != encoding and best_name.replace("_sig", "") != encoding.replace("_sig", ""):
-        other = _mess(sample.decode(best, errors="replace"))
+    if best_name != encoding and best_name.replace("-sig", "") != encoding.replace("-sig", ""):
+        best_text = wide.decode(best, errors="replace")
+        other = _mess(best_text)
         if other + 0.02 < mess or (mess >= MESSY and other < MESSY):
             return Reading(encoding, detected, _sample_words(words), best_name)
-        if best_name in CYRILLIC and encoding not in CYRILLIC and _cyrillic_share(sample.decode(best, errors="replace")) > 0.5:
+        if _coherence(best_text) > _coherence(text) + 0.1:
+            # As clean, but fewer of its words are words of a language (ќбщество for Общество).
+            return Reading(encoding, detected, _sample_words(words), best_name)
+        if best_name in CYRILLIC and encoding not in CYRILLIC and _cyrillic_share(wide.decode(best, errors="replace")) > 0.5:
             # Both read without mess, but only one of them as letters of one alphabet.
             return Reading(encoding, detected, _sample_words(words), best_name)
     if mess >= MESSY:
@@ -197,4 +234,5 @@ def file_reading(path: os.PathLike, encoding: str | None = None) -> tuple[Readin
     sample = spread_sample(Path(path))
     if encoding:
         return check_reading(sample, encoding, detected=False), sample
-    return check_reading(sample, detect_encoding(sample), detected=True), sample
+    best = detect_encoding(sample)
+    return check_reading(sample, best, detected=True, best=best), sample

@@ -247,13 +247,14 @@ class CsvReader(Reader):
         self.size = path.stat().st_size
         self.left_out = _new_left_out()
         sample = spread_sample(path)  # evidence from across the file, not only its head
+        detected = None if encoding else detect_encoding(sample)
         try:
-            self.encoding = canonical(encoding or detect_encoding(sample))
+            self.encoding = canonical(encoding or detected)
         except LookupError:
             raise ReadError(_("Unknown encoding {name}.").format(name=encoding)) from None
         if self.encoding == "utf-8" and sample.startswith(codecs.BOM_UTF8):
             self.encoding = "utf-8-sig"
-        self.reading = check_reading(sample, self.encoding, detected=not encoding)
+        self.reading = check_reading(sample, self.encoding, detected=not encoding, best=detected)
         self.raw = open(path, "rb")
         # Undecodable bytes become U+FFFD and the row is rejected (see __iter__), never guessed at.
         self.text = io.TextIOWrapper(self.raw, encoding=self.encoding, errors="replace", newline="")

@@ -15,7 +15,7 @@ BOTTOM = [None, None, None, "Телефон", "Email", None, None]
 CLIENTS = [
     # code, name, INN as a number (leading zero lost), phone as a float, e-mail, date (serial or text), address
     (101, "ООО «Альфа»", 7707083893, 79161234567.0, "alpha@example.com", 36965, "г. Москва,\nул. Тверская, д. 1"),
-    (102, "ИП Бетин Борис", 12345678901, 79161234568.0, "beta@example.com", "15.03.2001", "Казань"),
+    (102, "ИП Бетин Борис", 12345678943, 79161234568.0, "beta@example.com", "15.03.2001", "Казань"),
     (103, "АО «Гамма»", 7728168971, 79161234569.0, "gamma@example.com", 44197.0, "Тула"),
 ]
 TOTALS = ["Итого", None, None, None, None, None, None]
@@ -84,9 +84,9 @@ def messy_ods(path: Path) -> Path:
     return path
 
 
-def cp1251_latin_head(path: Path, latin: int = 3000, cyrillic: int = 3000) -> Path:
+def cp1251_latin_head(path: Path, latin: int = 3000, cyrillic: int = 3000, header: str = "Наименование;ИНН;Эл. почта") -> Path:
     """A cp1251 semicolon export whose first ``latin`` rows are Latin and the rest Cyrillic."""
-    lines = ["Наименование;ИНН;Эл. почта"]
+    lines = [header]
     lines += [f"Latin Trading {i};;l{i}@example.com" for i in range(latin)]
     names = ("ООО Ёлка", "ИП Петров Пётр", "АО «Ромашка»", "ЗАО Северный ветер")
     lines += [f"{names[i % 4]} {i};;c{i}@example.com" for i in range(cyrillic)]
