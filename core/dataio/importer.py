@@ -67,7 +67,7 @@ def what_was_read(reader) -> dict:
     """How the file was read, as the run keeps it: the options that reproduce it (sheet, header
     row), what was left out, and a CSV's encoding check."""
     return {"sheet": reader.sheet, "header_row": reader.header_row, "header_rows": reader.header_rows,
-            "hidden": bool(getattr(reader, "read_hidden", False)), "sheets": list(reader.sheets),
+            "hidden": reader.read_hidden, "sheets": list(reader.sheets),
             "left_out": reader.left_out, "reading": reader.reading.as_json() if reader.reading else None,
             "locale": current_locale()}
 

@@ -112,6 +112,7 @@ class Reader:
     sheet: str | None = None
     header_row: int = 1
     header_rows: int = 1
+    read_hidden = False  # hidden columns read as data (asked for), not left out
 
     def _start_table(self, rows: Iterator[tuple[int, list | BadRow]], *, header_row: int | None, header_rows: int | None,
                      hidden_columns: set[int] = frozenset(), first_row_check=None) -> None:
@@ -333,6 +334,7 @@ class XlsxReader(Reader):
         from openpyxl import load_workbook
 
         self.left_out = _new_left_out()
+        self.read_hidden = hidden
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -247,6 +247,11 @@ async def _reread(request: Request, run: dict, form) -> Template | Redirect:
     from core.dataio.tables import ImportRun
 
     encoding, read, errors = _read_form(form)
+    before = run["mapping"].get("read") or {}
+    if read.get("sheet") != before.get("sheet") and read.get("header_row") == before.get("header_row"):
+        # Another sheet has its own header: the line guessed for the old one (left as it was) is not it.
+        read.pop("header_row", None)
+        read.pop("header_rows", None)
     shown = None
     if not errors:
         try:

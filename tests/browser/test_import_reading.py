@@ -65,4 +65,6 @@ def test_the_mapping_screen_is_accessible_and_fits_a_phone(admin_context, tmp_pa
     _upload(page, tmp_path)
     found = axe_violations(page)
     assert found == [], describe(found)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391
+        ).map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 8)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide
