@@ -76,6 +76,12 @@ def _load_mapping(value: str | None):
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ods"]), help="Default: from the file.")
 @click.option("--encoding", help="CSV encoding (default: detected).")
 @click.option("--delimiter", help="CSV delimiter (default: detected).")
+@click.option("--sheet", help="The workbook's sheet to read (default: the first visible one).")
+@click.option("--header-row", type=click.IntRange(1), help="The header's line in the file (default: guessed, "
+              "skipping title rows above it).")
+@click.option("--header-rows", type=click.IntRange(1, 2), help="Rows the header spans: 2 joins a header merged over "
+              "two rows (default: guessed).")
+@click.option("--hidden-columns", is_flag=True, help="Read a workbook's hidden columns too (default: left out, and said).")
 @click.option("--rejects", type=click.Path(dir_okay=False), help="Where to write rejected rows (default FILE.rejected.csv).")
 @click.option("--user", "user_email", help="Import as this user (default: the first active administrator).")
 @click.option("--show-mapping", is_flag=True, help="Print the mapping and stop.")
@@ -83,13 +89,14 @@ def _load_mapping(value: str | None):
 @click.option("--on-match", type=click.Choice(["update", "skip", "create"]), default="update", show_default=True,
               help="What a row that matches a stored record (by the key or the entity's match rules: for clients "
               "tax id + KPP, e-mail, phone) does: update the record, skip the row, or create a new record anyway.")
-def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, rejects, user_email,
-                   show_mapping, batch_rows, on_match) -> None:
+def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, sheet, header_row,
+                   header_rows, hidden_columns, rejects, user_email, show_mapping, batch_rows, on_match) -> None:
     """Import FILE (CSV, XLSX, ODS) into ENTITY (e.g. contacts.client)."""
     from core.dataio.importer import (BATCH_ROWS, ImportError_, create_run, find_unfinished, key_choices, open_gate, preview,
                                       run_import)
     from core.dataio.liveness import this_runner
     from core.dataio.mapping import MappingError, check, load_template, save_template
+    from core.dataio.notes import encoding_warning, found_while_reading, reading_notes
     from core.permissions.errors import NotFound, Refused
 
     async def main() -> int:
@@ -101,15 +108,33 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                 if mapping is None:
                     die(f"{mapping_arg}: no such file, and no saved template of {entity} by that name")
             path = Path(file).resolve()
-            shown = await preview(kernel, entity, principal, path, fmt=fmt, mapping=mapping)
+            read = {k: v for k, v in {"sheet": sheet, "header_row": header_row, "header_rows": header_rows,
+                                      "hidden": hidden_columns or None}.items() if v is not None}
+            shown = await preview(kernel, entity, principal, path, fmt=fmt, mapping=mapping, encoding=encoding,
+                                  delimiter=delimiter, **read)
             mapping = shown.mapping
             if key is not None:
                 mapping.key = key
             check(mapping, shown.header, shown.fields, key_choices(await open_gate(kernel, entity, principal)))
-            click.echo(f"{path.name}: {shown.format}" + (f", {shown.encoding}, delimiter {shown.delimiter!r}" if shown.format == "csv" else ""))
+            # The encoding actually used (given or detected), never the detector's first idea.
+            how = "given" if encoding else "detected"
+            click.echo(f"{path.name}: {shown.format}" + (f", {shown.encoding} ({how}), delimiter {shown.delimiter!r}"
+                                                          if shown.format == "csv" else f", sheet {shown.read['sheet']!r}"))
+            warning = encoding_warning(shown.read)
+            if warning:
+                click.secho(warning, fg="red", err=True)
+            for note in reading_notes(shown.read, shown.fields):
+                click.echo(f"  {note}")
+            if warning and not encoding and not dry_run:
+                # A guess that reads as mojibake is never imported silently: the user decides.
+                die("the detected encoding does not read this file cleanly; look at --dry-run and give --encoding")
             for title in shown.header:
                 click.echo(f"  {title!r:40} -> {mapping.columns.get(title, '(not imported)')}")
             click.echo(f"  key: {mapping.key or '(none: every row creates a record)'}")
+            if dry_run or warning:
+                click.echo("first rows as read:")
+                for line, values in zip(shown.lines, shown.sample):
+                    click.echo(f"  {line}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
             if show_mapping:
                 click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
                 return 0
@@ -120,7 +145,7 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                 click.echo(f"resuming import {run_id}")
             else:
                 run_id = await create_run(kernel, entity, principal, path, mapping, fmt=fmt, dry_run=dry_run,
-                                          encoding=encoding, delimiter=delimiter, on_match=on_match)
+                                          encoding=encoding, delimiter=delimiter, read=read, on_match=on_match)
                 click.echo(f"import {run_id}" + (" (dry run)" if dry_run else ""))
             from core.dataio.importer import get_run
             from core.dataio.rejects import RejectsFile, RejectsLayout
@@ -155,6 +180,8 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                           if run["ambiguous"] else ""))
             if not dry_run and run["created"] + run["updated"]:
                 click.echo(f"undo it with: klientela import-undo {run_id}")
+            for note in found_while_reading(run["mapping"].get("read"), shown.fields):
+                click.echo(note)
             if rejected.written:
                 click.echo(f"rejected rows: {target}")
             if run["status"] != "done":

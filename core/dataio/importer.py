@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -27,7 +27,7 @@ from core.dataio.matching import check_on_match, composite_keys, match_rules
 from core.dataio.readers import ReadError, open_reader
 from core.dataio.rejects import rejected_rows  # noqa: F401 (the run's rejections: this module's API too)
 from core.dataio.tables import ImportRun
-from core.i18n import _
+from core.i18n import _, current_locale
 from core.permissions.errors import NotFound, Refused
 from core.permissions.gate import Gate
 from core.permissions.principal import Principal
@@ -66,6 +66,22 @@ def check_mapping(gate, mapping: Mapping, header: list[str]) -> None:
     """The mapping fits the header, names only fields the user may write, keys on a valid key."""
     check(mapping, header, importable_fields(gate), key_choices(gate))
     gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
+READ_OPTIONS = ("sheet", "header_row", "header_rows", "hidden")
+
+
+def read_options(stored: dict | None) -> dict:
+    """The reader's options kept in a run's mapping (``{"read": {...}}``), for :func:`open_reader`."""
+    read = (stored or {}).get("read") or {}
+    return {k: read[k] for k in READ_OPTIONS if read.get(k) not in (None, "")}
+
+
+def what_was_read(reader) -> dict:
+    """How the file was read, as the run keeps it: the options that reproduce it (sheet, header
+    row), what was left out, and a CSV's encoding check."""
+    return {"sheet": reader.sheet, "header_row": reader.header_row, "header_rows": reader.header_rows,
+            "hidden": reader.read_hidden, "sheets": list(reader.sheets),
+            "left_out": reader.left_out, "reading": reader.reading.as_json() if reader.reading else None,
+            "locale": current_locale()}
 
 
 @dataclass
@@ -77,39 +93,47 @@ class Preview:
     format: str
     encoding: str | None
     delimiter: str | None
+    read: dict = field(default_factory=dict)  # what_was_read()
+    lines: list[int] = field(default_factory=list)  # the sample rows' lines
 
 
 async def preview(kernel, entity: str, principal: Principal, path: Path, *, fmt: str | None = None,
-                  mapping: Mapping | None = None, rows: int = 5) -> Preview:
-    """The header, a few rows and the guessed (or given) mapping: what the mapping screen shows."""
+                  mapping: Mapping | None = None, rows: int = 5, encoding: str | None = None,
+                  delimiter: str | None = None, **read) -> Preview:
+    """The header, a few decoded rows and the guessed (or given) mapping: what the mapping screen
+    and the command line show, with how the file was read (``read``: sheet, header row, …)."""
     gate = await open_gate(kernel, entity, principal)
     fields = importable_fields(gate)
     try:
-        with open_reader(path, fmt) as reader:
-            sample = []
-            for _line, values in reader:
+        with open_reader(path, fmt, encoding=encoding, delimiter=delimiter, **read) as reader:
+            sample, lines = [], []
+            for line, values in reader:
                 if len(sample) >= rows:
                     break
                 sample.append(values if isinstance(values, list) else [])
+                lines.append(line)
             header = reader.header
             info = (reader.format, reader.encoding, reader.delimiter)
+            facts = what_was_read(reader)
     except (ReadError, OSError, UnicodeError) as exc:
         raise ImportError_(str(exc)) from None
     if mapping is None:
         columns = guess(header, fields)
         mapping = Mapping(columns, guess_key(columns, fields))
-    return Preview(header, mapping, fields, sample, *info)
+    return Preview(header, mapping, fields, sample, *info, read=facts, lines=lines)
 
 
 async def create_run(kernel, entity: str, principal: Principal, path: Path, mapping: Mapping | None = None, *,
                      file_name: str = "", fmt: str | None = None, dry_run: bool = False, key: str | None = None,
                      encoding: str | None = None, delimiter: str | None = None, draft: bool = False,
-                     draft_of: UUID | None = None, on_match: str = "update") -> UUID:
+                     draft_of: UUID | None = None, read: dict | None = None, on_match: str = "update") -> UUID:
     """Check the file and mapping against the user's rights and store a waiting run.
 
     ``draft``: an uploaded file waiting for its mapping screen (the guessed
     mapping is stored unchecked, nothing runs). ``draft_of``: a dry run made
-    from that screen remembers it, so its page can lead back to the import."""
+    from that screen remembers it, so its page can lead back to the import.
+    ``read``: the reader's options (``sheet``, ``header_row``, ``header_rows``,
+    ``hidden``); the run keeps what they resolved to, so a resume reads alike."""
     gate = await open_gate(kernel, entity, principal)
     fields = importable_fields(gate)
     path = Path(path).resolve()
@@ -118,10 +142,11 @@ async def create_run(kernel, entity: str, principal: Principal, path: Path, mapp
     except ValueError as exc:
         raise ImportError_(str(exc)) from None
     try:
-        with open_reader(path, fmt, encoding=encoding, delimiter=delimiter) as reader:
+        with open_reader(path, fmt, encoding=encoding, delimiter=delimiter, **(read or {})) as reader:
             header, fmt = reader.header, reader.format
             encoding, delimiter = reader.encoding, reader.delimiter
             total = reader.progress()[1] if fmt == "xlsx" else None
+            facts = what_was_read(reader)
     except (ReadError, OSError, UnicodeError) as exc:
         raise ImportError_(str(exc)) from None
     if mapping is None:
@@ -131,7 +156,7 @@ async def create_run(kernel, entity: str, principal: Principal, path: Path, mapp
         mapping.key = key
     if not draft:
         check_mapping(gate, mapping, header)
-    stored = {**mapping.as_json(), "header": header, **({"draft": str(draft_of)} if draft_of else {})}
+    stored = {**mapping.as_json(), "header": header, "read": facts, **({"draft": str(draft_of)} if draft_of else {})}
     run = ImportRun(entity=entity, user_id=principal.user_id, status="draft" if draft else "waiting", dry_run=dry_run,
                     file_path=str(path), file_name=file_name or path.name, file_sha=file_sha256(path), format=fmt,
                     encoding=encoding or "", delimiter=delimiter or "", mapping=json.dumps(stored), key=mapping.key,
@@ -196,6 +221,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     """
     from core.dataio.merge import Merge
     from core.dataio.prefetch import open_prefetched
+    from core.dataio.cells import CellReading
     from core.dataio.rows import RowPlan, UserLookup
 
     run = await get_run(run_id, principal)
@@ -214,6 +240,8 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
         await _finish(run["id"], "failed", _message(exc))
         return await get_run(run["id"])
     plan = RowPlan(gate, header, mapping, fields, guarded=run["format"] == "csv")
+    facts = run["mapping"].get("read") or {}
+    plan.cells = CellReading(plan.fields, facts.get("locale") or current_locale())  # dates as the importing user writes them
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"], on_match=run["on_match"], rules=match_rules(kernel, gate.entity))
     users = UserLookup()
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
@@ -225,7 +253,8 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     # conditional on the checkpoint the one before it wrote).
     pending: asyncio.Task | None = None
     try:
-        with open_prefetched(path, run["format"], encoding=run["encoding"] or None, delimiter=run["delimiter"] or None) as reader:
+        with open_prefetched(path, run["format"], encoding=run["encoding"] or None, delimiter=run["delimiter"] or None,
+                             **read_options(run["mapping"])) as reader:
             plan.check_header(reader.header)
             batch: list = []
 
@@ -261,6 +290,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
                 if batch:
                     await flush(batch[-1][0] + 1)
                 await settle()
+                await _record_reading(run, reader, plan.cells)
             finally:
                 if pending is not None:  # an error while validating: the batch in flight still commits or rolls back whole
                     await asyncio.gather(pending, return_exceptions=True)
@@ -269,6 +299,23 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
         return await get_run(run["id"])
     await _finish(run["id"], "done", "")
     return await get_run(run["id"])
+
+
+async def _record_reading(run: dict, reader, cells) -> None:
+    """What the reader skipped (totals rows) and the cells it changed, kept on the run to be said.
+
+    A resumed run read only the lines after its checkpoint: its changes add
+    to those counted before; totals rows are found again wherever they are."""
+    from core.dataio.cells import merge_summaries
+
+    current = await get_run(run["id"])
+    stored = current["mapping"]
+    facts = dict(stored.get("read") or {})
+    left_out = dict(facts.get("left_out") or {})
+    left_out["totals"] = (getattr(reader, "left_out", None) or {}).get("totals", [])
+    facts["left_out"] = left_out
+    facts["changed"] = merge_summaries(facts.get("changed"), cells.summary())
+    await ImportRun.update({ImportRun.mapping: json.dumps({**stored, "read": facts})}).where(ImportRun.id == run["id"])
 
 
 async def _finish(run_id: UUID, status: str, error: str) -> None:

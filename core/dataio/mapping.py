@@ -79,6 +79,10 @@ def guess(header: list[str], fields: list[Field]) -> dict[str, str]:
         if not n or title in out:
             continue
         hits = sorted(set(by_name.get(n, [])))
+        if not hits and " / " in title:
+            # A header joined from two merged rows ("Контакты / Телефон"): its own row names the field.
+            n = normalize(title.rsplit(" / ", 1)[1])
+            hits = sorted(set(by_name.get(n, [])))
         if len(hits) == 1 and hits[0] not in used:
             out[title] = hits[0]
             used.add(hits[0])

@@ -16,6 +16,9 @@ module adds is only what a file needs and a form does not:
 * a CSV text cell our export guarded against spreadsheet formulas (``'=x``)
   loses that one apostrophe again (:func:`core.dataio.guard.unguard`); an
   XLSX cell was never guarded, so it is taken as it is.
+* dates as serial numbers or ``15.03.2001``, identifiers that lost their
+  leading zeros, multi-line cells for one-line fields are read by
+  :class:`core.dataio.cells.CellReading`, which counts what it changed.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from core.dataio.cells import CellReading
 from core.dataio.guard import unguard
 from core.dataio.mapping import EXTERNAL_KEY, Mapping
 from core.dataio.readable import ImportValues
 from core.dataio.readers import BadRow, ReadError
 from core.entities.spec import SYSTEM_FIELDS, Field
 from core.entities.validation import FieldError, clean_value, validate
-from core.i18n import _
+from core.i18n import _, current_locale
 from core.permissions.errors import Invalid
 
 NUMERIC = ("integer", "decimal", "money")
@@ -100,6 +104,7 @@ class RowPlan:
             elif target:
                 self.columns.append((index, by_name[target]))
         self.fields = [f for _, f in self.columns]
+        self.cells = CellReading(self.fields, current_locale())  # the importer sets the run's own locale
         self.key = mapping.key
         self.key_field = by_name.get(mapping.key) if mapping.key != EXTERNAL_KEY else None
         # A composite key (``inn+kpp``): the record is the one holding all these values.
@@ -151,7 +156,7 @@ class RowPlan:
                 continue
             data, errors = {}, {}
             for index, spec in self.columns:
-                value = coerce(spec, row[index] if index < len(row) else None)
+                value = coerce(spec, self.cells.read(spec, row[index] if index < len(row) else None))
                 if spec.name in self.readable.names:
                     try:
                         value = self.readable.value(spec, value)

@@ -57,6 +57,10 @@ class Field:
     # May a board total (or any "sum of a column") add this number up? False for
     # numbers that are positions or codes rather than amounts: coordinates, years.
     summable: bool = True
+    # An identifier written with exactly these digit counts (an INN: 10 or 12). An
+    # import that gets it as a spreadsheet *number* puts back the leading zeros the
+    # spreadsheet dropped (core/dataio/cells.py); nothing else reads it.
+    digits: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not FIELD_RE.match(self.name):

@@ -64,8 +64,8 @@ CLIENT = Entity(
         Field("stage", "choice", label("Relationship stage", "Стадия отношений"), choices=STAGES, default="potential"),
         Field("country", "text", label("Country (ISO code)", "Страна (код ISO)"), max_length=2, pattern=r"[A-Za-z]{2}", default="RU"),
         # Indexed: an import matches rows to clients by tax id, phone and e-mail (import_match_rules).
-        Field("inn", "text", label("Tax ID (INN, VAT…)", "ИНН / налоговый номер"), max_length=20, indexed=True),
-        Field("kpp", "text", label("KPP", "КПП"), max_length=9),
+        Field("inn", "text", label("Tax ID (INN, VAT…)", "ИНН / налоговый номер"), max_length=20, digits=(10, 12), indexed=True),
+        Field("kpp", "text", label("KPP", "КПП"), max_length=9, digits=(9,)),
         Field("ogrn", "text", label("OGRN / OGRNIP", "ОГРН / ОГРНИП"), max_length=15),
         Field("phone", "phone", label("Phone", "Телефон"), max_length=32, indexed=True),
         Field("phones", "long_text", PHONES_HELP, max_length=2000),
