@@ -166,7 +166,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     """
     from core.dataio.merge import Merge
     from core.dataio.prefetch import open_prefetched
-    from core.dataio.rows import RowPlan, UserLookup
+    from core.dataio.rows import RowPlan
 
     run = await get_run(run_id, principal)
     if run["status"] in FINISHED or run["status"] == "draft":
@@ -186,7 +186,6 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
         return await get_run(run["id"])
     plan = RowPlan(gate, header, mapping, fields)
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"])
-    users = UserLookup()
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
                             ImportRun.error: ""}).where(ImportRun.id == run["id"])
     checkpoint = run["next_line"]
@@ -214,7 +213,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
 
             async def flush(next_line: int) -> None:
                 nonlocal checkpoint, batch, pending
-                prepared, rejected = await plan.prepare(batch, users)
+                prepared, rejected = await plan.prepare(batch)
                 await settle()
                 pending = asyncio.create_task(merge.apply(prepared, rejected, expected_line=checkpoint, next_line=next_line))
                 checkpoint, batch = next_line, []

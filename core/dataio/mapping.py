@@ -8,9 +8,14 @@ text, so a saved template fits every file with the same headers, whatever
 their order.
 
 The guess compares normalised headers (case, spaces, punctuation and ё
-folded away) with each field's name and its English and Russian labels, then
-with a few common names of a source key; a header matching nothing is left
-unmapped rather than guessed at.
+folded away) with each field's name, its English and Russian labels and the
+further headers its declaration names (``Field.synonyms``: "Электронная
+почта", "E-mail"...), then with a few common names of a source key; a header
+matching nothing, or several fields, is left unmapped rather than guessed at.
+
+``unknown_user`` says what a user column (the responsible user) naming no
+active user of this instance does: ``"reject"`` the cell, or make the
+importing user (``"me"``) responsible instead.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from core.entities.spec import SYSTEM_FIELDS, Field
 from core.i18n import _
 
 EXTERNAL_KEY = "@key"
+UNKNOWN_USER = ("reject", "me")  # what a user cell naming nobody does: its row is rejected, or the importer takes it
 KEY_HEADERS = ("ref", "external id", "external key", "source id", "guid", "uid", "код", "внешний код",
                "внешний ключ", "идентификатор", "ид")
 
@@ -60,6 +66,7 @@ def _names(f: Field) -> set[str]:
         names.add(normalize(text))
         # "ИНН / налоговый номер", "Tax ID (INN, VAT…)": each part names the field too.
         names.update(normalize(part) for part in re.split(r"[/(),;…]+", text) if len(normalize(part)) >= 2)
+    names.update(normalize(text) for text in f.synonyms)  # whole headers only: their parts name nothing for sure
     if f.name.endswith("_id"):
         names.add(normalize(f.name[:-3]))
     return {n for n in names if n}
@@ -113,9 +120,10 @@ def guess_key(columns: dict[str, str], fields: list[Field]) -> str:
 class Mapping:
     columns: dict[str, str] = field(default_factory=dict)  # header -> target
     key: str = ""
+    unknown_user: str = "reject"  # one of UNKNOWN_USER
 
     def as_json(self) -> dict:
-        return {"columns": dict(self.columns), "key": self.key}
+        return {"columns": dict(self.columns), "key": self.key, "unknown_user": self.unknown_user}
 
     @classmethod
     def from_json(cls, data) -> "Mapping":
@@ -124,7 +132,7 @@ class Mapping:
         if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
             raise MappingError({"mapping": _("A mapping is an object with \"columns\" (header to field) and \"key\".")})
         columns = {str(k): str(v) for k, v in (data.get("columns") or {}).items() if v}
-        return cls(columns=columns, key=str(data.get("key") or ""))
+        return cls(columns=columns, key=str(data.get("key") or ""), unknown_user=str(data.get("unknown_user") or "reject"))
 
 
 def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
@@ -151,6 +159,8 @@ def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
             errors["key"] = _("Field {name} is not unique, so it cannot identify a record.").format(name=mapping.key)
     elif EXTERNAL_KEY in seen:
         errors["key"] = _("A column is mapped as the external key: choose it as the key too.")
+    if mapping.unknown_user not in UNKNOWN_USER:
+        errors["unknown_user"] = _("A user column naming nobody either rejects its row or makes you responsible: choose reject or me.")
     if errors:
         raise MappingError(errors)
 

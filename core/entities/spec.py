@@ -57,6 +57,10 @@ class Field:
     # May a board total (or any "sum of a column") add this number up? False for
     # numbers that are positions or codes rather than amounts: coordinates, years.
     summable: bool = True
+    # Further headers an imported file may give this field ("Электронная почта",
+    # "E-mail" for an email field labelled "Эл. почта"): the import's mapping
+    # guess (core.dataio.mapping) compares them like the labels, in any case.
+    synonyms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not FIELD_RE.match(self.name):
