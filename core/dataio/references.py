@@ -14,7 +14,8 @@ Each text resolves to one id, or to the reason it names none:
   exactly as if it did not exist (no probing of hidden records). A title
   that several readable records carry is refused, naming how many;
 * a user (``core.user``): an active user by id, e-mail or name; a deactivated
-  one is refused (nobody is made responsible for anything then). With the
+  one is refused (nobody is made responsible for anything then), and an empty
+  responsible-user cell is the importing user, as on a form. With the
   mapping's ``unknown_user = "me"``, a user cell naming no active user makes
   the importing user responsible instead of rejecting the row;
 * a team (``core.team``): by id or name.
@@ -109,7 +110,8 @@ class References:
         """The id the cell names (None for an empty cell); raises :class:`FieldError` with the reason."""
         text = cell_text(value)
         if not text:
-            return None
+            # No responsible user given: the importer is, as on a form — never nobody.
+            return self.gate.principal.user_id if spec.name == self.gate.entity.owner_field else None
         found = self.known[spec.name].get(text, NO_RECORD)
         if isinstance(found, Unresolved):
             raise FieldError(found.text())
