@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 
 from core.cli.common import die, load_settings
+from core.dataio.mapping import UNKNOWN_USER
+from core.i18n import LANGUAGES
 
 
 async def _session(user_email: str | None):
@@ -33,7 +35,10 @@ async def _session(user_email: str | None):
         query = query.where(User.is_admin == True).order_by(User.created_at)  # noqa: E712
     user = await query.first()
     if user is None:
-        die(f"no active user {user_email}" if user_email else "no active administrator; give --user EMAIL")
+        from core.i18n import _
+
+        die(_("No active user {email}.").format(email=user_email) if user_email
+            else _("No active administrator: give --user EMAIL."))
     principal = await principal_for_user(user["id"], via="cli")
     # Dates in filters and times in files are the user's, as in the web app
     # (set for the rest of the command: this coroutine is the whole command).
@@ -60,7 +65,9 @@ def _load_mapping(value: str | None):
         try:
             return Mapping.from_json(json.loads(path.read_text(encoding="utf-8"))), None
         except (ValueError, MappingError) as exc:
-            die(f"{value}: not a mapping file ({exc})")
+            from core.i18n import _
+
+            die(_("{file}: not a mapping file ({problem}).").format(file=value, problem=exc))
     return None, value  # the name of a saved template
 
 
@@ -72,84 +79,136 @@ def _load_mapping(value: str | None):
               "or the name of a saved template. Default: guessed from the headers.")
 @click.option("--key", help="The field that identifies a record for the upsert (a unique field), or @key for the "
               "column mapped as the external key.")
+@click.option("--unknown-user", type=click.Choice(UNKNOWN_USER), default=None,
+              help="A user column (the responsible user) naming no active user: reject the row (default), "
+              "or make the importing user (--user) responsible.")
 @click.option("--save-mapping", help="Save the mapping used as a template under this name.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ods"]), help="Default: from the file.")
 @click.option("--encoding", help="CSV encoding (default: detected).")
 @click.option("--delimiter", help="CSV delimiter (default: detected).")
 @click.option("--rejects", type=click.Path(dir_okay=False), help="Where to write rejected rows (default FILE.rejected.csv).")
 @click.option("--user", "user_email", help="Import as this user (default: the first active administrator).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="The language of the messages and of the rejection reasons (default: the instance's).")
 @click.option("--show-mapping", is_flag=True, help="Print the mapping and stop.")
 @click.option("--batch-rows", type=click.IntRange(1, 100_000), default=None, help="Rows per committed batch (default 5000).")
-def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, rejects, user_email,
-                   show_mapping, batch_rows) -> None:
-    """Import FILE (CSV, XLSX, ODS) into ENTITY (e.g. contacts.client)."""
-    from core.dataio.importer import BATCH_ROWS, ImportError_, create_run, find_unfinished, preview, run_import
-    from core.dataio.mapping import MappingError, check, load_template, save_template
-    from core.permissions.errors import NotFound, Refused
+def import_command(entity, file, dry_run, mapping_arg, key, unknown_user, save_mapping, fmt, encoding, delimiter, rejects,
+                   user_email, lang, show_mapping, batch_rows) -> None:
+    """Import FILE (CSV, XLSX, ODS) into ENTITY (e.g. contacts.client).
+
+    Exits with 1 when the import failed, or when every row was rejected."""
+    from core.i18n import use_locale
+    from core.i18n.catalogs import app_catalogs
+
+    settings = load_settings()
+    lang = lang or settings.language
 
     async def main() -> int:
-        kernel, principal = await _session(user_email)
-        try:
-            mapping, template = _load_mapping(mapping_arg)
-            if template:
-                mapping = await load_template(entity, template)
-                if mapping is None:
-                    die(f"{mapping_arg}: no such file, and no saved template of {entity} by that name")
-            path = Path(file).resolve()
-            shown = await preview(kernel, entity, principal, path, fmt=fmt, mapping=mapping)
-            mapping = shown.mapping
-            if key is not None:
-                mapping.key = key
-            check(mapping, shown.header, shown.fields)
-            click.echo(f"{path.name}: {shown.format}" + (f", {shown.encoding}, delimiter {shown.delimiter!r}" if shown.format == "csv" else ""))
-            for title in shown.header:
-                click.echo(f"  {title!r:40} -> {mapping.columns.get(title, '(not imported)')}")
-            click.echo(f"  key: {mapping.key or '(none: every row creates a record)'}")
-            if show_mapping:
-                click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
-                return 0
-            if save_mapping:
-                await save_template(entity, save_mapping, mapping, principal.user_id)
-            run_id = await find_unfinished(entity, principal, path, mapping, dry_run)
-            if run_id:
-                click.echo(f"resuming import {run_id}")
-            else:
-                run_id = await create_run(kernel, entity, principal, path, mapping, fmt=fmt, dry_run=dry_run,
-                                          encoding=encoding, delimiter=delimiter)
-                click.echo(f"import {run_id}" + (" (dry run)" if dry_run else ""))
-            with click.progressbar(length=100, label="importing", show_eta=True, show_percent=True, file=click.get_text_stream("stderr")) as bar:
-                shown_pct = 0
-
-                async def progress(run):
-                    nonlocal shown_pct
-                    done, total = run.get("bytes_done") or 0, run.get("bytes_total")
-                    pct = int(100 * done / total) if total else 0
-                    if pct > shown_pct:
-                        bar.update(pct - shown_pct)
-                        shown_pct = pct
-
-                run = await run_import(kernel, run_id, principal, progress=progress, batch_rows=batch_rows or BATCH_ROWS)
-                if run["status"] == "done":
-                    bar.update(100 - shown_pct)
-            verb = "would be " if dry_run else ""
-            click.echo(f"{run['total']} rows: {run['created']} {verb}created, {run['updated']} {verb}updated, "
-                       f"{run['unchanged']} unchanged, {run['rejected']} rejected")
-            if run["rejected"]:
-                target = Path(rejects or f"{path}.rejected.csv")
-                await write_rejects(run_id, target)
-                click.echo(f"rejected rows: {target}")
-            if run["status"] != "done":
-                click.secho(f"import {run['status']}: {run['error']}", fg="red", err=True)
-                return 1
-            return 0
-        except (ImportError_, MappingError, Refused) as exc:
-            die(str(getattr(exc, "errors", None) or exc))
-        except NotFound:
-            die(f"no entity {entity}, or the user may not import into it")
-        finally:
-            await _close()
+        with use_locale(lang):
+            kernel, principal = await _session(user_email)
+        # Everything this command says — and the run's rejection reasons — in one language.
+        with use_locale(lang, app_catalogs(kernel)):
+            try:
+                return await _import(kernel, principal, entity, Path(file).resolve(), dry_run=dry_run, mapping_arg=mapping_arg,
+                                     key=key, unknown_user=unknown_user, save_mapping=save_mapping, fmt=fmt, encoding=encoding,
+                                     delimiter=delimiter, rejects=rejects, show_mapping=show_mapping, batch_rows=batch_rows)
+            finally:
+                await _close()
 
     raise SystemExit(asyncio.run(main()))
+
+
+def _fail(lines: list[str]) -> int:
+    """Problems as sentences on stderr (never a Python dict); the command's exit code."""
+    for line in lines:
+        click.secho(line, fg="red", err=True)
+    return 1
+
+
+async def _import(kernel, principal, entity: str, path: Path, *, dry_run, mapping_arg, key, unknown_user, save_mapping, fmt,
+                  encoding, delimiter, rejects, show_mapping, batch_rows) -> int:
+    from core.dataio.importer import BATCH_ROWS, ImportError_, create_run, find_unfinished, preview, run_import
+    from core.dataio.mapping import EXTERNAL_KEY, MappingError, check, error_sentences, load_template, save_template
+    from core.dataio.summary import nothing_imported, status_text, summary
+    from core.i18n import _, current_locale
+    from core.permissions.errors import NotFound, Refused
+
+    header: list[str] = []
+    labels: dict[str, str] = {}
+    try:
+        mapping, template = _load_mapping(mapping_arg)
+        if template:
+            mapping = await load_template(entity, template)
+            if mapping is None:
+                return _fail([_("{name}: no such mapping file, and no saved mapping of {entity} by that name.").format(
+                    name=mapping_arg, entity=entity)])
+        shown = await preview(kernel, entity, principal, path, fmt=fmt, mapping=mapping)
+        header, mapping = shown.header, shown.mapping
+        labels = {f.name: f.label_for(current_locale()) for f in shown.fields}
+        if key is not None:
+            mapping.key = key
+        if unknown_user is not None:
+            mapping.unknown_user = unknown_user
+        check(mapping, shown.header, shown.fields)
+        if shown.format == "csv":
+            click.echo(_("{file}: {format}, encoding {encoding}, delimiter {delimiter}").format(
+                file=path.name, format=shown.format, encoding=shown.encoding, delimiter=repr(shown.delimiter)))
+        else:
+            click.echo(f"{path.name}: {shown.format}")
+
+        def target(name: str) -> str:
+            return _("external key") if name == EXTERNAL_KEY else f"{labels.get(name, name)} ({name})"
+
+        for title in shown.header:
+            chosen = mapping.columns.get(title)
+            click.echo(f"  {title!r:40} → {target(chosen) if chosen else _('(not imported)')}")
+        click.echo(_("Key: {key}").format(key=target(mapping.key) if mapping.key else _("none: every row creates a record")))
+        if show_mapping:
+            click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
+            return 0
+        if save_mapping:
+            await save_template(entity, save_mapping, mapping, principal.user_id)
+        run_id = await find_unfinished(entity, principal, path, mapping, dry_run)
+        if run_id:
+            click.echo(_("Resuming import {id}").format(id=run_id))
+        else:
+            run_id = await create_run(kernel, entity, principal, path, mapping, fmt=fmt, dry_run=dry_run,
+                                      encoding=encoding, delimiter=delimiter)
+            click.echo((_("Dry run {id}") if dry_run else _("Import {id}")).format(id=run_id))
+        with click.progressbar(length=100, label=_("importing"), show_eta=True, show_percent=True,
+                               file=click.get_text_stream("stderr")) as bar:
+            shown_pct = 0
+
+            async def progress(run):
+                nonlocal shown_pct
+                done, total = run.get("bytes_done") or 0, run.get("bytes_total")
+                pct = int(100 * done / total) if total else 0
+                if pct > shown_pct:
+                    bar.update(pct - shown_pct)
+                    shown_pct = pct
+
+            run = await run_import(kernel, run_id, principal, progress=progress, batch_rows=batch_rows or BATCH_ROWS)
+            if run["status"] == "done":
+                bar.update(100 - shown_pct)
+        click.echo(summary(run))
+        if run["rejected"]:
+            target_file = Path(rejects or f"{path}.rejected.csv")
+            await write_rejects(run_id, target_file)
+            click.echo(_("Rejected rows: {path}").format(path=target_file))
+        if run["status"] != "done":
+            return _fail([_("The import {status}: {error}").format(status=status_text(run["status"]), error=run["error"])])
+        if nothing_imported(run):
+            return _fail([_("Nothing would be imported: every row is rejected.") if dry_run
+                          else _("Nothing was imported: every row was rejected.")])
+        return 0
+    except MappingError as exc:
+        return _fail(error_sentences(exc.errors, header))
+    except Refused as exc:
+        return _fail([f"{labels.get(name, name)}: {message}" for name, message in exc.errors.items()])
+    except ImportError_ as exc:
+        return _fail([str(exc)])
+    except NotFound:
+        return _fail([_("No entity {entity}, or this user may not import into it.").format(entity=entity)])
 
 
 async def write_rejects(run_id, target: Path) -> None:

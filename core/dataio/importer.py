@@ -25,7 +25,7 @@ from uuid import UUID
 from core.dataio.mapping import Mapping, MappingError, check, guess, guess_key, importable_fields
 from core.dataio.readers import ReadError, open_reader
 from core.dataio.tables import ImportRun
-from core.i18n import _
+from core.i18n import LANGUAGES, _, current_locale, use_locale
 from core.permissions.errors import NotFound, Refused
 from core.permissions.gate import Gate
 from core.permissions.principal import Principal
@@ -114,7 +114,8 @@ async def create_run(kernel, entity: str, principal: Principal, path: Path, mapp
     if not draft:
         check(mapping, header, fields)
         gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
-    stored = {**mapping.as_json(), "header": header, **({"draft": str(draft_of)} if draft_of else {})}
+    # The language the run speaks (its rejection reasons, its progress): the page's, or the CLI's.
+    stored = {**mapping.as_json(), "header": header, "lang": current_locale(), **({"draft": str(draft_of)} if draft_of else {})}
     run = ImportRun(entity=entity, user_id=principal.user_id, status="draft" if draft else "waiting", dry_run=dry_run,
                     file_path=str(path), file_name=file_name or path.name, file_sha=file_sha256(path), format=fmt,
                     encoding=encoding or "", delimiter=delimiter or "", mapping=json.dumps(stored), key=mapping.key,
@@ -163,12 +164,24 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     ``progress(run)`` is awaited after every batch (and may raise to stop:
     the committed batches stay, the run resumes later). ``stop_after`` stops
     after that many batches (tests of resuming).
+
+    The run speaks the language of the page (or command line) that started it,
+    not its user's saved one: the reasons of its rejected rows are read there.
     """
+    run = await get_run(run_id, principal)
+    lang = run["mapping"].get("lang")
+    if lang not in LANGUAGES:
+        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after)
+    with use_locale(lang):
+        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after)
+
+
+async def _run_import(kernel, run: dict, principal: Principal, progress: Progress | None, batch_rows: int,
+                      stop_after: int | None) -> dict:
     from core.dataio.merge import Merge
     from core.dataio.prefetch import open_prefetched
     from core.dataio.rows import RowPlan
 
-    run = await get_run(run_id, principal)
     if run["status"] in FINISHED or run["status"] == "draft":
         return run
     try:

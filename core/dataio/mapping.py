@@ -41,6 +41,12 @@ class MappingError(ValueError):
         self.errors = errors
 
 
+def error_sentences(errors: dict[str, str], header: list[str] = ()) -> list[str]:
+    """A refused mapping's problems as sentences for a person: a column's named by its header."""
+    return [_("Column “{column}”: {problem}").format(column=name, problem=message) if name in header else message
+            for name, message in errors.items()]
+
+
 def normalize(text: str) -> str:
     return re.sub(r"[\W_]+", "", str(text).casefold().replace("ё", "е"))
 

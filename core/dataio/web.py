@@ -28,8 +28,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from core.dataio.mapping import EXTERNAL_KEY, Mapping, MappingError, check, importable_fields, list_templates, load_template, save_template
-from core.i18n import _
+from core.dataio.mapping import (EXTERNAL_KEY, Mapping, MappingError, check, error_sentences, importable_fields, list_templates,
+                                 load_template, save_template)
+from core.i18n import _, current_locale
 from core.permissions.errors import Invalid, NotFound, Refused
 from core.permissions.request import principal_of
 
@@ -62,12 +63,14 @@ async def _run(request: Request, run_id: str) -> dict:
 
 @get("/import/{plugin:str}/{name:str}/", name="core:import", opt=IMPORT, include_in_schema=False)
 async def upload_page(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template:
+    from core.dataio.summary import status_text
     from core.dataio.tables import ImportRun
 
     key = _key(plugin, name)
     runs = await ImportRun.select().where((ImportRun.entity == key) & (ImportRun.user_id == principal_of(request).user_id)
                                           & (ImportRun.status != "draft")).order_by(ImportRun.created_at, ascending=False).limit(20)
-    return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {}})
+    return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {},
+                                                         "status_text": status_text})
 
 
 async def upload(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template | Redirect:
@@ -99,8 +102,11 @@ async def _mapping_context(request: Request, run: dict, errors: dict | None = No
     shown = await preview(kernel, run["entity"], principal_of(request), Path(run["file_path"]), fmt=run["format"],
                           mapping=Mapping.from_json(run["mapping"]))
     gate = await open_gate(kernel, run["entity"], principal_of(request))
-    return {"run": run, "entity": gate.entity, "preview": shown, "fields": importable_fields(gate), "external": EXTERNAL_KEY,
-            "templates": await list_templates(run["entity"]), "errors": errors or {}}
+    fields = importable_fields(gate)
+    return {"run": run, "entity": gate.entity, "preview": shown, "fields": fields, "external": EXTERNAL_KEY,
+            "templates": await list_templates(run["entity"]), "errors": errors or {}, "error_sentences": error_sentences,
+            # The choice for a user naming nobody: offered when the entity has a user column at all.
+            "users_mapped": any(f.type == "reference" and f.reference == "core.user" for f in fields)}
 
 
 @get("/import/runs/{run_id:str}", name="core:import-run", opt=OWN, include_in_schema=False)
@@ -113,8 +119,12 @@ async def run_page(request: Request, run_id: FromPath[str]) -> Template:
 
 @get("/import/runs/{run_id:str}/status", name="core:import-status", opt=OWN, include_in_schema=False)
 async def run_status(request: Request, run_id: FromPath[str]) -> Template:
+    from core.dataio.summary import counts, status_text
+
     run = await _run(request, run_id)
-    return Template("core/dataio/status.html", context={"run": run, "job": await _job(run)})
+    # Status and counts in this page's language (the run's rows may have been read in another).
+    return Template("core/dataio/status.html", context={"run": run, "job": await _job(run), "status": status_text(run["status"]),
+                                                        "counts": counts(run)})
 
 
 async def _job(run: dict) -> dict | None:
@@ -134,7 +144,7 @@ def _form_mapping(form, header: list[str]) -> Mapping:
         target = (form.get(f"col_{index}") or "").strip()
         if target:
             columns[title] = target
-    return Mapping(columns, (form.get("key") or "").strip())
+    return Mapping(columns, (form.get("key") or "").strip(), (form.get("unknown_user") or "reject").strip())
 
 
 @post("/import/runs/{run_id:str}", name="core:import-start", opt=OWN, include_in_schema=False)
@@ -164,8 +174,9 @@ async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
     except (MappingError, Refused) as exc:
         run["mapping"] = {**mapping.as_json(), "header": header}
         return Template("core/dataio/mapping.html", context=await _mapping_context(request, run, exc.errors), status_code=422)
-    await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header}), ImportRun.key: mapping.key}).where(
-        ImportRun.id == run["id"])
+    # The run speaks the language of this page (its reasons, its progress), whatever the account's saved one.
+    stored = {**mapping.as_json(), "header": header, "lang": current_locale()}
+    await ImportRun.update({ImportRun.mapping: json.dumps(stored), ImportRun.key: mapping.key}).where(ImportRun.id == run["id"])
     if action == "dry":
         target = await create_run(kernel, run["entity"], principal, Path(run["file_path"]), mapping, file_name=run["file_name"],
                                   fmt=run["format"], dry_run=True, draft_of=run["id"])
