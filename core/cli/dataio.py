@@ -98,24 +98,35 @@ def import_command(entity, file, dry_run, mapping_arg, key, unknown_user, save_m
 
     Exits with 1 when the import failed, or when every row was rejected."""
     from core.i18n import use_locale
-    from core.i18n.catalogs import app_catalogs
 
-    settings = load_settings()
-    lang = lang or settings.language
+    lang = lang or load_settings().language
 
     async def main() -> int:
         with use_locale(lang):
             kernel, principal = await _session(user_email)
-        # Everything this command says — and the run's rejection reasons — in one language.
-        with use_locale(lang, app_catalogs(kernel)):
-            try:
-                return await _import(kernel, principal, entity, Path(file).resolve(), dry_run=dry_run, mapping_arg=mapping_arg,
-                                     key=key, unknown_user=unknown_user, save_mapping=save_mapping, fmt=fmt, encoding=encoding,
-                                     delimiter=delimiter, rejects=rejects, show_mapping=show_mapping, batch_rows=batch_rows)
-            finally:
-                await _close()
+        try:
+            return await import_file(kernel, principal, entity, Path(file).resolve(), lang=lang, dry_run=dry_run,
+                                     mapping_arg=mapping_arg, key=key, unknown_user=unknown_user, save_mapping=save_mapping,
+                                     fmt=fmt, encoding=encoding, delimiter=delimiter, rejects=rejects,
+                                     show_mapping=show_mapping, batch_rows=batch_rows)
+        finally:
+            await _close()
 
     raise SystemExit(asyncio.run(main()))
+
+
+async def import_file(kernel, principal, entity: str, path: Path, *, lang: str, dry_run: bool = False, mapping_arg=None,
+                      key=None, unknown_user=None, save_mapping=None, fmt=None, encoding=None, delimiter=None, rejects=None,
+                      show_mapping: bool = False, batch_rows=None) -> int:
+    """The import command's work, as ``principal``: prints what it does, returns the exit code."""
+    from core.i18n import use_locale
+    from core.i18n.catalogs import app_catalogs
+
+    # Everything this command says — and the run's rejection reasons — in one language.
+    with use_locale(lang, app_catalogs(kernel)):
+        return await _import(kernel, principal, entity, path, dry_run=dry_run, mapping_arg=mapping_arg, key=key,
+                             unknown_user=unknown_user, save_mapping=save_mapping, fmt=fmt, encoding=encoding,
+                             delimiter=delimiter, rejects=rejects, show_mapping=show_mapping, batch_rows=batch_rows)
 
 
 def _fail(lines: list[str]) -> int:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.entities.spec import SYSTEM_FIELDS, Field
-from core.i18n import _
+from core.i18n import _, current_locale
 
 EXTERNAL_KEY = "@key"
 UNKNOWN_USER = ("reject", "me")  # what a user cell naming nobody does: its row is rejected, or the importer takes it
@@ -153,7 +153,8 @@ def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
         elif target != EXTERNAL_KEY and target not in by_name:
             errors[title] = _("Unknown field {name}, or you may not set it.").format(name=target)
         elif target in seen:
-            errors[title] = _("Field {name} is already taken by column {other}.").format(name=target, other=seen[target])
+            errors[title] = _("Field {name} is already taken by column {other}.").format(name=_label(by_name.get(target), target),
+                                                                                          other=seen[target])
         else:
             seen[target] = title
     if not any(t != EXTERNAL_KEY for t in mapping.columns.values()):
@@ -162,13 +163,19 @@ def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
         if mapping.key not in seen:
             errors["key"] = _("The key must be one of the mapped columns.")
         elif mapping.key != EXTERNAL_KEY and not by_name[mapping.key].unique:
-            errors["key"] = _("Field {name} is not unique, so it cannot identify a record.").format(name=mapping.key)
+            errors["key"] = _("Field {name} is not unique, so it cannot identify a record.").format(
+                name=_label(by_name[mapping.key], mapping.key))
     elif EXTERNAL_KEY in seen:
         errors["key"] = _("A column is mapped as the external key: choose it as the key too.")
     if mapping.unknown_user not in UNKNOWN_USER:
         errors["unknown_user"] = _("A user column naming nobody either rejects its row or makes you responsible: choose reject or me.")
     if errors:
         raise MappingError(errors)
+
+
+def _label(spec: Field | None, name: str) -> str:
+    """A field as the person reading the message knows it: its label in their language."""
+    return spec.label_for(current_locale()) if spec is not None else name
 
 
 # -- templates -----------------------------------------------------------------------
