@@ -38,6 +38,7 @@ class ChoiceCells:
         for choice in spec.choices:
             table[fold(choice.value)] = choice.value  # a code always names its own choice
         self.table = table
+        self.codes = frozenset(c.value for c in spec.choices)
 
     def __call__(self, value: Any) -> Any:
         """The code (a list of codes for a multi-choice) a cell names; other values as they are."""
@@ -48,6 +49,8 @@ class ChoiceCells:
         return [self._code(part) for part in value.split(",") if part.strip()]
 
     def _code(self, text: str) -> str:
+        if text in self.codes:
+            return text  # the code itself, as our own export and most files give it: no folding
         code = self.table.get(fold(text))
         if code is None:
             raise FieldError(self.refusal())

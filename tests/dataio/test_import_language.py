@@ -5,7 +5,7 @@ in sentences, with an exit code a script can trust."""
 from __future__ import annotations
 
 from core.cli.dataio import import_file
-from core.dataio.importer import rejected_rows
+from core.dataio.importer import get_run, rejected_rows
 from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, serving
 from tests.dataio.conftest import ENTITY, client_rows, principal, write_csv
 from tests.dataio.test_web import work
@@ -19,14 +19,18 @@ async def test_a_run_speaks_the_language_of_the_page_that_started_it(app_factory
     async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
         sent = await client.post("/import/contacts/client/", files={"file": ("c.csv", CSV, "text/csv")}, headers=ru)
         run_url = sent.headers["location"]
-        choice = {"col_0": "@key", "col_1": "name", "col_2": "email", "key": "@key", "unknown_user": "reject"}
+        mapping = await client.get(run_url, headers=ru)
+        assert '<select id="unknown_user" name="unknown_user">' in mapping.text and "заменяется на меня" in mapping.text
+        choice = {"col_0": "@key", "col_1": "name", "col_2": "email", "key": "@key", "unknown_user": "me"}
         await client.post(run_url, data={**choice, "action": "run"}, headers=ru)
         await work(app)  # the job runs as the admin, whose account has no saved language: the instance's is English
         status = await client.get(run_url + "/status", headers=ru)
         assert "выполнено" in status.text and "1 запись создана" in status.text and "1 строка отклонена" in status.text
         later = await client.get(run_url + "/status", headers=en)
         assert ">done<" in later.text and "1 record created" in later.text and "1 row rejected" in later.text
-    reasons = [reason async for _line, _field, reason, _row in rejected_rows(run_url.rsplit("/", 1)[1])]
+    run_id = run_url.rsplit("/", 1)[1]
+    assert (await get_run(run_id))["mapping"]["unknown_user"] == "me"  # the screen's choice is the run's
+    reasons = [reason async for _line, _field, reason, _row in rejected_rows(run_id)]
     assert reasons == ["Введите правильный адрес электронной почты."], reasons
 
 
