@@ -6,7 +6,8 @@ choice the way its author saw it — "Компания", "company", "High (A)",
 choice column gets one :class:`ChoiceCells` per run: a dictionary from every
 folded code and label to the code, so reading a cell costs one dictionary
 look-up. A text naming no choice is refused with the labels the user could
-have written, in their language.
+have written, in their language. Several choices of a multi-choice cell are
+separated by ``;`` (as the export joins labels) or, without one, by commas.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class ChoiceCells:
             return value
         if not self.multi:
             return self._code(value)
-        return [self._code(part) for part in value.split(",") if part.strip()]
+        # "a; b" as an export joins labels (they hold commas more often than semicolons), else "a, b".
+        parts = value.split(";") if ";" in value else value.split(",")
+        return [self._code(part) for part in parts if part.strip()]
 
     def _code(self, text: str) -> str:
         if text in self.codes:
