@@ -195,7 +195,7 @@ async def _run_import(kernel, run: dict, principal: Principal, progress: Progres
         if not path.is_file() or file_sha256(path) != run["file_sha"]:
             raise ImportError_(_("The file of this import is gone or changed; start a new import."))
     except (MappingError, Refused, NotFound, ImportError_) as exc:
-        await _finish(run["id"], "failed", _message(exc))
+        await _finish(run["id"], "failed", _message(exc, run["mapping"].get("header") or []))
         return await get_run(run["id"])
     plan = RowPlan(gate, header, mapping, fields)
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"])
@@ -269,10 +269,13 @@ async def cancel_run(run_id: UUID) -> None:
     await _finish(run_id, "cancelled", "")
 
 
-def _message(exc: Exception) -> str:
+def _message(exc: Exception, header: list[str] = ()) -> str:
+    """Why a run failed, as sentences for the person who reads its page (never a dict)."""
+    from core.dataio.mapping import error_sentences
+
     errors = getattr(exc, "errors", None)
     if isinstance(errors, dict) and errors:
-        return "; ".join(f"{k}: {v}" for k, v in errors.items())
+        return " ".join(error_sentences(errors, header))
     return str(exc) or type(exc).__name__
 
 
