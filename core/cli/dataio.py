@@ -172,7 +172,7 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run, mappin
 
         for title in shown.header:
             chosen = mapping.columns.get(title)
-            click.echo(f"  {title!r:40} → {target(chosen) if chosen else _('(not imported)')}")
+            click.echo(f"  {title:40} → {target(chosen) if chosen else _('(not imported)')}")
         click.echo(_("Key: {key}").format(key=target(mapping.key) if mapping.key else _("none: every row creates a record")))
         if show_mapping:
             click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
