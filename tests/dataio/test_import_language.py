@@ -76,3 +76,14 @@ async def test_the_command_line_can_make_the_importer_responsible_for_unknown_us
     code, _out, err = await cli(kernel, me, path, capsys, lang="en", unknown_user="me")
     assert code == 0, err
     assert [r["owner_id"] for r in await client_rows()] == [str(me.user_id)]
+
+
+async def test_the_mapping_screen_says_its_refusals_in_sentences(app_factory, kernel):
+    app = app_factory(jobs_in_process=False)
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
+        sent = await client.post("/import/contacts/client/", files={"file": ("c.csv", CSV, "text/csv")}, headers={"Accept-Language": "ru"})
+        run_url = sent.headers["location"]
+        refused = await client.post(run_url, data={"col_0": "@key", "col_1": "name", "col_2": "name", "key": "@key", "action": "run"},
+                                    headers={"Accept-Language": "ru"})
+    assert refused.status_code == 422
+    assert "Столбец «Эл. почта»: Поле Наименование уже занято столбцом Наименование." in refused.text
