@@ -92,11 +92,13 @@ class References:
         """Resolve the texts of each column (field name -> distinct texts) not resolved before."""
         for spec in self.fields:
             known = self.known[spec.name]
-            wanted = {t for t in texts.get(spec.name, ()) if t and t not in known}
+            batch = {t for t in texts.get(spec.name, ()) if t}
+            wanted = batch - known.keys()
             if not wanted:
                 continue
             if len(known) + len(wanted) > REMEMBERED:
-                known.clear()
+                known.clear()  # started afresh: this batch's texts are all looked up again
+                wanted = batch
             if spec.reference == USER:
                 directory = await self._user_directory()
                 known.update({t: self._user(directory, t) for t in wanted})

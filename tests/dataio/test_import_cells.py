@@ -163,3 +163,14 @@ async def test_references_are_resolved_per_batch_not_per_row(kernel, tmp_path, m
     run = await run_import(kernel, await create_run(kernel, CONTACT, who, path), who, batch_rows=100)
     assert (run["created"], run["rejected"]) == (300, 0)
     assert calls.count(ENTITY) == 1  # the titles of the first batch; later batches find them remembered
+
+
+async def test_a_full_memory_of_titles_starts_afresh_without_losing_the_batchs_own(kernel, tmp_path, monkeypatch):
+    from core.dataio import references
+
+    who = principal()
+    await imported(kernel, who, write_csv(tmp_path / "c.csv", [["Наименование"], ["Лютик"], ["Ромашка"], ["Василёк"]]))
+    monkeypatch.setattr(references, "REMEMBERED", 2)
+    path = write_csv(tmp_path / "p.csv", [["ФИО", "Организация"], ["А", "Лютик"], ["Б", "Ромашка"], ["В", "Лютик"], ["Г", "Василёк"]])
+    run = await run_import(kernel, await create_run(kernel, CONTACT, who, path), who, batch_rows=2)
+    assert (run["created"], run["rejected"]) == (4, 0), await reasons(run)
