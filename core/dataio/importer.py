@@ -27,7 +27,7 @@ from core.dataio.matching import check_on_match, composite_keys, match_rules
 from core.dataio.readers import ReadError, open_reader
 from core.dataio.rejects import rejected_rows  # noqa: F401 (the run's rejections: this module's API too)
 from core.dataio.tables import ImportRun
-from core.i18n import _, current_locale
+from core.i18n import LANGUAGES, _, current_locale, use_locale
 from core.permissions.errors import NotFound, Refused
 from core.permissions.gate import Gate
 from core.permissions.principal import Principal
@@ -66,6 +66,8 @@ def check_mapping(gate, mapping: Mapping, header: list[str]) -> None:
     """The mapping fits the header, names only fields the user may write, keys on a valid key."""
     check(mapping, header, importable_fields(gate), key_choices(gate))
     gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
+
+
 READ_OPTIONS = ("sheet", "header_row", "header_rows", "hidden")
 
 
@@ -156,7 +158,9 @@ async def create_run(kernel, entity: str, principal: Principal, path: Path, mapp
         mapping.key = key
     if not draft:
         check_mapping(gate, mapping, header)
-    stored = {**mapping.as_json(), "header": header, "read": facts, **({"draft": str(draft_of)} if draft_of else {})}
+    # The language the run speaks (its rejection reasons, its progress): the page's, or the CLI's.
+    stored = {**mapping.as_json(), "header": header, "read": facts, "lang": current_locale(),
+              **({"draft": str(draft_of)} if draft_of else {})}
     run = ImportRun(entity=entity, user_id=principal.user_id, status="draft" if draft else "waiting", dry_run=dry_run,
                     file_path=str(path), file_name=file_name or path.name, file_sha=file_sha256(path), format=fmt,
                     encoding=encoding or "", delimiter=delimiter or "", mapping=json.dumps(stored), key=mapping.key,
@@ -218,13 +222,25 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     after that many batches (tests of resuming). ``runner``: ``host:pid`` of a
     command-line run (a job's run is followed through its job instead), so a
     run whose process died is told from a running one (``liveness``).
+
+    The run speaks the language of the page (or command line) that started it,
+    not its user's saved one: the reasons of its rejected rows are read there.
     """
+    run = await get_run(run_id, principal)
+    lang = run["mapping"].get("lang")
+    if lang not in LANGUAGES:
+        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after, runner)
+    with use_locale(lang):
+        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after, runner)
+
+
+async def _run_import(kernel, run: dict, principal: Principal, progress: Progress | None, batch_rows: int,
+                      stop_after: int | None, runner: str) -> dict:
     from core.dataio.merge import Merge
     from core.dataio.prefetch import open_prefetched
     from core.dataio.cells import CellReading
-    from core.dataio.rows import RowPlan, UserLookup
+    from core.dataio.rows import RowPlan
 
-    run = await get_run(run_id, principal)
     if run["status"] in FINISHED or run["status"] == "draft":
         return run
     try:
@@ -237,13 +253,12 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
         if not path.is_file() or file_sha256(path) != run["file_sha"]:
             raise ImportError_(_("The file of this import is gone or changed; start a new import."))
     except (MappingError, Refused, NotFound, ImportError_) as exc:
-        await _finish(run["id"], "failed", _message(exc))
+        await _finish(run["id"], "failed", _message(exc, run["mapping"].get("header") or []))
         return await get_run(run["id"])
     plan = RowPlan(gate, header, mapping, fields, guarded=run["format"] == "csv")
     facts = run["mapping"].get("read") or {}
     plan.cells = CellReading(plan.fields, facts.get("locale") or current_locale())  # dates as the importing user writes them
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"], on_match=run["on_match"], rules=match_rules(kernel, gate.entity))
-    users = UserLookup()
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
                             ImportRun.error: "", ImportRun.runner: runner}).where(ImportRun.id == run["id"])
     checkpoint = run["next_line"]
@@ -272,7 +287,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
 
             async def flush(next_line: int) -> None:
                 nonlocal checkpoint, batch, pending
-                prepared, rejected = await plan.prepare(batch, users)
+                prepared, rejected = await plan.prepare(batch)
                 await settle()
                 pending = asyncio.create_task(merge.apply(prepared, rejected, expected_line=checkpoint, next_line=next_line))
                 checkpoint, batch = next_line, []
@@ -333,8 +348,11 @@ async def cancel_run(run_id: UUID) -> None:
     await _finish(run_id, "cancelled", "")
 
 
-def _message(exc: Exception) -> str:
+def _message(exc: Exception, header: list[str] = ()) -> str:
+    """Why a run failed, as sentences for the person who reads its page (never a dict)."""
+    from core.dataio.mapping import error_sentences
+
     errors = getattr(exc, "errors", None)
     if isinstance(errors, dict) and errors:
-        return "; ".join(f"{k}: {v}" for k, v in errors.items())
+        return " ".join(error_sentences(errors, header))
     return str(exc) or type(exc).__name__

@@ -13,13 +13,12 @@ codes nor ids (:class:`ExportValues`):
 * a date-time is on the user's clock, with its offset, so it means one instant;
 * yes and no are words of the reader's language.
 
-The import reads all of that back (:class:`ImportValues`) beside what forms
-and the API take (codes, ids, ``true``): a choice by its code or its label in
-any language, any case; a reference by id or by a title that names exactly
-one record the importing user can read (looked up through the query gate,
-one query per batch and referenced entity); a team by name; yes/no words of
-every language. What names nothing, or several records, is a rejected cell
-with its reason.
+The import reads all of that back beside what forms and the API take (codes,
+ids, ``true``): choices by code or label in any language
+(:mod:`core.dataio.choices`), references by id or by a title that names
+exactly one record the importing user can read, users by e-mail or name,
+teams by name (:mod:`core.dataio.references`), and yes/no words of every
+language (:class:`BooleanWords`, here).
 """
 
 from __future__ import annotations
@@ -29,10 +28,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from core.entities.picker import DIRECTORY, TEAM, USER
+from core.entities.picker import TEAM, USER
 from core.entities.spec import Field
-from core.entities.validation import FieldError
-from core.i18n import LANGUAGES, N_, _, translations
+from core.i18n import LANGUAGES, N_, translations
 from core.i18n.timezones import to_zone
 
 YES, NO = N_("yes"), N_("no")
@@ -200,93 +198,15 @@ def _words(message: str) -> set[str]:
     return {translations(code).gettext(message).casefold() for code in LANGUAGES} | {message}
 
 
-class ImportValues:
-    """File cells as the field's input: labels to codes, titles to ids. Reusable by any
-    import path (the rows of :mod:`core.dataio.rows` call :meth:`load` per batch, then
-    :meth:`value` per cell)."""
+class BooleanWords:
+    """A yes/no cell: the words our export writes, in every language and any case, to
+    True/False; anything else goes on as it is (the field's validation judges it)."""
 
-    def __init__(self, gate, fields: list[Field]):
-        self.targets = _Targets(gate)
-        self.choices: dict[str, dict[str, str | None]] = {}
-        for spec in fields:
-            if spec.type in ("choice", "multi_choice"):
-                self.choices[spec.name] = _choice_names(spec)
-        self.references = [f for f in fields if _target(f) and _target(f) not in DIRECTORY]
-        self.team_fields = [f for f in fields if _target(f) == TEAM]
-        # The fields whose cells may hold a label, title or word: the rest skip :meth:`value`.
-        self.names = frozenset(f.name for f in fields if f.type in ("choice", "multi_choice", "boolean")
-                               or (_target(f) and _target(f) != USER))
-        self.found: dict[str, dict[str, list[str]]] = {}  # target -> title -> ids (at most two kept)
-        self.teams: dict[str, str] | None = None
+    def __init__(self):
         self.yes, self.no = _words(YES), _words(NO)
 
-    async def load(self, cells: dict[str, set[str]]) -> None:
-        """Resolve the titles of a batch: ``cells`` is {reference field name: texts in its column}."""
-        by_target: dict[str, set[str]] = {}
-        for spec in self.references:
-            texts = {t.strip() for t in cells.get(spec.name, ()) if isinstance(t, str) and t.strip() and not _as_uuid(t)}
-            by_target.setdefault(spec.reference, set()).update(texts - self.found.get(spec.reference, {}).keys())
-        for key, texts in by_target.items():
-            known = self.found.setdefault(key, {})
-            target = await self.targets.of(key)
-            for text in texts:
-                known[text] = []
-            if target is None or not texts:
-                continue
-            async for rid, title in _rows_where(target, target.entity.title_field, sorted(texts)):
-                ids = known.setdefault(title, [])
-                if len(ids) < 2:
-                    ids.append(rid)
-        if self.team_fields and self.teams is None:
-            from core.auth.tables import Team
-
-            self.teams = {r["name"].casefold(): str(r["id"]) for r in await Team.select(Team.id, Team.name)}
-
-    def columns(self) -> list[str]:
-        """The fields whose cells :meth:`load` wants to see."""
-        return [f.name for f in self.references]
-
-    def value(self, spec: Field, raw: Any) -> Any:
-        """The input the field's validation expects; raises :class:`FieldError` for a label or
-        title that names nothing (or several records)."""
-        if not isinstance(raw, str) or not raw.strip():
-            return raw
-        text = raw.strip()
-        if spec.type == "choice":
-            return self._choice(spec, text)
-        if spec.type == "multi_choice":
-            parts = text.split(";") if ";" in text else text.split(",")
-            return [self._choice(spec, p.strip()) for p in parts if p.strip()]
-        if spec.type == "boolean":
-            word = text.casefold()
-            return True if word in self.yes else False if word in self.no else raw
-        target = _target(spec)
-        if target is None or target == USER or _as_uuid(text):
-            return raw
-        if target == TEAM:
-            found = (self.teams or {}).get(text.casefold())
-            if found is None:
-                raise FieldError(_("No team has this name."))
-            return found
-        ids = self.found.get(target, {}).get(text, [])
-        if not ids:
-            raise FieldError(_("No record has this title, or you may not read it."))
-        if len(ids) > 1:
-            raise FieldError(_("Several records have this title: put the record's id in the cell instead."))
-        return ids[0]
-
-    def _choice(self, spec: Field, text: str) -> str:
-        code = self.choices[spec.name].get(text.casefold())
-        return code if code is not None else text  # the field's validation refuses it with its own message
-
-
-def _choice_names(spec: Field) -> dict[str, str | None]:
-    """casefolded code or label (any language) -> code; None where two choices share a label."""
-    names: dict[str, str | None] = {}
-    for choice in spec.choices:
-        for name in {choice.value, *choice.label.values()}:
-            key = name.casefold()
-            names[key] = choice.value if names.get(key, choice.value) == choice.value else None
-    for choice in spec.choices:  # a code is always itself, whatever label looks like it
-        names[choice.value.casefold()] = choice.value
-    return names
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return value
+        word = value.strip().casefold()
+        return True if word in self.yes else False if word in self.no else value

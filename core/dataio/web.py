@@ -28,8 +28,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Stream, Template
 
-from core.dataio.mapping import EXTERNAL_KEY, Mapping, MappingError, importable_fields, list_templates, load_template, save_template
-from core.i18n import _
+from core.dataio.mapping import (EXTERNAL_KEY, Mapping, MappingError, error_sentences, importable_fields, list_templates,
+                                 load_template, save_template)
+from core.i18n import _, current_locale
 from core.permissions.errors import Invalid, NotFound, Refused
 from core.permissions.request import principal_of
 
@@ -62,6 +63,7 @@ async def _run(request: Request, run_id: str) -> dict:
 
 @get("/import/{plugin:str}/{name:str}/", name="core:import", opt=IMPORT, include_in_schema=False)
 async def upload_page(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template:
+    from core.dataio.summary import status_text
     from core.dataio.tables import ImportRun
 
     from core.dataio.liveness import mark_dead
@@ -70,7 +72,8 @@ async def upload_page(request: Request, plugin: FromPath[str], name: FromPath[st
     await mark_dead(key, principal_of(request).user_id)
     runs = await ImportRun.select().where((ImportRun.entity == key) & (ImportRun.user_id == principal_of(request).user_id)
                                           & (ImportRun.status != "draft")).order_by(ImportRun.created_at, ascending=False).limit(20)
-    return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {}})
+    return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {},
+                                                         "status_text": status_text})
 
 
 async def upload(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template | Redirect:
@@ -131,7 +134,10 @@ async def _mapping_context(request: Request, run: dict, errors: dict | None = No
     rule_names = [r.label_for(lang) for r in rules]
     return {"run": run, "entity": gate.entity, "preview": shown, "fields": fields, "external": EXTERNAL_KEY,
             "templates": await list_templates(run["entity"]), "errors": errors or {}, "composite_keys": keys,
-            "match_rules": rule_names, "on_match": run.get("on_match") or "update", **_reading_context(shown, fields)}
+            "match_rules": rule_names, "on_match": run.get("on_match") or "update", **_reading_context(shown, fields),
+            "error_sentences": error_sentences,
+            # The choice for a user naming nobody: offered when the entity has a user column at all.
+            "users_mapped": any(f.type == "reference" and f.reference == "core.user" for f in fields)}
 
 
 async def _live_run(request: Request, run_id: str) -> dict:
@@ -172,7 +178,11 @@ async def _status_context(request: Request, run: dict, **extra) -> dict:
 
     entity = request.app.state.kernel.entities.get(run["entity"])
     found = found_while_reading(run["mapping"].get("read"), entity.fields if entity else ()) if run["status"] == "done" else []
+    from core.dataio.summary import counts, status_text
+
+    # Status and counts in this page's language (the run's rows may have been read in another).
     return {"run": run, "job": await _job(run), "undoable": can_undo(run), "found": found,
+            "status": status_text(run["status"]), "counts": counts(run),
             "ambiguous": await ambiguous_rows(run["id"]) if run["ambiguous"] else [], **extra}
 
 
@@ -233,7 +243,7 @@ def _form_mapping(form, header: list[str]) -> Mapping:
         target = (form.get(f"col_{index}") or "").strip()
         if target:
             columns[title] = target
-    return Mapping(columns, (form.get("key") or "").strip())
+    return Mapping(columns, (form.get("key") or "").strip(), (form.get("unknown_user") or "reject").strip())
 
 
 @post("/import/runs/{run_id:str}", name="core:import-start", opt=OWN, include_in_schema=False)
@@ -269,8 +279,10 @@ async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
     except (MappingError, Refused) as exc:
         run["mapping"], run["on_match"] = {**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}}, on_match
         return Template("core/dataio/mapping.html", context=await _mapping_context(request, run, exc.errors), status_code=422)
-    await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}}),
-                            ImportRun.key: mapping.key, ImportRun.on_match: on_match}).where(ImportRun.id == run["id"])
+    # The run speaks the language of this page (its reasons, its progress), whatever the account's saved one.
+    stored = {**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}, "lang": current_locale()}
+    await ImportRun.update({ImportRun.mapping: json.dumps(stored), ImportRun.key: mapping.key,
+                            ImportRun.on_match: on_match}).where(ImportRun.id == run["id"])
     if action == "dry":
         target = await create_run(kernel, run["entity"], principal, Path(run["file_path"]), mapping, file_name=run["file_name"],
                                   fmt=run["format"], dry_run=True, draft_of=run["id"], encoding=run["encoding"] or None,

@@ -61,6 +61,10 @@ class Field:
     # import that gets it as a spreadsheet *number* puts back the leading zeros the
     # spreadsheet dropped (core/dataio/cells.py); nothing else reads it.
     digits: tuple[int, ...] = ()
+    # Further headers an imported file may give this field ("Электронная почта",
+    # "E-mail" for an email field labelled "Эл. почта"): the import's mapping
+    # guess (core.dataio.mapping) compares them like the labels, in any case.
+    synonyms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not FIELD_RE.match(self.name):
