@@ -167,7 +167,8 @@ def _sqlite_period(day: str, period: str) -> str:
     if period == "month":
         return f"strftime('%Y-%m-01', {day})"
     if period == "quarter":
-        return f"printf('%s-%02d-01', strftime('%Y', {day}), ((CAST(strftime('%m', {day}) AS INTEGER) - 1) / 3) * 3 + 1)"
+        # The month's first day, minus the months since the quarter began (NULL stays NULL).
+        return f"date(strftime('%Y-%m-01', {day}), '-' || ((CAST(strftime('%m', {day}) AS INTEGER) - 1) % 3) || ' months')"
     return f"strftime('%Y-01-01', {day})"
 
 
