@@ -31,6 +31,9 @@ async def migrate_instance(settings: Settings, catalog=None) -> list[str]:
     from core.entities.order_index import ensure_order_indexes
 
     ran += [f"order index: {name}" for name in await ensure_order_indexes(kernel)]
+    from core.entities.prefix_index import ensure_prefix_indexes
+
+    ran += [f"prefix index: {name}" for name in await ensure_prefix_indexes(kernel)]
     if settings.is_postgres:
         # procrastinate's own tables (the job queue on PostgreSQL, docs/jobs.md); created once.
         from core.jobs.queue_pg import ensure_schema

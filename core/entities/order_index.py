@@ -40,7 +40,8 @@ def index_name(table: str, column: str) -> str:
     return f"{table}_by_{column}"[:PG_MAX_IDENTIFIER]
 
 
-async def _exists(engine, name: str) -> bool:
+async def index_exists(engine, name: str) -> bool:
+    """Whether the index ``name`` exists (an INVALID one left by a failed concurrent build is dropped: no)."""
     if engine_kind(engine) == "sqlite":
         sql = "SELECT 1 AS x FROM sqlite_master WHERE type = 'index' AND name = {}"
         return bool(await engine.run_querystring(QueryString(sql, name)))
@@ -63,7 +64,7 @@ async def ensure_order_indexes(kernel, engine=None) -> list[str]:
         table = entity.table._meta.tablename
         for column in ordered_columns(entity):
             name = index_name(table, column)
-            if await _exists(engine, name):
+            if await index_exists(engine, name):
                 continue
             await engine.run_ddl(
                 f'CREATE INDEX{concurrently} IF NOT EXISTS "{name}" ON "{table}" ("{column}", "id") WHERE "deleted_at" IS NULL'

@@ -63,7 +63,7 @@ CLIENT = Entity(
         Field("importance", "choice", label("Importance", "Важность"), choices=IMPORTANCE),
         Field("stage", "choice", label("Relationship stage", "Стадия отношений"), choices=STAGES, default="potential"),
         Field("country", "text", label("Country (ISO code)", "Страна (код ISO)"), max_length=2, pattern=r"[A-Za-z]{2}", default="RU"),
-        Field("inn", "text", label("Tax ID (INN, VAT…)", "ИНН / налоговый номер"), max_length=20),
+        Field("inn", "text", label("Tax ID (INN, VAT…)", "ИНН / налоговый номер"), max_length=20, prefix_filter=True),
         Field("kpp", "text", label("KPP", "КПП"), max_length=9),
         Field("ogrn", "text", label("OGRN / OGRNIP", "ОГРН / ОГРНИП"), max_length=15),
         Field("phone", "phone", label("Phone", "Телефон"), max_length=32),
