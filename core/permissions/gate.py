@@ -77,6 +77,18 @@ class Page:
     keyset: bool  # False when the chosen sort can only page by offset
 
 
+@dataclass(frozen=True)
+class ListQuery:
+    """The query of one list page (:meth:`Gate.list_query`): its SQL, sort, paging and fields."""
+
+    query: QueryString
+    order: list  # (Field, descending) pairs, id last
+    keyset: bool
+    offset: int
+    limit: int
+    sparse: tuple[str, ...]
+
+
 class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
     """Every read and write of an entity's rows, bounded by what a principal may do.
 
@@ -141,6 +153,24 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
     async def list(self, req: ListRequest) -> Page:
         """One page of rows matching ``req`` (filters, search, sort, cursor, limit up to 500),
         within the scope of ``req.action``; ``Page.next_cursor`` continues it."""
+        plan = self.list_query(req)
+        rows = await self.engine.run_querystring(plan.query)
+        more = len(rows) > plan.limit
+        rows = [self._decode(r) for r in rows[:plan.limit]]
+        cursor = None
+        if more:
+            if plan.keyset:
+                last = rows[-1]
+                cursor = encode_cursor([last[f.name] for f, _ in plan.order])
+            else:
+                cursor = encode_cursor([plan.offset + plan.limit])
+        if plan.sparse:
+            return Page(rows=[{n: r.get(n) for n in plan.sparse} for r in rows], next_cursor=cursor, keyset=plan.keyset)
+        return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
+
+    def list_query(self, req: ListRequest) -> "ListQuery":
+        """The SQL :meth:`list` runs for ``req`` (checked as :meth:`list` checks it), and what
+        reading its answer needs — apart so a test can ask the engine how it plans it."""
         limit = max(1, min(req.limit, MAX_LIMIT))
         sparse = self.sparse_fields(req.fields)
         extra = self._filters(req.filters) + self._search(req.search)
@@ -164,19 +194,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         sql = f"SELECT {columns} FROM {quote(self.table)} WHERE {{}} ORDER BY {order_sql} LIMIT {limit + 1}"
         if offset:
             sql += f" OFFSET {offset}"
-        rows = await self.engine.run_querystring(QueryString(sql, where))
-        more = len(rows) > limit
-        rows = [self._decode(r) for r in rows[:limit]]
-        cursor = None
-        if more:
-            if keyset:
-                last = rows[-1]
-                cursor = encode_cursor([last[f.name] for f, _ in order])
-            else:
-                cursor = encode_cursor([offset + limit])
-        if sparse:
-            return Page(rows=[{n: r.get(n) for n in sparse} for r in rows], next_cursor=cursor, keyset=keyset)
-        return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=keyset)
+        return ListQuery(QueryString(sql, where), order, keyset, offset, limit, sparse)
 
     async def iterate(self, fields: list[str], *, batch: int = 5000, action: str = "read"):
         """Every live row the principal may read, with only ``fields`` (unreadable ones left
