@@ -2,8 +2,8 @@
 
 The one implementation of "count and sum by a field" — the REST API's
 ``/api/<plugin>/<entity>/groups``, the kanban board's column totals, the
-dashboard's funnel and the reports all call :meth:`Grouping.groups`. It is a
-mixin of :class:`core.permissions.gate.Gate`, so the rows counted are those
+dashboard's funnel and the reports all call ``Gate.groups``, implemented here
+in a mixin of :class:`core.permissions.gate.Gate`, so the rows counted are those
 the principal's scope for the action reaches (``action="report"`` for
 reports and the API: the report scope, bounded by read's), and every field
 named — grouped, summed, filtered — is checked like a filter's (S3: unknown
@@ -43,7 +43,7 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Group:
-    """One group of :meth:`Grouping.groups`: the field's ``value`` (or the first day of the
+    """One group of ``Gate.groups``: the field's ``value`` (or the first day of the
     period, a ``date``; ``None`` for rows without a value), how many rows (``count``) and,
     per summed field, their sum (``sums``: exact ``Decimal`` for money and decimals, ``int``
     for integers; 0 when every value is empty)."""
@@ -54,20 +54,10 @@ class Group:
 
 
 class Grouping:
-    async def groups(self, by: str, *, period: str | None = None, sums: list[str] | tuple[str, ...] = (),
+    async def _groups(self, by: str, *, period: str | None = None, sums: list[str] | tuple[str, ...] = (),
                      filters: list[Filter] = (), search: str = "", action: str = "read",
                      zone: str | None = None) -> list[Group]:
-        """Rows a list with these ``filters`` and ``search`` shows, counted per value of ``by``,
-        with the sum of each field of ``sums`` — in one query.
-
-        ``period`` (one of :data:`PERIODS`) groups a date or date-time field by day,
-        week, month, quarter or year of the reader's clock (``zone``, default the
-        current request's or job's). ``action``: "read" (what a list shows),
-        "report" (reports, the API), "export". Refused (``Refused``, 400) when a
-        field is unknown, unreadable, not groupable or not summable, or the period
-        does not fit; ``NotFound`` without any access. Groups come in order of
-        their value, empty last; a value no row has is absent.
-        """
+        """:meth:`core.permissions.gate.Gate.groups` (documented there)."""
         from core.permissions.gate import _reading
 
         spec = self._groupable(by, period)
@@ -86,13 +76,6 @@ class Grouping:
         totals = "".join(f", sum({self._sum_sql(f)}) AS s{i}" for i, f in enumerate(summed))
         sql = f"SELECT {key} AS k, count(*) AS n{totals} FROM {table} WHERE {{}} GROUP BY 1"
         return self._collect(spec, period, summed, await self.engine.run_querystring(QueryString(sql, where)))
-
-    async def totals(self, group: str, total: str | None = None, filters: list[Filter] = (), search: str = "",
-                     *, action: str = "read") -> dict[Any, tuple[int, Any]]:
-        """:meth:`groups` as ``{value: (count, sum of total)}`` (the sum ``None`` without ``total``):
-        the shape the kanban board and older callers read."""
-        found = await self.groups(group, sums=[total] if total else [], filters=filters, search=search, action=action)
-        return {g.value: (g.count, g.sums[total] if total else None) for g in found}
 
     # -- what may be grouped and summed ----------------------------------------------------
 
