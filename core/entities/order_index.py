@@ -55,19 +55,32 @@ async def index_exists(engine, name: str) -> bool:
     return bool(rows)
 
 
-async def ensure_order_indexes(kernel, engine=None) -> list[str]:
-    """Create the missing order indexes of every declared entity; returns the names made now."""
+async def ensure_indexes(kernel, wanted, engine=None) -> list[str]:
+    """Create the missing indexes of every declared entity; returns the names made now.
+
+    ``wanted(entity, table, kind)`` gives the (name, CREATE INDEX statement) pairs an
+    entity should have on engine ``kind`` (order indexes here, prefix indexes in
+    :mod:`core.entities.prefix_index`)."""
     engine = engine or get_engine()
-    concurrently = " CONCURRENTLY" if engine_kind(engine) == "postgres" else ""
+    kind = engine_kind(engine)
     made = []
     for entity in kernel.entities.values():
-        table = entity.table._meta.tablename
-        for column in ordered_columns(entity):
-            name = index_name(table, column)
+        for name, ddl in wanted(entity, entity.table._meta.tablename, kind):
             if await index_exists(engine, name):
                 continue
-            await engine.run_ddl(
-                f'CREATE INDEX{concurrently} IF NOT EXISTS "{name}" ON "{table}" ("{column}", "id") WHERE "deleted_at" IS NULL'
-            )
+            await engine.run_ddl(ddl)
             made.append(name)
     return made
+
+
+def order_indexes(entity: Entity, table: str, kind: str) -> list[tuple[str, str]]:
+    concurrently = " CONCURRENTLY" if kind == "postgres" else ""
+    return [(index_name(table, column),
+             f'CREATE INDEX{concurrently} IF NOT EXISTS "{index_name(table, column)}" ON "{table}" ("{column}", "id") '
+             'WHERE "deleted_at" IS NULL')
+            for column in ordered_columns(entity)]
+
+
+async def ensure_order_indexes(kernel, engine=None) -> list[str]:
+    """Create the missing order indexes of every declared entity; returns the names made now."""
+    return await ensure_indexes(kernel, order_indexes, engine)

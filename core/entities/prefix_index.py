@@ -28,8 +28,8 @@ PostgreSQL, so a big table keeps taking writes while it is built.
 
 from __future__ import annotations
 
-from core.db.engine import engine_kind, fold_sql, get_engine
-from core.entities.order_index import PG_MAX_IDENTIFIER, index_exists
+from core.db.engine import fold_sql
+from core.entities.order_index import PG_MAX_IDENTIFIER, ensure_indexes
 from core.entities.spec import Entity
 
 PREFIX_TYPES = ("text", "email", "phone", "url")
@@ -54,17 +54,10 @@ def create_sql(table: str, column: str, kind: str) -> str:
     return f'CREATE INDEX IF NOT EXISTS "{prefix_index_name(table, column)}" ON "{table}" ({folded})'
 
 
+def prefix_indexes(entity: Entity, table: str, kind: str) -> list[tuple[str, str]]:
+    return [(prefix_index_name(table, column), create_sql(table, column, kind)) for column in prefix_columns(entity)]
+
+
 async def ensure_prefix_indexes(kernel, engine=None) -> list[str]:
     """Create the missing prefix indexes of every declared entity; returns the names made now."""
-    engine = engine or get_engine()
-    kind = engine_kind(engine)
-    made = []
-    for entity in kernel.entities.values():
-        table = entity.table._meta.tablename
-        for column in prefix_columns(entity):
-            name = prefix_index_name(table, column)
-            if await index_exists(engine, name):
-                continue
-            await engine.run_ddl(create_sql(table, column, kind))
-            made.append(name)
-    return made
+    return await ensure_indexes(kernel, prefix_indexes, engine)
