@@ -122,19 +122,30 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                 run_id = await create_run(kernel, entity, principal, path, mapping, fmt=fmt, dry_run=dry_run,
                                           encoding=encoding, delimiter=delimiter, on_match=on_match)
                 click.echo(f"import {run_id}" + (" (dry run)" if dry_run else ""))
+            from core.dataio.importer import get_run
+            from core.dataio.rejects import RejectsFile, RejectsLayout
+
+            # Rejected rows are written as the run goes, batch by batch: memory stays flat.
+            target = Path(rejects or f"{path}.rejected.csv")
+            rejected = RejectsFile(target, await RejectsLayout.of(kernel, await get_run(run_id), principal.language))
             with click.progressbar(length=100, label="importing", show_eta=True, show_percent=True, file=click.get_text_stream("stderr")) as bar:
                 shown_pct = 0
 
                 async def progress(run):
                     nonlocal shown_pct
+                    await rejected.catch_up(run["next_line"])
                     done, total = run.get("bytes_done") or 0, run.get("bytes_total")
                     pct = int(100 * done / total) if total else 0
                     if pct > shown_pct:
                         bar.update(pct - shown_pct)
                         shown_pct = pct
 
-                run = await run_import(kernel, run_id, principal, progress=progress, batch_rows=batch_rows or BATCH_ROWS,
-                                       runner=this_runner())
+                try:
+                    run = await run_import(kernel, run_id, principal, progress=progress, batch_rows=batch_rows or BATCH_ROWS,
+                                           runner=this_runner())
+                    await rejected.catch_up()
+                finally:
+                    rejected.close()
                 if run["status"] == "done":
                     bar.update(100 - shown_pct)
             verb = "would be " if dry_run else ""
@@ -144,9 +155,7 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                           if run["ambiguous"] else ""))
             if not dry_run and run["created"] + run["updated"]:
                 click.echo(f"undo it with: klientela import-undo {run_id}")
-            if run["rejected"]:
-                target = Path(rejects or f"{path}.rejected.csv")
-                await write_rejects(run_id, target)
+            if rejected.written:
                 click.echo(f"rejected rows: {target}")
             if run["status"] != "done":
                 click.secho(f"import {run['status']}: {run['error']}", fg="red", err=True)
@@ -160,21 +169,6 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
             await _close()
 
     raise SystemExit(asyncio.run(main()))
-
-
-async def write_rejects(run_id, target: Path) -> None:
-    """line, field, reason, then the row's values as read."""
-    from core.dataio.importer import rejected_rows
-
-    from core.dataio.guard import csv_line, neutralize
-    from core.dataio.matching import MATCH_FIELD
-
-    # The rows go back to a spreadsheet: guarded and quoted like an export (S11).
-    with open(target, "w", encoding="utf-8-sig", newline="") as out:
-        out.write(csv_line(["line", "field", "reason", "values…"]))
-        async for line, field, reason, values in rejected_rows(run_id):
-            field = "" if field == MATCH_FIELD else field  # an ambiguous match: no one column is at fault
-            out.write(csv_line([str(line), *(neutralize("" if v is None else str(v)) for v in (field, reason, *values))]))
 
 
 @click.command("import-undo")
@@ -211,7 +205,7 @@ def import_undo_command(run_id, user_email) -> None:
               "field=value or field__op=value (ops: eq ne lt lte gt gte contains startswith in isnull). Repeatable.")
 @click.option("-q", "--search", default="", help="The list's search text.")
 @click.option("--sort", default="", help="Sort fields, comma-separated; - for descending (e.g. -created_at,name).")
-@click.option("--columns", default="", help="Fields to export, comma-separated (default: the list's columns).")
+@click.option("--columns", default="", help="Fields to export, comma-separated (default: every field the user may read).")
 @click.option("--user", "user_email", help="Export as this user (default: the first active administrator).")
 def export_command(entity, fmt, output, filters, search, sort, columns, user_email) -> None:
     """Export ENTITY's list (with the list's filters) to CSV or XLSX."""
@@ -238,7 +232,7 @@ def export_command(entity, fmt, output, filters, search, sort, columns, user_ema
             gate = await Gate.open(kernel, entity, principal)
             check_export(gate)
             req = export_request(gate, Params(pairs))
-            fields = export_columns(gate, [c.strip() for c in columns.split(",") if c.strip()] or None)
+            fields = export_columns(gate, [c.strip() for c in columns.split(",") if c.strip()] or None, everything=True)
             total = await gate.count(req.filters, req.search, req.sort, action=req.action)
             with click.progressbar(length=max(total, 1), label="exporting", file=click.get_text_stream("stderr")) as bar:
                 last = 0

@@ -25,6 +25,7 @@ from uuid import UUID
 from core.dataio.mapping import Mapping, MappingError, check, guess, guess_key, importable_fields
 from core.dataio.matching import check_on_match, composite_keys, match_rules
 from core.dataio.readers import ReadError, open_reader
+from core.dataio.rejects import rejected_rows  # noqa: F401 (the run's rejections: this module's API too)
 from core.dataio.tables import ImportRun
 from core.i18n import _
 from core.permissions.errors import NotFound, Refused
@@ -212,7 +213,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     except (MappingError, Refused, NotFound, ImportError_) as exc:
         await _finish(run["id"], "failed", _message(exc))
         return await get_run(run["id"])
-    plan = RowPlan(gate, header, mapping, fields)
+    plan = RowPlan(gate, header, mapping, fields, guarded=run["format"] == "csv")
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"], on_match=run["on_match"], rules=match_rules(kernel, gate.entity))
     users = UserLookup()
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
@@ -290,16 +291,3 @@ def _message(exc: Exception) -> str:
     if isinstance(errors, dict) and errors:
         return "; ".join(f"{k}: {v}" for k, v in errors.items())
     return str(exc) or type(exc).__name__
-
-
-async def rejected_rows(run_id: UUID):
-    """The run's rejected rows in file order: (line, field, reason, values)."""
-    from core.dataio.tables import RejectedRow
-
-    rows = await RejectedRow.select(RejectedRow.line, RejectedRow.field, RejectedRow.reason, RejectedRow.row).where(
-        RejectedRow.run_id == run_id).order_by(RejectedRow.line).order_by(RejectedRow.field).output(load_json=True)
-    for row in rows:
-        values = row["row"]
-        if isinstance(values, str):
-            values = json.loads(values)
-        yield row["line"], row["field"], row["reason"], values or []

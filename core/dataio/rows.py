@@ -11,8 +11,11 @@ module adds is only what a file needs and a form does not:
   a datetime at midnight): :func:`coerce` turns them into what the field
   expects before validation, never guessing beyond that;
 * the responsible user may be given by e-mail, the way people export it;
-* a text cell our export guarded against spreadsheet formulas (``'=x``) loses
-  that one apostrophe again (:func:`core.dataio.guard.unguard`).
+* what our export writes for people — choice labels, titles of referenced
+  records, yes/no words — is read back (:class:`core.dataio.readable.ImportValues`);
+* a CSV text cell our export guarded against spreadsheet formulas (``'=x``)
+  loses that one apostrophe again (:func:`core.dataio.guard.unguard`); an
+  XLSX cell was never guarded, so it is taken as it is.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from uuid import UUID
 
 from core.dataio.guard import unguard
 from core.dataio.mapping import EXTERNAL_KEY, Mapping
+from core.dataio.readable import ImportValues
 from core.dataio.readers import BadRow, ReadError
 from core.entities.spec import SYSTEM_FIELDS, Field
 from core.entities.validation import FieldError, clean_value, validate
@@ -82,8 +86,9 @@ def coerce(spec: Field, value: Any) -> Any:
 class RowPlan:
     """The mapping applied to one file's header for one gate."""
 
-    def __init__(self, gate, header: list[str], mapping: Mapping, fields: list[Field]):
+    def __init__(self, gate, header: list[str], mapping: Mapping, fields: list[Field], *, guarded: bool = True):
         self.gate = gate
+        self.guarded = guarded  # a CSV: our export's formula guard may be on its text cells
         self.header = header
         by_name = {f.name: f for f in fields}
         self.columns: list[tuple[int, Field]] = []
@@ -117,6 +122,7 @@ class RowPlan:
         self.missing_required = sorted(errors)  # required, unmapped and without a default
         self.search_fields = tuple(entity.search_fields)
         self.search_complete = all(n in mapped for n in self.search_fields)
+        self.readable = ImportValues(gate, self.fields)
 
     def check_header(self, header: list[str]) -> None:
         if header != self.header:
@@ -128,6 +134,9 @@ class RowPlan:
         emails = {str(values[i]).strip().casefold() for _, values in batch if not isinstance(values, BadRow)
                   for i, f in self.columns if f in self.user_fields and i < len(values) and _is_email(values[i])}
         await users.load(emails)
+        titled = set(self.readable.columns())
+        await self.readable.load({f.name: {self._cell(values, i) for _, values in batch if not isinstance(values, BadRow)}
+                                  for i, f in self.columns if f.name in titled})
         for count, (line, values) in enumerate(batch, start=1):
             if count % YIELD_EVERY == 0:
                 # Validation is CPU work: let the event loop serve requests meanwhile
@@ -136,13 +145,19 @@ class RowPlan:
             if isinstance(values, BadRow):
                 rejected.append(Rejection(line, "", values.reason, []))
                 continue
-            row = [unguard(v) for v in values]  # our own export's guard apostrophe off (S11): a round trip is exact
+            row = [unguard(v) for v in values] if self.guarded else list(values)  # our CSV's guard off (S11): a round trip is exact
             if len(row) > self.width and any(v not in (None, "") for v in row[self.width:]):
                 rejected.append(Rejection(line, "", _("The row has more values than the header has columns."), _jsonable(row)))
                 continue
             data, errors = {}, {}
             for index, spec in self.columns:
                 value = coerce(spec, row[index] if index < len(row) else None)
+                if spec.name in self.readable.names:
+                    try:
+                        value = self.readable.value(spec, value)
+                    except FieldError as exc:
+                        errors[spec.name] = exc.message
+                        continue
                 if spec in self.user_fields and _is_email(value):
                     found = users.get(str(value).strip().casefold())
                     if found is None:
@@ -175,6 +190,10 @@ class RowPlan:
             accepted.append(Prepared(line, key, native, custom, self.gate.search_text(merged), _jsonable(row), unique))
         await self._check_references(accepted, rejected)
         return accepted, rejected
+
+    def _cell(self, values: list, index: int):
+        value = values[index] if index < len(values) else None
+        return unguard(value) if self.guarded else value
 
     def _key(self, clean: dict, row: list) -> str:
         if self.key_fields:  # empty when its first field is: a key without its main part names nothing

@@ -26,7 +26,7 @@ from pathlib import Path
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import File, Redirect, Template
+from litestar.response import File, Redirect, Stream, Template
 
 from core.dataio.mapping import EXTERNAL_KEY, Mapping, MappingError, importable_fields, list_templates, load_template, save_template
 from core.i18n import _
@@ -250,14 +250,16 @@ async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
 
 
 @get("/import/runs/{run_id:str}/rejected.csv", name="core:import-rejects", opt=OWN, include_in_schema=False)
-async def rejects_file(request: Request, run_id: FromPath[str]) -> File:
-    from core.cli.dataio import write_rejects
+async def rejects_file(request: Request, run_id: FromPath[str]) -> Stream:
+    """The rejected rows, streamed as they are read (memory flat at any count), in the page's language."""
+    from urllib.parse import quote
+
+    from core.dataio.rejects import reject_lines
 
     run = await _run(request, run_id)
-    target = Path(tempfile.mkdtemp(prefix="klientela-rejects-")) / f"rejected-{run['id']}.csv"
-    await write_rejects(run["id"], target)
-    return File(path=target, filename=f"rejected-{Path(run['file_name']).stem}.csv", media_type="text/csv",
-                background=_removed(target))
+    name = f"rejected-{Path(run['file_name']).stem}.csv"
+    return Stream(reject_lines(request.app.state.kernel, run), media_type="text/csv; charset=utf-8",
+                  headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 # -- export ------------------------------------------------------------------------------
@@ -347,6 +349,12 @@ async def export_job_page(request: Request, job_id: FromPath[str]) -> Template:
     return Template("core/dataio/export_job.html", context={"job": await _export_job(request, job_id)})
 
 
+@get("/export/jobs/{job_id:str}/status", name="core:export-status", opt=OWN, include_in_schema=False)
+async def export_job_status(request: Request, job_id: FromPath[str]) -> Template:
+    """The export page's status block, which polls this until the job has finished."""
+    return Template("core/dataio/export_status.html", context={"job": await _export_job(request, job_id)})
+
+
 @get("/export/jobs/{job_id:str}/download", name="core:export-download", opt=OWN, include_in_schema=False)
 async def export_download(request: Request, job_id: FromPath[str]) -> File:
     from core.dataio.jobs import export_path
@@ -367,4 +375,5 @@ def routes(settings) -> list:
 
     posted = post("/import/{plugin:str}/{name:str}/", name="core:import-upload", opt=IMPORT, include_in_schema=False,
                   request_max_body_size=body_limit(UploadLimits.of(settings)))(upload)
-    return [upload_page, posted, run_page, run_status, start, undo, resume, rejects_file, export_form, export, export_job_page, export_download]
+    return [upload_page, posted, run_page, run_status, start, undo, resume, rejects_file, export_form, export, export_job_page,
+            export_job_status, export_download]
