@@ -54,6 +54,9 @@ class Field:
     readonly: bool = False  # set by the system, never by a form or the API
     custom: bool = False
     indexed: bool = False
+    # Filtered by "starts with" often enough (a tax id typed digit by digit) to get an index
+    # for it (core.entities.prefix_index); the entity's title field always has one.
+    prefix_filter: bool = False
     # May a board total (or any "sum of a column") add this number up? False for
     # numbers that are positions or codes rather than amounts: coordinates, years.
     summable: bool = True
