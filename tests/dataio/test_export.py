@@ -130,11 +130,14 @@ async def test_the_export_command_writes_the_filtered_list(kernel, tmp_path):
                                                      "-o", str(out), "-f", "inn=7707083893", "--sort", "name", "--columns", "name,inn"],
                                    capture_output=True, text=True, env=os.environ.copy(), timeout=300)
     assert proc.returncode == 0, proc.stderr
+    assert "3 rows written to" in proc.stdout  # the instance's language, plural right
     rows = read_csv(out)
     assert [r[0] for r in rows[1:]] == ["'=Формула", "Альфа", "Бета"] and rows[1][1] == "7707083893"
     bad = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "core.cli", "export", ENTITY, "-o", str(out),
-                                                    "-f", "nosuchfield=1"], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
+                                                    "-f", "nosuchfield=1", "--lang", "ru"], capture_output=True, text=True,
+                                   env=os.environ.copy(), timeout=300)
     assert bad.returncode != 0 and "nosuchfield" in bad.stderr
+    assert bad.stderr.startswith("ошибка: ") and "{" not in bad.stderr  # said in the language asked for, not as a dict
 
 
 # -- S11 through the delimiter (issue 14, item 6) ---------------------------------------
