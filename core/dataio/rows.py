@@ -85,6 +85,7 @@ class RowPlan:
     def __init__(self, gate, header: list[str], mapping: Mapping, fields: list[Field]):
         self.gate = gate
         self.header = header
+        self.mapping = mapping
         by_name = {f.name: f for f in fields}
         self.columns: list[tuple[int, Field]] = []
         self.key_column: int | None = None
@@ -120,11 +121,22 @@ class RowPlan:
             raise ReadError(_("The file's header changed since the import started."))
 
     async def prepare(self, batch: list[tuple[int, list | BadRow]], users: "UserLookup") -> tuple[list[Prepared], list[Rejection]]:
+        """Validate a batch here: users looked up, rows checked, references checked.
+        (:mod:`core.dataio.parallel` does the same with :meth:`check_rows` in worker processes.)"""
+        await users.load(self.user_emails(batch))
+        accepted, rejected = await self.check_rows(batch, users)
+        await self.check_references(accepted, rejected)
+        return accepted, rejected
+
+    def user_emails(self, batch: list[tuple[int, list | BadRow]]) -> set[str]:
+        """E-mails given for responsible users in this batch (looked up in the database first)."""
+        return {str(values[i]).strip().casefold() for _, values in batch if not isinstance(values, BadRow)
+                for i, f in self.columns if f in self.user_fields and i < len(values) and _is_email(values[i])}
+
+    async def check_rows(self, batch: list[tuple[int, list | BadRow]], users: "UserLookup") -> tuple[list[Prepared], list[Rejection]]:
+        """Every row of the batch validated, without the database (its users already looked up)."""
         accepted: list[Prepared] = []
         rejected: list[Rejection] = []
-        emails = {str(values[i]).strip().casefold() for _, values in batch if not isinstance(values, BadRow)
-                  for i, f in self.columns if f in self.user_fields and i < len(values) and _is_email(values[i])}
-        await users.load(emails)
         for count, (line, values) in enumerate(batch, start=1):
             if count % YIELD_EVERY == 0:
                 # Validation is CPU work: let the event loop serve requests meanwhile
@@ -170,7 +182,6 @@ class RowPlan:
             merged = {**self.defaults, **clean}
             unique = {f.name: _text(clean.get(f.name)) for f in self.unique_fields if clean.get(f.name) not in (None, "")}
             accepted.append(Prepared(line, key, native, custom, self.gate.search_text(merged), _jsonable(row), unique))
-        await self._check_references(accepted, rejected)
         return accepted, rejected
 
     def _key(self, clean: dict, row: list) -> str:
@@ -180,7 +191,7 @@ class RowPlan:
         # Cleaned as a one-line text field is: no control characters, at most 1000 characters.
         return _text(clean_value(EXTERNAL_KEY_FIELD, coerce(EXTERNAL_KEY_FIELD, raw)))
 
-    async def _check_references(self, accepted: list[Prepared], rejected: list[Rejection]) -> None:
+    async def check_references(self, accepted: list[Prepared], rejected: list[Rejection]) -> None:
         """A reference must name a record the user can read — one gate query per field and 500 ids."""
         from core.entities.sql import Filter
         from core.permissions.errors import NotFound
