@@ -54,6 +54,7 @@ from core.hooks.contributions import (
     DefaultGrant,
     HealthCheck,
     JobKind,
+    MatchRule,
     MenuItem,
     Permission,
     RecordAction,
@@ -91,7 +92,7 @@ async def get_job(job_id, principal: Principal | None = None) -> dict:
 
 __all__ = [
     # hooks and what they return
-    "hookimpl", "MenuItem", "Permission", "DefaultGrant", "JobKind", "Schedule", "Backoff",
+    "hookimpl", "MenuItem", "Permission", "DefaultGrant", "JobKind", "MatchRule", "Schedule", "Backoff",
     "DashboardWidget", "HealthCheck", "SearchHit", "SearchGroup", "RecordPanel", "RecordAction",
     # entities
     "EntityTable", "new_id", "Entity", "Field", "Choice", "Relation", "Section", "label",

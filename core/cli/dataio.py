@@ -80,10 +80,15 @@ def _load_mapping(value: str | None):
 @click.option("--user", "user_email", help="Import as this user (default: the first active administrator).")
 @click.option("--show-mapping", is_flag=True, help="Print the mapping and stop.")
 @click.option("--batch-rows", type=click.IntRange(1, 100_000), default=None, help="Rows per committed batch (default 5000).")
+@click.option("--on-match", type=click.Choice(["update", "skip", "create"]), default="update", show_default=True,
+              help="What a row that matches a stored record (by the key or the entity's match rules: for clients "
+              "tax id + KPP, e-mail, phone) does: update the record, skip the row, or create a new record anyway.")
 def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, encoding, delimiter, rejects, user_email,
-                   show_mapping, batch_rows) -> None:
+                   show_mapping, batch_rows, on_match) -> None:
     """Import FILE (CSV, XLSX, ODS) into ENTITY (e.g. contacts.client)."""
-    from core.dataio.importer import BATCH_ROWS, ImportError_, create_run, find_unfinished, preview, run_import
+    from core.dataio.importer import (BATCH_ROWS, ImportError_, create_run, find_unfinished, key_choices, open_gate, preview,
+                                      run_import)
+    from core.dataio.liveness import this_runner
     from core.dataio.mapping import MappingError, check, load_template, save_template
     from core.permissions.errors import NotFound, Refused
 
@@ -100,7 +105,7 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
             mapping = shown.mapping
             if key is not None:
                 mapping.key = key
-            check(mapping, shown.header, shown.fields)
+            check(mapping, shown.header, shown.fields, key_choices(await open_gate(kernel, entity, principal)))
             click.echo(f"{path.name}: {shown.format}" + (f", {shown.encoding}, delimiter {shown.delimiter!r}" if shown.format == "csv" else ""))
             for title in shown.header:
                 click.echo(f"  {title!r:40} -> {mapping.columns.get(title, '(not imported)')}")
@@ -110,12 +115,12 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                 return 0
             if save_mapping:
                 await save_template(entity, save_mapping, mapping, principal.user_id)
-            run_id = await find_unfinished(entity, principal, path, mapping, dry_run)
+            run_id = await find_unfinished(entity, principal, path, mapping, dry_run, on_match)
             if run_id:
                 click.echo(f"resuming import {run_id}")
             else:
                 run_id = await create_run(kernel, entity, principal, path, mapping, fmt=fmt, dry_run=dry_run,
-                                          encoding=encoding, delimiter=delimiter)
+                                          encoding=encoding, delimiter=delimiter, on_match=on_match)
                 click.echo(f"import {run_id}" + (" (dry run)" if dry_run else ""))
             with click.progressbar(length=100, label="importing", show_eta=True, show_percent=True, file=click.get_text_stream("stderr")) as bar:
                 shown_pct = 0
@@ -128,12 +133,17 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                         bar.update(pct - shown_pct)
                         shown_pct = pct
 
-                run = await run_import(kernel, run_id, principal, progress=progress, batch_rows=batch_rows or BATCH_ROWS)
+                run = await run_import(kernel, run_id, principal, progress=progress, batch_rows=batch_rows or BATCH_ROWS,
+                                       runner=this_runner())
                 if run["status"] == "done":
                     bar.update(100 - shown_pct)
             verb = "would be " if dry_run else ""
             click.echo(f"{run['total']} rows: {run['created']} {verb}created, {run['updated']} {verb}updated, "
-                       f"{run['unchanged']} unchanged, {run['rejected']} rejected")
+                       f"{run['unchanged']} unchanged, {run['skipped']} {verb}skipped, {run['rejected']} rejected"
+                       + (f" ({run['ambiguous']} ambiguous: they match several records, or only by name)"
+                          if run["ambiguous"] else ""))
+            if not dry_run and run["created"] + run["updated"]:
+                click.echo(f"undo it with: klientela import-undo {run_id}")
             if run["rejected"]:
                 target = Path(rejects or f"{path}.rejected.csv")
                 await write_rejects(run_id, target)
@@ -157,12 +167,40 @@ async def write_rejects(run_id, target: Path) -> None:
     from core.dataio.importer import rejected_rows
 
     from core.dataio.guard import csv_line, neutralize
+    from core.dataio.matching import MATCH_FIELD
 
     # The rows go back to a spreadsheet: guarded and quoted like an export (S11).
     with open(target, "w", encoding="utf-8-sig", newline="") as out:
         out.write(csv_line(["line", "field", "reason", "values…"]))
         async for line, field, reason, values in rejected_rows(run_id):
+            field = "" if field == MATCH_FIELD else field  # an ambiguous match: no one column is at fault
             out.write(csv_line([str(line), *(neutralize("" if v is None else str(v)) for v in (field, reason, *values))]))
+
+
+@click.command("import-undo")
+@click.argument("run_id")
+@click.option("--user", "user_email", help="The user who ran the import (default: the first active administrator).")
+def import_undo_command(run_id, user_email) -> None:
+    """Undo the import RUN_ID: its new records to the trash, its updates put back.
+
+    Refused (with the reason) when any of those records changed since."""
+    from core.dataio.undo import UndoRefused, undo_run
+    from core.permissions.errors import NotFound
+
+    async def main() -> None:
+        kernel, principal = await _session(user_email)
+        try:
+            done = await undo_run(kernel, run_id, principal)
+            click.echo(f"import {run_id} undone: {done['created']} new records moved to the trash, "
+                       f"{done['updated']} updated records put back")
+        except UndoRefused as exc:
+            die(str(exc))
+        except NotFound:
+            die(f"no import {run_id} of this user")
+        finally:
+            await _close()
+
+    asyncio.run(main())
 
 
 @click.command("export")

@@ -23,6 +23,7 @@ from typing import Awaitable, Callable
 from uuid import UUID
 
 from core.dataio.mapping import Mapping, MappingError, check, guess, guess_key, importable_fields
+from core.dataio.matching import check_on_match, composite_keys, match_rules
 from core.dataio.parallel import POOL_MIN_ROWS, ValidationPool, worker_count
 from core.dataio.readers import ReadError, open_reader
 from core.dataio.tables import ImportRun
@@ -32,7 +33,8 @@ from core.permissions.gate import Gate
 from core.permissions.principal import Principal
 
 BATCH_ROWS = 5000
-FINISHED = ("done", "failed", "cancelled")
+# "interrupted": its process died mid-run (see ``liveness``); it resumes from its checkpoint.
+FINISHED = ("done", "failed", "cancelled", "undone")
 
 
 class ImportError_(ValueError):
@@ -53,6 +55,17 @@ async def open_gate(kernel, entity: str, principal: Principal) -> Gate:
     if not principal.can(gate.entity.permission("import")):
         raise NotFound(entity)
     return gate
+
+
+def key_choices(gate) -> tuple[str, ...]:
+    """The entity's composite upsert keys (``inn+kpp``), from its match rules."""
+    return tuple(composite_keys(match_rules(gate.kernel, gate.entity)))
+
+
+def check_mapping(gate, mapping: Mapping, header: list[str]) -> None:
+    """The mapping fits the header, names only fields the user may write, keys on a valid key."""
+    check(mapping, header, importable_fields(gate), key_choices(gate))
+    gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
 
 
 @dataclass
@@ -91,7 +104,7 @@ async def preview(kernel, entity: str, principal: Principal, path: Path, *, fmt:
 async def create_run(kernel, entity: str, principal: Principal, path: Path, mapping: Mapping | None = None, *,
                      file_name: str = "", fmt: str | None = None, dry_run: bool = False, key: str | None = None,
                      encoding: str | None = None, delimiter: str | None = None, draft: bool = False,
-                     draft_of: UUID | None = None) -> UUID:
+                     draft_of: UUID | None = None, on_match: str = "update") -> UUID:
     """Check the file and mapping against the user's rights and store a waiting run.
 
     ``draft``: an uploaded file waiting for its mapping screen (the guessed
@@ -100,6 +113,10 @@ async def create_run(kernel, entity: str, principal: Principal, path: Path, mapp
     gate = await open_gate(kernel, entity, principal)
     fields = importable_fields(gate)
     path = Path(path).resolve()
+    try:
+        on_match = check_on_match(on_match)
+    except ValueError as exc:
+        raise ImportError_(str(exc)) from None
     try:
         with open_reader(path, fmt, encoding=encoding, delimiter=delimiter) as reader:
             header, fmt = reader.header, reader.format
@@ -113,23 +130,33 @@ async def create_run(kernel, entity: str, principal: Principal, path: Path, mapp
     if key is not None:
         mapping.key = key
     if not draft:
-        check(mapping, header, fields)
-        gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
+        check_mapping(gate, mapping, header)
     stored = {**mapping.as_json(), "header": header, **({"draft": str(draft_of)} if draft_of else {})}
     run = ImportRun(entity=entity, user_id=principal.user_id, status="draft" if draft else "waiting", dry_run=dry_run,
                     file_path=str(path), file_name=file_name or path.name, file_sha=file_sha256(path), format=fmt,
                     encoding=encoding or "", delimiter=delimiter or "", mapping=json.dumps(stored), key=mapping.key,
-                    total_hint=total)
+                    total_hint=total, on_match=on_match)
     await run.save()
+    if not draft:
+        from core.dataio.liveness import supersede
+
+        await supersede(run)
     return run.id
 
 
-async def find_unfinished(entity: str, principal: Principal, path: Path, mapping: Mapping, dry_run: bool) -> UUID | None:
-    """A run of the same user, file (by content), mapping and mode that did not finish: resume it."""
+async def find_unfinished(entity: str, principal: Principal, path: Path, mapping: Mapping, dry_run: bool,
+                          on_match: str = "update") -> UUID | None:
+    """A run of the same user, file (by content), mapping and mode that did not finish: resume it.
+
+    Only the same bytes resume: a file changed since (a row appended, an edit) starts a new
+    run from its first line, and the match rules find the rows the old run already wrote."""
+    from core.dataio.liveness import mark_dead
+
     sha = file_sha256(Path(path))
+    await mark_dead(entity, principal.user_id)
     rows = await ImportRun.select(ImportRun.id, ImportRun.mapping).where(
         (ImportRun.entity == entity) & (ImportRun.user_id == principal.user_id) & (ImportRun.file_sha == sha)
-        & (ImportRun.dry_run == dry_run) & ImportRun.status.not_in([*FINISHED, "draft"])
+        & (ImportRun.dry_run == dry_run) & (ImportRun.on_match == on_match) & ImportRun.status.not_in([*FINISHED, "draft"])
     ).order_by(ImportRun.created_at, ascending=False).output(load_json=True)
     for row in rows:
         stored = row["mapping"] if isinstance(row["mapping"], dict) else json.loads(row["mapping"])
@@ -149,7 +176,7 @@ async def get_run(run_id, principal: Principal | None = None) -> dict:
         raise NotFound(str(run_id))
     if isinstance(row["mapping"], str):
         row["mapping"] = json.loads(row["mapping"])
-    row["accepted"] = row["created"] + row["updated"] + row["unchanged"]
+    row["accepted"] = row["created"] + row["updated"] + row["unchanged"] + row["skipped"]
     row["total"] = row["accepted"] + row["rejected"]
     return row
 
@@ -158,15 +185,18 @@ Progress = Callable[[dict], Awaitable[None]]
 
 
 async def run_import(kernel, run_id, principal: Principal, *, progress: Progress | None = None,
-                     batch_rows: int = BATCH_ROWS, stop_after: int | None = None, workers: int | None = None,
-                     pool_min_rows: int = POOL_MIN_ROWS) -> dict:
+                     batch_rows: int = BATCH_ROWS, stop_after: int | None = None, runner: str = "",
+                     workers: int | None = None, pool_min_rows: int = POOL_MIN_ROWS) -> dict:
     """Import (or dry-run) the run's file from its checkpoint to the end; returns the run row.
 
     ``progress(run)`` is awaited after every batch (and may raise to stop:
     the committed batches stay, the run resumes later). ``stop_after`` stops
-    after that many batches (tests of resuming). ``workers``: validating
-    processes (default: the ``import_workers`` setting), started when at least
-    ``pool_min_rows`` rows seem to remain after the first batch.
+    after that many batches (tests of resuming). ``runner``: ``host:pid`` of a
+    command-line run (a job's run is followed through its job instead), so a
+    run whose process died is told from a running one (``liveness``).
+    ``workers``: validating processes (default: the ``import_workers``
+    setting), started when at least ``pool_min_rows`` rows seem to remain
+    after the first batch.
     """
     from core.dataio.merge import Merge
     from core.dataio.prefetch import open_prefetched
@@ -180,8 +210,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
         fields = importable_fields(gate)
         mapping = Mapping.from_json(run["mapping"])
         header = list(run["mapping"].get("header") or [])
-        check(mapping, header, fields)
-        gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
+        check_mapping(gate, mapping, header)
         path = Path(run["file_path"])
         if not path.is_file() or file_sha256(path) != run["file_sha"]:
             raise ImportError_(_("The file of this import is gone or changed; start a new import."))
@@ -189,10 +218,10 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
         await _finish(run["id"], "failed", _message(exc))
         return await get_run(run["id"])
     plan = RowPlan(gate, header, mapping, fields)
-    merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"])
+    merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"], on_match=run["on_match"], rules=match_rules(kernel, gate.entity))
     users = UserLookup()
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
-                            ImportRun.error: ""}).where(ImportRun.id == run["id"])
+                            ImportRun.error: "", ImportRun.runner: runner}).where(ImportRun.id == run["id"])
     start = checkpoint = run["next_line"]
     batches = applied = 0
     # The previous batch's transaction, running while the next batch is validated:

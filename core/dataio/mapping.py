@@ -127,9 +127,10 @@ class Mapping:
         return cls(columns=columns, key=str(data.get("key") or ""))
 
 
-def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
+def check(mapping: Mapping, header: list[str], fields: list[Field], composite: tuple[str, ...] = ()) -> None:
     """Refuse a mapping that names unknown or unwritable fields, maps one twice, or keys on
-    something that is no unique field and no external key column."""
+    something that is no unique field, no external key column and none of the entity's
+    ``composite`` keys (``inn+kpp``: its match rules of several fields, see ``matching``)."""
     by_name = {f.name: f for f in fields}
     errors: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -144,7 +145,11 @@ def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
             seen[target] = title
     if not any(t != EXTERNAL_KEY for t in mapping.columns.values()):
         errors.setdefault("columns", _("Map at least one column to a field."))
-    if mapping.key:
+    if mapping.key in composite:
+        missing = [name for name in mapping.key.split("+") if name not in seen]
+        if missing:
+            errors["key"] = _("The key's fields must all be mapped columns: {names}.").format(names=", ".join(missing))
+    elif mapping.key:
         if mapping.key not in seen:
             errors["key"] = _("The key must be one of the mapped columns.")
         elif mapping.key != EXTERNAL_KEY and not by_name[mapping.key].unique:

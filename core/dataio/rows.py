@@ -98,6 +98,9 @@ class RowPlan:
         self.fields = [f for _, f in self.columns]
         self.key = mapping.key
         self.key_field = by_name.get(mapping.key) if mapping.key != EXTERNAL_KEY else None
+        # A composite key (``inn+kpp``): the record is the one holding all these values.
+        parts = mapping.key.split("+") if "+" in mapping.key else []
+        self.key_fields = [by_name[n] for n in parts if n in by_name]
         if self.key_field is not None:
             self.key_column = next(i for i, f in self.columns if f.name == self.key_field.name)
         self.width = len(header)
@@ -171,9 +174,9 @@ class RowPlan:
                 try:
                     key = self._key(clean, row)
                 except FieldError as exc:
-                    errors[self.header[self.key_column]] = exc.message
+                    errors[self._key_name()] = exc.message
                 if not key and not errors:
-                    errors[self.key_field.name if self.key_field else self.header[self.key_column]] = _("The key is empty.")
+                    errors[self._key_name()] = _("The key is empty.")
             if errors:
                 for name, message in errors.items():
                     rejected.append(Rejection(line, name, message, _jsonable(row)))
@@ -185,11 +188,19 @@ class RowPlan:
         return accepted, rejected
 
     def _key(self, clean: dict, row: list) -> str:
+        if self.key_fields:  # empty when its first field is: a key without its main part names nothing
+            first = _text(clean.get(self.key_fields[0].name))
+            return first and "|".join(_text(clean.get(f.name)) for f in self.key_fields)
         if self.key_field is not None:
             return _text(clean.get(self.key_field.name))
         raw = row[self.key_column] if self.key_column is not None and self.key_column < len(row) else None
         # Cleaned as a one-line text field is: no control characters, at most 1000 characters.
         return _text(clean_value(EXTERNAL_KEY_FIELD, coerce(EXTERNAL_KEY_FIELD, raw)))
+
+    def _key_name(self) -> str:
+        if self.key_fields:
+            return self.key_fields[0].name
+        return self.key_field.name if self.key_field else self.header[self.key_column]
 
     async def check_references(self, accepted: list[Prepared], rejected: list[Rejection]) -> None:
         """A reference must name a record the user can read — one gate query per field and 500 ids."""

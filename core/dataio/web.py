@@ -28,7 +28,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from core.dataio.mapping import EXTERNAL_KEY, Mapping, MappingError, check, importable_fields, list_templates, load_template, save_template
+from core.dataio.mapping import EXTERNAL_KEY, Mapping, MappingError, importable_fields, list_templates, load_template, save_template
 from core.i18n import _
 from core.permissions.errors import Invalid, NotFound, Refused
 from core.permissions.request import principal_of
@@ -64,7 +64,10 @@ async def _run(request: Request, run_id: str) -> dict:
 async def upload_page(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template:
     from core.dataio.tables import ImportRun
 
+    from core.dataio.liveness import mark_dead
+
     key = _key(plugin, name)
+    await mark_dead(key, principal_of(request).user_id)
     runs = await ImportRun.select().where((ImportRun.entity == key) & (ImportRun.user_id == principal_of(request).user_id)
                                           & (ImportRun.status != "draft")).order_by(ImportRun.created_at, ascending=False).limit(20)
     return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {}})
@@ -94,27 +97,88 @@ async def upload(request: Request, plugin: FromPath[str], name: FromPath[str]) -
 
 async def _mapping_context(request: Request, run: dict, errors: dict | None = None) -> dict:
     from core.dataio.importer import open_gate, preview
+    from core.dataio.matching import composite_keys, key_label, match_rules
 
     kernel = request.app.state.kernel
     shown = await preview(kernel, run["entity"], principal_of(request), Path(run["file_path"]), fmt=run["format"],
                           mapping=Mapping.from_json(run["mapping"]))
     gate = await open_gate(kernel, run["entity"], principal_of(request))
+    from core.i18n import current_locale
+
+    lang = current_locale()
+    rules = match_rules(kernel, gate.entity)
+    keys = [(key, key_label(rule, gate.entity, lang)) for key, rule in composite_keys(rules).items()]
+    rule_names = [r.label_for(lang) for r in rules]
     return {"run": run, "entity": gate.entity, "preview": shown, "fields": importable_fields(gate), "external": EXTERNAL_KEY,
-            "templates": await list_templates(run["entity"]), "errors": errors or {}}
+            "templates": await list_templates(run["entity"]), "errors": errors or {}, "composite_keys": keys,
+            "match_rules": rule_names, "on_match": run.get("on_match") or "update"}
+
+
+async def _live_run(request: Request, run_id: str) -> dict:
+    """The run, marked interrupted first when the process running it is gone."""
+    from core.dataio.liveness import interrupt, is_dead
+
+    run = await _run(request, run_id)
+    if await is_dead(run):
+        await interrupt(run["id"])
+        run = await _run(request, run_id)
+    return run
 
 
 @get("/import/runs/{run_id:str}", name="core:import-run", opt=OWN, include_in_schema=False)
 async def run_page(request: Request, run_id: FromPath[str]) -> Template:
-    run = await _run(request, run_id)
+    run = await _live_run(request, run_id)
     if run["status"] == "draft":
         return Template("core/dataio/mapping.html", context=await _mapping_context(request, run))
     return Template("core/dataio/run.html", context={"run": run, "entity": _entity(request, run["entity"])})
 
 
+async def _status_context(run: dict, **extra) -> dict:
+    from core.dataio.matching import ambiguous_rows
+    from core.dataio.undo import can_undo
+
+    return {"run": run, "job": await _job(run), "undoable": can_undo(run),
+            "ambiguous": await ambiguous_rows(run["id"]) if run["ambiguous"] else [], **extra}
+
+
 @get("/import/runs/{run_id:str}/status", name="core:import-status", opt=OWN, include_in_schema=False)
 async def run_status(request: Request, run_id: FromPath[str]) -> Template:
+    run = await _live_run(request, run_id)
+    return Template("core/dataio/status.html", context=await _status_context(run))
+
+
+@post("/import/runs/{run_id:str}/undo", name="core:import-undo", opt=OWN, include_in_schema=False)
+async def undo(request: Request, run_id: FromPath[str]) -> Template | Redirect:
+    """Undo the run (its new records to the trash, its updates put back), or say why not."""
+    from core.dataio.undo import UndoRefused, undo_run
+    from core.web.flash import flash
+
     run = await _run(request, run_id)
-    return Template("core/dataio/status.html", context={"run": run, "job": await _job(run)})
+    try:
+        done = await undo_run(request.app.state.kernel, run["id"], principal_of(request))
+    except UndoRefused as exc:
+        return Template("core/dataio/run.html", context={"run": run, "entity": _entity(request, run["entity"]),
+                                                         "undo_refused": str(exc)}, status_code=409)
+    await flash(request, _("Import undone. New records moved to the trash: %(created)s; updated records put back: %(updated)s.")
+                % done, level="info")
+    return Redirect(f"/import/runs/{run['id']}", status_code=303)
+
+
+@post("/import/runs/{run_id:str}/resume", name="core:import-resume", opt=OWN, include_in_schema=False)
+async def resume(request: Request, run_id: FromPath[str]) -> Redirect:
+    """Go on with an interrupted run from its checkpoint (its file must be unchanged: the run checks)."""
+    from core.dataio.tables import ImportRun
+    from core.jobs.api import enqueue
+
+    run = await _live_run(request, run_id)
+    if run["status"] != "interrupted":
+        raise NotFoundException()
+    await ImportRun.update({ImportRun.status: "waiting", ImportRun.error: "", ImportRun.runner: ""}).where(
+        ImportRun.id == run["id"])
+    job_id = await enqueue(request.app.state.kernel, "core.import", {"run_id": str(run["id"])},
+                           user_id=principal_of(request).user_id)
+    await ImportRun.update({ImportRun.job_id: job_id}).where(ImportRun.id == run["id"])
+    return Redirect(f"/import/runs/{run['id']}", status_code=303)
 
 
 async def _job(run: dict) -> dict | None:
@@ -140,7 +204,8 @@ def _form_mapping(form, header: list[str]) -> Mapping:
 @post("/import/runs/{run_id:str}", name="core:import-start", opt=OWN, include_in_schema=False)
 async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
     """The mapping screen's buttons: load a template, or start a dry run or the import (each a job)."""
-    from core.dataio.importer import create_run, open_gate
+    from core.dataio.importer import check_mapping, create_run, open_gate
+    from core.dataio.matching import ON_MATCH
     from core.dataio.tables import ImportRun
     from core.jobs.api import enqueue
 
@@ -156,19 +221,22 @@ async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
         await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header})}).where(ImportRun.id == run["id"])
         return Redirect(f"/import/runs/{run['id']}", status_code=303)
     mapping = _form_mapping(form, header)
+    on_match = form.get("on_match") or "update"
     try:
         gate = await open_gate(kernel, run["entity"], principal)
-        check(mapping, header, importable_fields(gate))
+        check_mapping(gate, mapping, header)
+        if on_match not in ON_MATCH:
+            raise MappingError({"on_match": _("Choose what a row that matches a stored record does.")})
         if (form.get("template_name") or "").strip():
             await save_template(run["entity"], form.get("template_name"), mapping, principal.user_id)
     except (MappingError, Refused) as exc:
-        run["mapping"] = {**mapping.as_json(), "header": header}
+        run["mapping"], run["on_match"] = {**mapping.as_json(), "header": header}, on_match
         return Template("core/dataio/mapping.html", context=await _mapping_context(request, run, exc.errors), status_code=422)
-    await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header}), ImportRun.key: mapping.key}).where(
-        ImportRun.id == run["id"])
+    await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header}), ImportRun.key: mapping.key,
+                            ImportRun.on_match: on_match}).where(ImportRun.id == run["id"])
     if action == "dry":
         target = await create_run(kernel, run["entity"], principal, Path(run["file_path"]), mapping, file_name=run["file_name"],
-                                  fmt=run["format"], dry_run=True, draft_of=run["id"])
+                                  fmt=run["format"], dry_run=True, draft_of=run["id"], on_match=on_match)
     else:
         await ImportRun.update({ImportRun.status: "waiting"}).where(ImportRun.id == run["id"])
         target = run["id"]
@@ -299,4 +367,4 @@ def routes(settings) -> list:
 
     posted = post("/import/{plugin:str}/{name:str}/", name="core:import-upload", opt=IMPORT, include_in_schema=False,
                   request_max_body_size=body_limit(UploadLimits.of(settings)))(upload)
-    return [upload_page, posted, run_page, run_status, start, rejects_file, export_form, export, export_job_page, export_download]
+    return [upload_page, posted, run_page, run_status, start, undo, resume, rejects_file, export_form, export, export_job_page, export_download]
