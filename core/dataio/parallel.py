@@ -10,8 +10,8 @@ importing process — and validates whole batches
 everything that needs the database: the e-mails of responsible users are
 looked up before a batch is sent, references are checked when it comes back,
 and batches are merged and committed in file order as before. At most
-``workers + 1`` batches are in flight, so memory stays flat whatever the
-file's size.
+``workers`` batches are in flight, so memory stays flat whatever the file's
+size.
 
 Workers are ``spawn``-ed (never a fork of a process with database threads),
 translate in the importing user's language and read times on their clock,
@@ -106,7 +106,7 @@ class ValidationPool:
 
     @property
     def full(self) -> bool:
-        return len(self.in_flight) > self.workers
+        return len(self.in_flight) >= self.workers
 
     async def submit(self, batch: list, users, tag) -> None:
         """Send a batch (after looking up its users' e-mails here, in the database)."""

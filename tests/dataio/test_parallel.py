@@ -22,11 +22,18 @@ MAPPING = Mapping({"Наименование": "name", "ИНН": "inn", "Email":
                    "ref": "@key"}, key="@key")
 
 
+def inn(i: int) -> str:
+    from stdnum.ru import inn as stdnum_inn
+
+    base = f"77070{i:04d}"
+    return base + stdnum_inn.calc_company_check_digit(base)
+
+
 def rows(owner_email: str) -> list[list]:
     out = [HEADER]
     for i in range(60):
         owner = owner_email if i % 4 == 0 else ("nobody@example.com" if i == 13 else "")
-        out.append([f"Клиент {i}", "7707083893" if i % 5 == 0 else ("7707083894" if i == 7 else ""),
+        out.append([f"Клиент {i}", inn(i) if i % 5 == 0 else ("7707083894" if i == 7 else ""),
                     f"c{i}@example.com" if i != 21 else "broken@", f"8 (916) 123-{i:02d}-00" if i != 33 else "+7 (016) 1",
                     owner, f"R{i % 57}"])  # the last three repeat earlier keys
     return out
