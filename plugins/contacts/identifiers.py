@@ -34,8 +34,11 @@ _EMAIL = Field("email", "email", {"en": "Email"}, max_length=254)
 def normalize_phone(raw: str, country: str | None = None) -> str:
     region = (country or DEFAULT_COUNTRY).upper()
     quick = quick_checks.russian_phone(raw, region)
-    if quick is not None:
-        return quick
+    return quick if quick is not None else library_phone(raw, region)
+
+
+def library_phone(raw: str, region: str) -> str:
+    """phonenumbers' own reading of ``raw`` in ``region``: any shape, any country (the fast path's reference)."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

@@ -38,15 +38,11 @@ def written_phones(draw):
 
 
 def library_phone(raw: str, region: str) -> str | None:
-    """What normalize_phone answered before the fast path (phonenumbers alone)."""
+    """What normalize_phone answered before the fast path: phonenumbers alone."""
     try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
+        return identifiers.library_phone(raw, region)
+    except FieldError:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
 def ours_phone(raw: str, region: str) -> str | None:
