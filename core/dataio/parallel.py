@@ -7,9 +7,11 @@ its own kernel, gate and :class:`~core.dataio.rows.RowPlan` — built from the
 same settings, entity, principal, custom fields, header and mapping as the
 importing process — and validates whole batches
 (:meth:`~core.dataio.rows.RowPlan.check_rows`). The importing process keeps
-everything that needs the database: the e-mails of responsible users are
-looked up before a batch is sent, references are checked when it comes back,
-and batches are merged and committed in file order as before. At most
+everything that needs the database: a batch's references (records, users,
+teams) are resolved before it is sent, and the worker gets what they resolved
+to; batches come back in the order they were sent and are merged and
+committed in file order as before; what the workers' cell readers changed
+(serial dates, restored zeros...) is counted back into the run's own notes. At most
 ``workers`` batches are in flight, so memory stays flat whatever the file's
 size.
 
@@ -58,10 +60,11 @@ def _watch_parent(parent: int) -> None:
             os._exit(0)
 
 
-def _start(settings, entity: str, principal, custom: list, header: list, mapping: dict, locale: str, zone: str,
-           with_catalogs: bool, parent: int) -> None:
+def _start(settings, entity: str, principal, custom: list, header: list, mapping: dict, guarded: bool,
+           cells_locale: str, locale: str, zone: str, with_catalogs: bool, parent: int) -> None:
     global _plan, _loop
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="klientela-parent-watch").start()
+    from core.dataio.cells import CellReading
     from core.dataio.mapping import Mapping, importable_fields
     from core.dataio.rows import RowPlan
     from core.db.bootstrap import bound_kernel
@@ -69,7 +72,8 @@ def _start(settings, entity: str, principal, custom: list, header: list, mapping
 
     kernel = bound_kernel(settings)
     gate = Gate(kernel, kernel.entities.get(entity), principal, custom)
-    _plan = RowPlan(gate, header, Mapping.from_json(mapping), importable_fields(gate))
+    _plan = RowPlan(gate, header, Mapping.from_json(mapping), importable_fields(gate), guarded=guarded)
+    _plan.cells = CellReading(_plan.fields, cells_locale)
     _loop = asyncio.new_event_loop()
     if with_catalogs:
         from core.i18n.catalogs import app_catalogs
@@ -78,13 +82,14 @@ def _start(settings, entity: str, principal, custom: list, header: list, mapping
     _context.update(locale=locale, zone=zone)
 
 
-def _check(batch: list, known_users: dict) -> tuple[list, list]:
-    from core.dataio.rows import UserLookup
-
-    users = UserLookup()
-    users.known.update(known_users)
+def _check(batch: list, references: dict) -> tuple[list, list, dict]:
+    """One batch validated: (accepted, rejected, what the cell readers changed in it)."""
+    for name, known in references.items():
+        _plan.references.known[name] = known  # this batch's only: memory stays flat
+    _plan.cells.counts.clear()
     with use_locale(_context["locale"], _context.get("catalogs")), use_timezone(_context["zone"]):
-        return _loop.run_until_complete(_plan.check_rows(batch, users))
+        accepted, rejected = _loop.run_until_complete(_plan.check_rows(batch))
+    return accepted, rejected, dict(_plan.cells.counts)
 
 
 # -- in the importing process -------------------------------------------------------------
@@ -100,27 +105,28 @@ class ValidationPool:
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
             initargs=(kernel.settings, gate.entity.key, gate.principal, list(gate.custom), plan.header,
-                      plan.mapping.as_json(), current_locale(), current_timezone(), _catalogs.get() is not None,
-                      os.getpid()))
+                      plan.mapping.as_json(), plan.guarded, plan.cells.locale, current_locale(), current_timezone(),
+                      _catalogs.get() is not None, os.getpid()))
         self.in_flight: deque = deque()
 
     @property
     def full(self) -> bool:
         return len(self.in_flight) >= self.workers
 
-    async def submit(self, batch: list, users, tag) -> None:
-        """Send a batch (after looking up its users' e-mails here, in the database)."""
-        emails = self.plan.user_emails(batch)
-        await users.load(emails)
-        known = {e: users.get(e) for e in emails}
-        future = asyncio.wrap_future(self.executor.submit(_check, batch, known))
+    async def submit(self, batch: list, tag) -> None:
+        """Send a batch, its references resolved here (in the database) first."""
+        texts = self.plan.reference_texts(batch)
+        await self.plan.references.load(texts)
+        known = self.plan.references.known
+        resolved = {name: {t: known[name][t] for t in found if t in known[name]} for name, found in texts.items()}
+        future = asyncio.wrap_future(self.executor.submit(_check, batch, resolved))
         self.in_flight.append((future, tag))
 
     async def next(self):
-        """The oldest batch's (accepted, rejected, tag), its references checked."""
+        """The oldest batch's (accepted, rejected, tag)."""
         future, tag = self.in_flight.popleft()
-        accepted, rejected = await future
-        await self.plan.check_references(accepted, rejected)
+        accepted, rejected, changed = await future
+        self.plan.cells.counts.update(changed)
         return accepted, rejected, tag
 
     async def close(self) -> None:
