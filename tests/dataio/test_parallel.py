@@ -17,9 +17,9 @@ from core.dataio.mapping import Mapping
 from core.i18n import use_locale
 from tests.dataio.conftest import CLEARED, ENTITY, client_rows, principal, write_csv
 
-HEADER = ["Наименование", "ИНН", "Email", "Phone", "Ответственный", "ref"]
+HEADER = ["Наименование", "ИНН", "Email", "Phone", "Ответственный", "Дата основания", "ref"]
 MAPPING = Mapping({"Наименование": "name", "ИНН": "inn", "Email": "email", "Phone": "phone", "Ответственный": "owner_id",
-                   "ref": "@key"}, key="@key")
+                   "Дата основания": "birthday", "ref": "@key"}, key="@key")
 
 
 def inn(i: int) -> str:
@@ -35,11 +35,13 @@ def rows(owner_email: str) -> list[list]:
         owner = owner_email if i % 4 == 0 else ("nobody@example.com" if i == 13 else "")
         out.append([f"Клиент {i}", inn(i) if i % 5 == 0 else ("7707083894" if i == 7 else ""),
                     f"c{i}@example.com" if i != 21 else "broken@", f"8 (916) 123-{i:02d}-00" if i != 33 else "+7 (016) 1",
-                    owner, f"R{i % 57}"])  # the last three repeat earlier keys
+                    owner, f"{1 + i % 28:02d}.03.2001" if i % 2 else "", f"R{i % 57}"])  # the last three repeat earlier keys
     return out
 
 
 async def outcome(kernel, who, path, **options) -> tuple:
+    from piccolo.querystring import QueryString
+
     from core.db.engine import get_engine
 
     for table in CLEARED:
@@ -48,7 +50,9 @@ async def outcome(kernel, who, path, **options) -> tuple:
         run = await run_import(kernel, await create_run(kernel, ENTITY, who, path, MAPPING), who, batch_rows=7, **options)
     rejects = [(line, field, reason) async for line, field, reason, _row in rejected_rows(run["id"])]
     counts = {k: run[k] for k in ("status", "created", "updated", "unchanged", "rejected")}
-    return counts, await client_rows(), rejects
+    changed = run["mapping"]["read"]["changed"]  # what the cell readers changed: local dates here
+    birthdays = await get_engine().run_querystring(QueryString('SELECT "name", "birthday" FROM "contacts_client" ORDER BY "name"'))
+    return counts, await client_rows(), rejects, changed, [(r["name"], str(r["birthday"])) for r in birthdays]
 
 
 async def test_workers_validate_as_the_importing_process_does(kernel, tmp_path, make_user):
@@ -59,9 +63,11 @@ async def test_workers_validate_as_the_importing_process_does(kernel, tmp_path, 
     alone = await outcome(kernel, who, path, workers=1)
     pooled = await outcome(kernel, who, path, workers=2, pool_min_rows=0)
     assert pooled == alone
-    counts, records, rejects = pooled
+    counts, records, rejects, changed, birthdays = pooled
     assert counts["status"] == "done" and counts["created"] + counts["rejected"] == 60, counts
     assert {line for line, _f, _r in rejects} == {9, 15, 23, 35, 59, 60, 61}  # INN, owner, e-mail, phone, 3 repeated keys
     assert any("адрес" in reason.lower() for _l, field, reason in rejects if field == "email")  # said in Russian
     assert sum(r["owner_id"] == str(owner.id) for r in records) == 15
+    assert changed and changed[0][1] == "birthday" and changed[0][2] == 30  # every DD.MM.YYYY cell, counted by the workers
+    assert ("Клиент 1", "2001-03-02") in birthdays
     assert multiprocessing.active_children() == []  # the workers are gone with the import
