@@ -35,7 +35,7 @@ import csv
 import os
 import random
 import subprocess
-import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -152,24 +152,34 @@ def _kb(path: str, label: str) -> int:
     return 0
 
 
+def run_command(ctx, *args: str, env: dict | None = None) -> tuple[float, tuple[float, float, float], str]:
+    """Seconds, peak memory (MB: RSS of the process, RSS and PSS of it with its workers) and
+    stderr of one ``klientela`` command in a subprocess."""
+    peaks = (0.0, 0.0, 0.0)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([ctx.python, "-m", "core.cli", *args], env=env or ctx.env(), stdout=subprocess.DEVNULL,
+                                stderr=err, text=True)
+        while proc.poll() is None:
+            peaks = tuple(max(a, b) for a, b in zip(peaks, tree_rss_mb(proc.pid)))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"klientela {args[0]} exited {proc.returncode}: {stderr[-2000:]}")
+    return seconds, peaks, stderr
+
+
 def run_import(ctx, path: Path) -> tuple[float, float, float, float]:
     """Seconds and peak memory (MB: RSS of the import process, RSS and PSS of it with its workers)
     of one ``klientela import`` into the emptied table."""
     asyncio.run(clear())
-    cmd = [ctx.python, "-m", "core.cli", "import", ENTITY, str(path), "--key", "@key", "--rejects", str(path) + ".rejected.csv"]
     env = ctx.env()
     if os.environ.get("BENCH_IMPORT_WORKERS"):
         env["KLIENTELA_IMPORT_WORKERS"] = os.environ["BENCH_IMPORT_WORKERS"]
-    peaks = [0.0, 0.0, 0.0]
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    while proc.poll() is None:
-        peaks = [max(a, b) for a, b in zip(peaks, tree_rss_mb(proc.pid))]
-        time.sleep(0.1)
-    seconds = time.perf_counter() - started
-    stderr = proc.stderr.read()
-    if proc.returncode != 0:
-        raise RuntimeError(f"klientela import exited {proc.returncode}: {stderr[-2000:]}")
+    seconds, peaks, _err = run_command(ctx, "import", ENTITY, str(path), "--key", "@key",
+                                       "--rejects", str(path) + ".rejected.csv", env=env)
     return seconds, *peaks
 
 

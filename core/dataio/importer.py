@@ -304,7 +304,7 @@ async def _run_import(kernel, run: dict, principal: Principal, progress: Progres
 
             async def flush(next_line: int) -> None:
                 nonlocal batch, pool
-                if pool is None and workers > 1 and _worth_workers(reader, read, pool_min_rows):
+                if pool is None and workers > 0 and _worth_workers(reader, read, pool_min_rows):
                     pool = ValidationPool(kernel, plan, workers)
                 if pool is None:
                     prepared, rejected = await plan.prepare(batch)

@@ -19,7 +19,7 @@ Workers are ``spawn``-ed (never a fork of a process with database threads),
 translate in the importing user's language and read times on their clock,
 and exit by themselves when the importing process is gone (a ``kill -9`` of
 an import leaves no orphan behind). How many: the ``import_workers`` setting,
-``0`` meaning one per CPU (``os.cpu_count()``); ``1`` validates in the
+unset meaning one per CPU (``os.cpu_count()``); ``0`` validates in the
 importing process itself, as do imports too small to repay starting workers.
 """
 
@@ -42,8 +42,9 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 def worker_count(settings) -> int:
-    wanted = getattr(settings, "import_workers", 0) or 0
-    return wanted if wanted > 0 else (os.cpu_count() or 1)
+    """Worker processes for a large import: the ``import_workers`` setting, unset meaning one per CPU."""
+    wanted = getattr(settings, "import_workers", None)
+    return (os.cpu_count() or 1) if wanted is None else wanted
 
 
 # -- in the worker process ------------------------------------------------------------
