@@ -21,12 +21,10 @@ import asyncio
 import csv
 import os
 import random
-import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 
-from bench.bars.imports import MEASURE, RSS_LIMIT_MB, _sql, clear, prepare_fields
+from bench.bars.imports import RSS_LIMIT_MB, _sql, clear, prepare_fields, run_command
 from bench.runner import Result, register
 
 DEFAULT_ROWS = 200_000
@@ -71,15 +69,10 @@ def write_seed(path: Path, n: int) -> Path:
 
 
 def measured(ctx, *args: str) -> tuple[float, float, str]:
-    """Seconds, peak RSS (MB) and output of one ``klientela`` command in a subprocess."""
-    cmd = [ctx.python, "-c", MEASURE, ctx.python, "-m", "core.cli", *args]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, env=ctx.env(), capture_output=True, text=True, timeout=7200)
-    seconds = time.perf_counter() - started
-    rss_kb, code = proc.stdout.split()
-    if code != "0":
-        raise RuntimeError(f"klientela {args[0]} exited {code}: {proc.stderr[-2000:]}")
-    return seconds, int(rss_kb) / 1024, proc.stderr
+    """Seconds, peak RSS (MB: the command with its validating workers, summed) and output of one
+    ``klientela`` command in a subprocess."""
+    seconds, (_own, together, _pss), stderr = run_command(ctx, *args)
+    return seconds, together, stderr
 
 
 async def snapshot() -> Counter:

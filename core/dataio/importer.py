@@ -24,6 +24,7 @@ from uuid import UUID
 
 from core.dataio.mapping import Mapping, MappingError, check, guess, guess_key, importable_fields
 from core.dataio.matching import check_on_match, composite_keys, match_rules
+from core.dataio.parallel import POOL_MIN_ROWS, ValidationPool, worker_count
 from core.dataio.readers import ReadError, open_reader
 from core.dataio.rejects import rejected_rows  # noqa: F401 (the run's rejections: this module's API too)
 from core.dataio.tables import ImportRun
@@ -214,7 +215,8 @@ Progress = Callable[[dict], Awaitable[None]]
 
 
 async def run_import(kernel, run_id, principal: Principal, *, progress: Progress | None = None,
-                     batch_rows: int = BATCH_ROWS, stop_after: int | None = None, runner: str = "") -> dict:
+                     batch_rows: int = BATCH_ROWS, stop_after: int | None = None, runner: str = "",
+                     workers: int | None = None, pool_min_rows: int = POOL_MIN_ROWS) -> dict:
     """Import (or dry-run) the run's file from its checkpoint to the end; returns the run row.
 
     ``progress(run)`` is awaited after every batch (and may raise to stop:
@@ -222,20 +224,24 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     after that many batches (tests of resuming). ``runner``: ``host:pid`` of a
     command-line run (a job's run is followed through its job instead), so a
     run whose process died is told from a running one (``liveness``).
+    ``workers``: validating processes (default: the ``import_workers``
+    setting), started when at least ``pool_min_rows`` rows seem to remain
+    after the first batch.
 
     The run speaks the language of the page (or command line) that started it,
     not its user's saved one: the reasons of its rejected rows are read there.
     """
     run = await get_run(run_id, principal)
     lang = run["mapping"].get("lang")
+    workers = worker_count(kernel.settings) if workers is None else workers
     if lang not in LANGUAGES:
-        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after, runner)
+        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after, runner, workers, pool_min_rows)
     with use_locale(lang):
-        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after, runner)
+        return await _run_import(kernel, run, principal, progress, batch_rows, stop_after, runner, workers, pool_min_rows)
 
 
 async def _run_import(kernel, run: dict, principal: Principal, progress: Progress | None, batch_rows: int,
-                      stop_after: int | None, runner: str) -> dict:
+                      stop_after: int | None, runner: str, workers: int, pool_min_rows: int) -> dict:
     from core.dataio.merge import Merge
     from core.dataio.prefetch import open_prefetched
     from core.dataio.cells import CellReading
@@ -261,17 +267,21 @@ async def _run_import(kernel, run: dict, principal: Principal, progress: Progres
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"], on_match=run["on_match"], rules=match_rules(kernel, gate.entity))
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
                             ImportRun.error: "", ImportRun.runner: runner}).where(ImportRun.id == run["id"])
-    checkpoint = run["next_line"]
-    batches = 0
+    start = checkpoint = run["next_line"]
+    batches = applied = 0
     # The previous batch's transaction, running while the next batch is validated:
     # Python's CPU work overlaps the database's (batches still commit in order, each
     # conditional on the checkpoint the one before it wrote).
     pending: asyncio.Task | None = None
+    # A large file is validated by worker processes (core.dataio.parallel), started
+    # once the first batch shows the file is worth it.
+    pool: ValidationPool | None = None
     try:
         with open_prefetched(path, run["format"], encoding=run["encoding"] or None, delimiter=run["delimiter"] or None,
                              **read_options(run["mapping"])) as reader:
             plan.check_header(reader.header)
             batch: list = []
+            read = 0
 
             async def settle() -> None:
                 nonlocal pending, batches
@@ -285,35 +295,68 @@ async def _run_import(kernel, run: dict, principal: Principal, progress: Progres
                     current["bytes_done"], current["bytes_total"] = reader.progress()
                     await progress(current)
 
-            async def flush(next_line: int) -> None:
-                nonlocal checkpoint, batch, pending
-                prepared, rejected = await plan.prepare(batch)
+            async def apply(prepared, rejected, next_line: int) -> None:
+                nonlocal checkpoint, pending, applied
                 await settle()
                 pending = asyncio.create_task(merge.apply(prepared, rejected, expected_line=checkpoint, next_line=next_line))
-                checkpoint, batch = next_line, []
+                checkpoint = next_line
+                applied += 1
+
+            async def flush(next_line: int) -> None:
+                nonlocal batch, pool
+                if pool is None and workers > 0 and _worth_workers(reader, read, pool_min_rows):
+                    pool = ValidationPool(kernel, plan, workers)
+                if pool is None:
+                    prepared, rejected = await plan.prepare(batch)
+                    batch = []
+                    await apply(prepared, rejected, next_line)
+                    return
+                await pool.submit(batch, next_line)
+                batch = []
+                while pool.full:
+                    await apply(*await pool.next())
+
+            def stopping() -> bool:
+                return stop_after is not None and applied >= stop_after
 
             try:
                 for line, values in reader:
-                    if line < checkpoint:
+                    if line < start:
                         continue
                     batch.append((line, values))
+                    read += 1
                     if len(batch) >= batch_rows:
                         await flush(line + 1)
-                        if stop_after is not None and batches + 1 >= stop_after:
+                        if stopping():
                             await settle()
                             return await get_run(run["id"])
                 if batch:
                     await flush(batch[-1][0] + 1)
+                while pool is not None and pool.in_flight:
+                    await apply(*await pool.next())
+                    if stopping():
+                        await settle()
+                        return await get_run(run["id"])
                 await settle()
                 await _record_reading(run, reader, plan.cells)
             finally:
                 if pending is not None:  # an error while validating: the batch in flight still commits or rolls back whole
                     await asyncio.gather(pending, return_exceptions=True)
+                if pool is not None:
+                    await pool.close()
     except (ReadError, OSError, UnicodeError) as exc:
         await _finish(run["id"], "failed", _message(exc))
         return await get_run(run["id"])
     await _finish(run["id"], "done", "")
     return await get_run(run["id"])
+
+
+def _worth_workers(reader, read: int, pool_min_rows: int) -> bool:
+    """Whether the rows left (estimated from the share of the file read so far) repay starting workers."""
+    done, total = reader.progress()
+    if not total or not done:
+        return read >= pool_min_rows
+    return read * (total - done) / done >= pool_min_rows
 
 
 async def _record_reading(run: dict, reader, cells) -> None:

@@ -102,6 +102,7 @@ class RowPlan:
         self.gate = gate
         self.guarded = guarded  # a CSV: our export's formula guard may be on its text cells
         self.header = header
+        self.mapping = mapping
         by_name = {f.name: f for f in fields}
         self.columns: list[tuple[int, Field]] = []
         self.key_column: int | None = None
@@ -151,13 +152,22 @@ class RowPlan:
 
     async def prepare(self, batch: list[tuple[int, list | BadRow]]) -> tuple[list[Prepared], list[Rejection]]:
         """The batch's rows, validated: accepted ones in storage form, and every problem of each
-        rejected one (one :class:`Rejection` per refused cell: a bad date does not hide a bad tax id)."""
+        rejected one (one :class:`Rejection` per refused cell: a bad date does not hide a bad tax id).
+        (:mod:`core.dataio.parallel` does the same: references here, :meth:`check_rows` in a worker.)"""
+        # References of the whole batch in a few set-based queries, before any row.
+        await self.references.load(self.reference_texts(batch))
+        return await self.check_rows(batch)
+
+    def reference_texts(self, batch: list[tuple[int, list | BadRow]]) -> dict[str, set[str]]:
+        """The distinct texts of each reference column of the batch (field name -> texts)."""
+        return {spec.name: {cell_text(coerce(spec, self._cell(values, i))) for _, values in batch
+                            if not isinstance(values, BadRow) and i < len(values)}
+                for i, spec in self.columns if spec.type == "reference"}
+
+    async def check_rows(self, batch: list[tuple[int, list | BadRow]]) -> tuple[list[Prepared], list[Rejection]]:
+        """Every row of the batch validated, without the database (its references already loaded)."""
         accepted: list[Prepared] = []
         rejected: list[Rejection] = []
-        # References of the whole batch in a few set-based queries, before any row.
-        await self.references.load({spec.name: {cell_text(coerce(spec, self._cell(values, i))) for _, values in batch
-                                                if not isinstance(values, BadRow) and i < len(values)}
-                                    for i, spec in self.columns if spec.type == "reference"})
         for count, (line, values) in enumerate(batch, start=1):
             if count % YIELD_EVERY == 0:
                 # Validation is CPU work: let the event loop serve requests meanwhile
