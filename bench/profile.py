@@ -26,6 +26,9 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # The event loop idle in epoll: the request waits for SQL running in a SQLite connection's
     # thread or in the PostgreSQL server (cProfile sees only this thread).
     ("waiting for the database (SQL running; the loop idle)", ("'poll' of 'select.epoll'",)),
+    # Socket writes and reads in this process: PostgreSQL's wire (asyncpg); on SQLite, the event
+    # loop's self-pipe, which wakes it when a connection's thread hands a result back.
+    ("socket I/O (PostgreSQL's wire; SQLite's thread wake-ups)", ("of '_socket.socket'",)),
     ("auth: session/token and principal", ("/core/auth/", "/core/permissions/principal", "argon2")),
     ("i18n and flash middleware", ("/core/i18n/middleware", "/core/web/flash", "/http/cookies.py")),
     ("query gate: building the query, masking rows", ("/core/permissions/", "/core/entities/sql", "/core/custom_fields/sql")),
