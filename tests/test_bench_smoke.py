@@ -44,7 +44,7 @@ def bench_run(tmp_path_factory):
     proc = instance.run(
         "bench", "run", "--repeat", "2", "--requests", "3", "--calls", "100", "--clients", str(CLIENTS),
         "--load-seconds", "2", "--load-rounds", "1",
-        "--database-url", database, "--output", str(output), timeout=300,
+        "--database-url", database, "--output", str(output), timeout=600,  # minutes on a loaded 2-core machine
     )
     assert proc.returncode == 0, f"klientela bench run failed:\n{proc.stdout}\n{proc.stderr}"
     rows: dict[str, list[str]] = {}
