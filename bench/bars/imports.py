@@ -157,7 +157,9 @@ def raw_insert(ctx) -> float:
         else:
             import sqlite3
 
-            con = sqlite3.connect(ctx.database_url[len("sqlite:///"):], timeout=60)
+            from core.db.engine import KlientelaConnection  # casefold(): the prefix indexes need it
+
+            con = sqlite3.connect(ctx.database_url[len("sqlite:///"):], timeout=60, factory=KlientelaConnection)
             try:
                 cursor = con.execute(f'SELECT {quoted} FROM "{COPY}"')
                 marks = ", ".join("?" for _ in columns)

@@ -41,9 +41,10 @@ class KlientelaConnection(sqlite3.Connection):
     """Every SQLite connection Piccolo opens gets Unicode case folding.
 
     SQLite's ``lower()`` and ``LIKE`` fold ASCII only, so "Ромашка" would not
-    match "ромаш". ``casefold(x)`` is Python's ``str.casefold``; it is used in
-    queries only, never in an index (a writer without the function could not
-    update such a table).
+    match "ромаш". ``casefold(x)`` is Python's ``str.casefold``, deterministic,
+    so the prefix indexes (``core.entities.prefix_index``) are built on it: a
+    connection that writes entity tables must have it — open raw ones with
+    ``factory=KlientelaConnection``.
     """
 
     def __init__(self, *args, **kwargs):

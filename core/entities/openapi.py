@@ -82,7 +82,8 @@ def entity_components(entity: Entity, custom: list[Field], readable: Callable[[s
     writable = [f for f in fields if f.name not in SYSTEM_FIELDS and not f.readonly and writable_by(f.name)]
     name = _name(entity)
     return {
-        f"{name}Record": {"type": "object", "properties": record, "required": ["id", "version"]},
+        # No required keys: with fields= a record holds only the fields asked for.
+        f"{name}Record": {"type": "object", "properties": record},
         f"{name}Create": {
             "type": "object",
             "properties": {f.name: field_schema(f, for_input=True) for f in writable},
@@ -125,12 +126,46 @@ ERRORS = {
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "The record's version, for If-Match"}}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}, "description": 'The version you edited, e.g. "3"'}
 RECORD_ID = {"name": "record_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+SEARCH = {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Search the entity's search fields"}
+FIELDS = {"name": "fields", "in": "query", "schema": {"type": "string"},
+          "description": "Comma-separated fields: each record holds exactly these (default: every field you may read). "
+                         "A field you may not read, or no such field, is refused (400)."}
 LIST_PARAMS = [
-    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Search the entity's search fields"},
+    SEARCH,
     {"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "Comma-separated fields, '-' for descending"},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
     {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "next_cursor of the previous page"},
+    FIELDS,
+    {"name": "columns", "in": "query", "schema": {"type": "string"}, "description": "The list's columns: the same as fields= when that is absent"},
 ]
+GROUP_PARAMS = [
+    {"name": "by", "in": "query", "required": True, "schema": {"type": "string"},
+     "description": "The field to group by (not a long text or multi-choice field)"},
+    {"name": "period", "in": "query", "schema": {"type": "string", "enum": ["day", "week", "month", "quarter", "year"]},
+     "description": "For a date or date-time field: group by period of your own calendar (your time zone); weeks start on Monday. "
+                    "Required for a date-time field."},
+    {"name": "sum", "in": "query", "schema": {"type": "string"},
+     "description": "Comma-separated integer, decimal or money fields to add up per group"},
+    SEARCH,
+]
+GROUPS = {
+    "type": "object",
+    "properties": {
+        "by": {"type": "string"},
+        "period": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "sums": {"type": "array", "items": {"type": "string"}},
+        "groups": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "value": {"description": "The field's value; for a period its first day (YYYY-MM-DD); null: no value"},
+                "count": {"type": "integer"},
+                "sums": {"type": "object", "additionalProperties": {"anyOf": [{"type": "integer"}, {"type": "string", "format": "decimal"}]}},
+            },
+            "required": ["value", "count", "sums"],
+        }},
+    },
+    "required": ["by", "period", "sums", "groups"],
+}
 
 
 def entity_paths(entity: Entity) -> dict[str, Any]:
@@ -149,6 +184,13 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
                      "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(f"{name}Create")}}},
                      "responses": {"201": _json(_ref(f"{name}Record"), "Created", ETAG), "422": conflict["422"], **ERRORS}},
         },
+        f"{base}/groups": {
+            "get": {"tags": [tag], "operationId": f"group{name}", "parameters": GROUP_PARAMS,
+                    "summary": "Count (and sum) per value of a field or period of a date, within your report scope; "
+                               "other parameters filter as on the list (<field>__<op>=<value>)",
+                    # No report permission answers 404, like an entity that is not there.
+                    "responses": {"200": _json(GROUPS, "One entry per value that occurs, in order, no value last"), **ERRORS}},
+        },
         f"{base}/count": {
             "get": {"tags": [tag], "operationId": f"count{name}", "parameters": LIST_PARAMS[:1],
                     "responses": {"200": _json({"type": "object", "properties": {"count": {"type": "integer"}}, "required": ["count"]}, "How many"), **ERRORS}},
@@ -159,7 +201,8 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
         },
         one: {
             "parameters": [RECORD_ID],
-            "get": {"tags": [tag], "operationId": f"get{name}", "responses": {"200": _json(_ref(f"{name}Record"), "The record", ETAG), **ERRORS}},
+            "get": {"tags": [tag], "operationId": f"get{name}", "parameters": [FIELDS],
+                    "responses": {"200": _json(_ref(f"{name}Record"), "The record", ETAG), **ERRORS}},
             "patch": {"tags": [tag], "operationId": f"update{name}", "parameters": [IF_MATCH],
                       "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(f"{name}Update")}}},
                       "responses": {"200": _json(_ref(f"{name}Record"), "Updated", ETAG), **conflict, **ERRORS}},

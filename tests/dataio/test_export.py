@@ -54,8 +54,8 @@ async def test_csv_and_xlsx_cells_never_start_a_formula(kernel, tmp_path):
     assert "'=HYPERLINK(\"http://evil\")" in cells
     await write_export(g, ListRequest(sort=["name"]), cols, "xlsx", tmp_path / "x.xlsx")
     sheet = load_workbook(tmp_path / "x.xlsx").active
-    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
-    assert all(isinstance(v, str) and not v.startswith(("=", "+", "-", "@")) for v in values)
+    # XLSX cells are typed text: never a formula, so they keep their text exactly, unguarded.
+    assert sorted(row[0].value for row in sheet.iter_rows(min_row=2)) == sorted(names)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula cell at all
 
 
@@ -110,7 +110,10 @@ async def test_an_export_round_trips_through_the_import(kernel, tmp_path):
     run = await run_import(kernel, run_id, who)
     assert run["status"] == "done"
     assert set(run["mapping"]["columns"].values()) == {"name", "email", "inn"}  # the labels map back to the fields
-    assert (run["created"], run["rejected"]) == (2, 0)  # no key given: every row creates a record
+    # The rows are the records themselves, known only by name: ambiguous, never created again.
+    assert (run["created"], run["ambiguous"]) == (0, 2)
+    run = await run_import(kernel, await create_run(kernel, ENTITY, who, tmp_path / "r.xlsx", on_match="create"), who)
+    assert (run["created"], run["rejected"]) == (2, 0)  # "create anyway": every row creates a record
 
 
 async def test_the_export_command_writes_the_filtered_list(kernel, tmp_path):
