@@ -15,6 +15,7 @@ from piccolo.querystring import QueryString
 
 from core.db.engine import engine_kind, get_engine
 from core.permissions.principal import Principal
+from core.testing.plans import query_plan
 from plugins.contacts.events_screens import upcoming_dates
 
 READER = Principal(user_id=uuid.uuid4(), grants={f"contacts.{e}.read": "all" for e in ("client", "contact", "event")})
@@ -41,18 +42,6 @@ async def undated_clients(count: int) -> None:
     await engine.run_ddl("ANALYZE" if engine_kind(engine) == "sqlite" else 'ANALYZE "contacts_client"')
 
 
-async def plan(querystring: QueryString) -> str:
-    engine = get_engine()
-    if engine_kind(engine) == "sqlite":
-        rows = await engine.run_querystring(QueryString("EXPLAIN QUERY PLAN {}", querystring))
-        return "\n".join(str(dict(r)["detail"]) for r in rows)
-    async with engine.transaction():
-        # A test table is small: forbid the sequential scan, so the plan shows which index serves the query.
-        await engine.run_querystring(QueryString("SET LOCAL enable_seqscan = off"))
-        rows = await engine.run_querystring(QueryString("EXPLAIN {}", querystring))
-        return "\n".join(str(next(iter(dict(r).values()))) for r in rows)
-
-
 async def test_upcoming_dates_read_clients_over_the_birthday_index(app_factory, monkeypatch):
     kernel = app_factory().state.kernel
     engine = get_engine()
@@ -72,4 +61,4 @@ async def test_upcoming_dates_read_clients_over_the_birthday_index(app_factory, 
         await engine.run_querystring(QueryString('DELETE FROM "contacts_client" WHERE "name" LIKE {}', f"{MARK}%"))
     for table in ("contacts_client", "contacts_contact"):
         query = next(q for q in sent if f'FROM "{table}"' in str(q) and '"birthday" IS NOT NULL' in str(q))
-        assert f"{table}_by_birthday" in await plan(query), table
+        assert f"{table}_by_birthday" in await query_plan(query), table
