@@ -163,6 +163,8 @@ class Matcher:
             for name in rule.optional:
                 if name in mapped:  # given in the row: it must agree; empty: any value
                     where.append(f"(NOT {self._present(name, 's')} OR {self._expr(name, 't')} = {self._expr(name, 's')})")
+            if not rule.sure:  # a name is asked only of rows no sure rule placed: it would change nothing there
+                where.append(f'NOT EXISTS (SELECT 1 FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1)')
             for name in rule.veto:
                 if name in mapped:
                     where.append(f"NOT ({self._present(name, 's')} AND {self._present(name, 't')} "
@@ -201,7 +203,8 @@ class Matcher:
             return
         await self._create()
         await self.merge._sql(f'DELETE FROM "{MATCHES}"')
-        for number, rule in enumerate(self.rules):
+        # Sure rules first: the others only look at the rows they left without a candidate.
+        for number, rule in sorted(enumerate(self.rules), key=lambda item: not item[1].sure):
             await self._collect(rule, number)
         await self._resolve()
 
