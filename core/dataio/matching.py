@@ -8,10 +8,14 @@ rule's first field (an indexed column, so a 5,000-row batch costs a few
 index probes per row, never a scan per row); the candidates land in a
 temporary table and three set-based updates decide:
 
-* exactly one record found by sure rules: the row is that record's (update,
-  unchanged or skipped, as the run says);
-* several records found by sure rules: ambiguous;
+* a sure rule that finds exactly one record *pins* it; all pins on one
+  record: the row is that record's (update, unchanged or skipped, as the run
+  says) — a tax id shared by branches finds several, the e-mail pins one;
+* pins on several records, or sure candidates but no pin: ambiguous;
 * only candidates of rules that are not sure (a name): ambiguous.
+
+Rows of one file that the sure rules tie together are one record: the later
+is rejected (:meth:`Matcher.within_file`).
 
 Ambiguous rows change nothing; they are counted apart and rejected with
 their candidates named (by title, as the user's gate lets them read them:
@@ -130,17 +134,18 @@ class Matcher:
         m = self.merge
         uuid = "uuid" if m.pg else "TEXT"
         if m.pg:
-            await m._sql(f'CREATE TEMP TABLE IF NOT EXISTS "{MATCHES}" ("line" integer, "rid" uuid, "sure" integer) ON COMMIT DROP')
+            await m._sql(f'CREATE TEMP TABLE IF NOT EXISTS "{MATCHES}" ("line" integer, "rid" uuid, "rule" integer, '
+                         f'"sure" integer, "pin" integer) ON COMMIT DROP')
         else:
             await m._sql(f'DROP TABLE IF EXISTS temp."{MATCHES}"')
-            await m._sql(f'CREATE TEMP TABLE "{MATCHES}" ("line" INTEGER, "rid" {uuid}, "sure" INTEGER)')
-        await m._sql(f'CREATE INDEX IF NOT EXISTS "{MATCHES}_line" ON "{MATCHES}" ("line")')
+            await m._sql(f'CREATE TEMP TABLE "{MATCHES}" ("line" INTEGER, "rid" {uuid}, "rule" INTEGER, "sure" INTEGER, "pin" INTEGER)')
+        await m._sql(f'CREATE INDEX IF NOT EXISTS "{MATCHES}_line" ON "{MATCHES}" ("line", "rule")')
 
     async def drop(self) -> None:
         if not self.merge.pg:
             await self.merge._sql(f'DROP TABLE IF EXISTS temp."{MATCHES}"')
 
-    async def _collect(self, rule: MatchRule, *, key: bool = False) -> None:
+    async def _collect(self, rule: MatchRule, number: int = 0, *, key: bool = False) -> None:
         """Candidates of one rule for the staged rows not matched yet.
 
         ``key``: the rule is the run's upsert key: every field compared, an
@@ -158,24 +163,33 @@ class Matcher:
             for name in rule.optional:
                 if name in mapped:  # given in the row: it must agree; empty: any value
                     where.append(f"(NOT {self._present(name, 's')} OR {self._expr(name, 't')} = {self._expr(name, 's')})")
+            if not rule.sure:  # a name is asked only of rows no sure rule placed: it would change nothing there
+                where.append(f'NOT EXISTS (SELECT 1 FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1)')
             for name in rule.veto:
                 if name in mapped:
                     where.append(f"NOT ({self._present(name, 's')} AND {self._present(name, 't')} "
                                  f"AND {self._expr(name, 't')} <> {self._expr(name, 's')})")
         await m._sql(
-            f'INSERT INTO "{MATCHES}" ("line", "rid", "sure") SELECT s."line", t."id", {1 if rule.sure else 0} '
+            f'INSERT INTO "{MATCHES}" ("line", "rid", "rule", "sure", "pin") SELECT s."line", t."id", {number}, {1 if rule.sure else 0}, 0 '
             f'FROM "{m.stage}" s JOIN {m.quoted_table} t ON {" AND ".join(on)} WHERE {" AND ".join(where)}')
 
     async def _resolve(self) -> None:
-        """One sure record: the row's. Several: ambiguous. Only weak candidates: ambiguous."""
+        """A sure rule that finds exactly one record *pins* it. The pins agree on one record:
+        the row's (a tax id shared by branches finds several, the e-mail pins one). Pins on
+        several records, or sure candidates and no pin: ambiguous. Only weak candidates: ambiguous."""
         m = self.merge
-        sure = f'(SELECT count(DISTINCT c."rid") FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1)'
-        await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = \'amb\' WHERE s."err" IS NULL AND s."rid" IS NULL AND {sure} > 1')
+        await m._sql(f'UPDATE "{MATCHES}" AS c SET "pin" = 1 WHERE c."sure" = 1 AND (SELECT count(DISTINCT o."rid") '
+                     f'FROM "{MATCHES}" o WHERE o."line" = c."line" AND o."rule" = c."rule") = 1')
+        pinned = f'(SELECT count(DISTINCT c."rid") FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."pin" = 1)'
+        unmatched = 's."err" IS NULL AND s."rid" IS NULL'
+        await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = \'amb\' WHERE {unmatched} AND {pinned} > 1')
         await m._sql(
-            f'UPDATE "{m.stage}" AS s SET "rid" = (SELECT c."rid" FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1 LIMIT 1) '
-            f'WHERE s."err" IS NULL AND s."rid" IS NULL AND {sure} = 1')
+            f'UPDATE "{m.stage}" AS s SET "rid" = (SELECT c."rid" FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."pin" = 1 LIMIT 1) '
+            f'WHERE {unmatched} AND {pinned} = 1')
+        await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = \'amb\' WHERE {unmatched} '
+                     f'AND EXISTS (SELECT 1 FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1)')
         await m._sql(
-            f'UPDATE "{m.stage}" AS s SET "err" = \'weak\' WHERE s."err" IS NULL AND s."rid" IS NULL '
+            f'UPDATE "{m.stage}" AS s SET "err" = \'weak\' WHERE {unmatched} '
             f'AND EXISTS (SELECT 1 FROM "{MATCHES}" c WHERE c."line" = s."line")')
 
     async def by_key(self, rule: MatchRule) -> None:
@@ -189,8 +203,9 @@ class Matcher:
             return
         await self._create()
         await self.merge._sql(f'DELETE FROM "{MATCHES}"')
-        for rule in self.rules:
-            await self._collect(rule)
+        # Sure rules first: the others only look at the rows they left without a candidate.
+        for number, rule in sorted(enumerate(self.rules), key=lambda item: not item[1].sure):
+            await self._collect(rule, number)
         await self._resolve()
 
     async def within_file(self, run_param: str, run) -> None:
@@ -206,12 +221,15 @@ class Matcher:
         m = self.merge
         text = (lambda e: f"COALESCE(CAST({e} AS TEXT), '')")
         new = 's."err" IS NULL AND s."rid" IS NULL'
+        mapped = {f.name for f in m.plan.fields}
         for index, rule in enumerate(self.rules):
-            if not rule.sure:
+            if not rule.sure or not set(rule.optional) <= mapped:
                 continue
-            names = [*rule.fields, *(n for n in (*rule.optional, *rule.veto) if n in {f.name for f in m.plan.fields})]
+            names = [*rule.fields, *rule.optional, *(n for n in rule.veto if n in mapped and n not in rule.optional)]
             key = f"'m{index}:' || " + " || '|' || ".join(text(self._expr(n, "s")) for n in names)
-            present = " AND ".join(self._present(n, "s") for n in rule.fields)
+            # Two rows are one record only by the rule's whole key: a tax id without its KPP
+            # may be any branch, so it ties no two rows of a file together.
+            present = " AND ".join(self._present(n, "s") for n in (*rule.fields, *rule.optional))
             await m._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {run_param}, {key}, min(s."line") '
                          f'FROM "{m.stage}" s WHERE {new} AND {present} GROUP BY {key} ON CONFLICT DO NOTHING', run)
             first = f'(SELECT x."line" FROM "core_dataio_seen" x WHERE x."run_id" = {{}} AND x."key" = {key})'
