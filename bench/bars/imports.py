@@ -105,18 +105,22 @@ MEASURE = ("import resource, subprocess, sys\n"
            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n")
 
 
-def run_import(ctx, path: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one ``klientela import`` into the emptied table."""
-    asyncio.run(clear())
-    cmd = [ctx.python, "-c", MEASURE, ctx.python, "-m", "core.cli", "import", ENTITY, str(path), "--key", "@key",
-           "--rejects", str(path) + ".rejected.csv"]
+def klientela(ctx, *args: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one ``klientela`` command in a subprocess (an error if it fails)."""
+    cmd = [ctx.python, "-c", MEASURE, ctx.python, "-m", "core.cli", *args]
     started = time.perf_counter()
     proc = subprocess.run(cmd, env=ctx.env(), capture_output=True, text=True, timeout=7200)
     seconds = time.perf_counter() - started
     rss_kb, code = proc.stdout.split()
     if code != "0":
-        raise RuntimeError(f"klientela import exited {code}: {proc.stderr[-2000:]}")
+        raise RuntimeError(f"klientela {args[0]} exited {code}: {proc.stderr[-2000:]}")
     return seconds, int(rss_kb) / 1024
+
+
+def run_import(ctx, path: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one ``klientela import`` into the emptied table."""
+    asyncio.run(clear())
+    return klientela(ctx, "import", ENTITY, str(path), "--key", "@key", "--rejects", str(path) + ".rejected.csv")
 
 
 def counts() -> dict:

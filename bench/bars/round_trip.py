@@ -21,12 +21,10 @@ import asyncio
 import csv
 import os
 import random
-import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 
-from bench.bars.imports import MEASURE, RSS_LIMIT_MB, _sql, clear, prepare_fields
+from bench.bars.imports import RSS_LIMIT_MB, _sql, clear, klientela, prepare_fields
 from bench.runner import Result, register
 
 DEFAULT_ROWS = 200_000
@@ -70,18 +68,6 @@ def write_seed(path: Path, n: int) -> Path:
     return path
 
 
-def measured(ctx, *args: str) -> tuple[float, float, str]:
-    """Seconds, peak RSS (MB) and output of one ``klientela`` command in a subprocess."""
-    cmd = [ctx.python, "-c", MEASURE, ctx.python, "-m", "core.cli", *args]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, env=ctx.env(), capture_output=True, text=True, timeout=7200)
-    seconds = time.perf_counter() - started
-    rss_kb, code = proc.stdout.split()
-    if code != "0":
-        raise RuntimeError(f"klientela {args[0]} exited {code}: {proc.stderr[-2000:]}")
-    return seconds, int(rss_kb) / 1024, proc.stderr
-
-
 async def snapshot() -> Counter:
     """The client records as a multiset of their stored values (ids, times, versions left out)."""
     rows = await _sql('SELECT * FROM "contacts_client"')
@@ -101,15 +87,15 @@ def measure(ctx) -> list[Result]:
     asyncio.run(prepare_fields(ctx))
     asyncio.run(clear())
     seed = write_seed(folder / "seed.csv", n)
-    seeded, _rss, _out = measured(ctx, "import", ENTITY, str(seed), "--rejects", str(seed) + ".rejected.csv")
+    seeded, _rss = klientela(ctx, "import", ENTITY, str(seed), "--rejects", str(seed) + ".rejected.csv")
     seed_run = asyncio.run(last_run())
     results = []
     for fmt in ("csv", "xlsx"):
         before = asyncio.run(snapshot())
         path = folder / f"clients.{fmt}"
-        out_s, out_rss, _ = measured(ctx, "export", ENTITY, "--format", fmt, "-o", str(path))
+        out_s, out_rss = klientela(ctx, "export", ENTITY, "--format", fmt, "-o", str(path))
         asyncio.run(clear())
-        in_s, in_rss, _ = measured(ctx, "import", ENTITY, str(path), "--rejects", str(path) + ".rejected.csv")
+        in_s, in_rss = klientela(ctx, "import", ENTITY, str(path), "--rejects", str(path) + ".rejected.csv")
         run = asyncio.run(last_run())
         after = asyncio.run(snapshot())
         same = after == before
