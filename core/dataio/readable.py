@@ -222,10 +222,11 @@ class ImportValues:
 
     async def load(self, cells: dict[str, set[str]]) -> None:
         """Resolve the titles of a batch: ``cells`` is {reference field name: texts in its column}."""
+        self.found = {}  # per batch: memory stays flat over a file of a million references
         by_target: dict[str, set[str]] = {}
         for spec in self.references:
             texts = {t.strip() for t in cells.get(spec.name, ()) if isinstance(t, str) and t.strip() and not _as_uuid(t)}
-            by_target.setdefault(spec.reference, set()).update(texts - self.found.get(spec.reference, {}).keys())
+            by_target.setdefault(spec.reference, set()).update(texts)
         for key, texts in by_target.items():
             known = self.found.setdefault(key, {})
             target = await self.targets.of(key)
