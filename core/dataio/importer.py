@@ -215,6 +215,7 @@ async def run_import(kernel, run_id, principal: Principal, *, progress: Progress
     plan = RowPlan(gate, header, mapping, fields)
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"], on_match=run["on_match"], rules=match_rules(kernel, gate.entity))
     users = UserLookup()
+    await merge.refresh_statistics()
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
                             ImportRun.error: "", ImportRun.runner: runner}).where(ImportRun.id == run["id"])
     checkpoint = run["next_line"]

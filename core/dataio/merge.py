@@ -103,6 +103,16 @@ class Merge:
         self.native_defaults = {k: v for k, v in native_defaults.items() if k not in self.natives}
         self.custom_defaults = json.dumps(custom_defaults)
 
+    async def refresh_statistics(self) -> None:
+        """PostgreSQL: ANALYZE the entity's table once as a run starts (a sample: ~0.1 s on 1M rows).
+
+        Right after a large import the planner's row estimate of the table is stale (a
+        table filled minutes ago still looks empty); the next run's batches, whose staged
+        rows now find records, then get nested loops over the whole table — measured 13 s
+        a 5,000-row batch instead of 25 ms."""
+        if self.pg:
+            await self._sql(f"ANALYZE {quote(self.table)}")
+
     # -- SQL pieces --------------------------------------------------------------------
 
     def _p(self, column: str) -> str:
@@ -266,10 +276,10 @@ class Merge:
         await self._sql(
             f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {self._run_param}, \'r:\' || {rid}, min(s."line") '
             f'FROM "{STAGE}" s WHERE s."err" IS NULL AND s."rid" IS NOT NULL GROUP BY s."rid" ON CONFLICT DO NOTHING', run)
-        first = f'(SELECT x."line" FROM "core_dataio_seen" x WHERE x."run_id" = {{}} AND x."key" = \'r:\' || {rid})'
         await self._sql(
-            f'UPDATE "{STAGE}" AS s SET "err" = \'rdup:\' || CAST({first} AS TEXT) WHERE s."err" IS NULL '
-            f'AND s."rid" IS NOT NULL AND {first} < s."line"', run, run)
+            f'UPDATE "{STAGE}" AS s SET "err" = \'rdup:\' || CAST(x."line" AS TEXT) FROM "core_dataio_seen" x '
+            f'WHERE x."run_id" = {{}} AND x."key" = \'r:\' || {rid} AND x."line" < s."line" '
+            f'AND s."err" IS NULL AND s."rid" IS NOT NULL', run)
 
     async def _permissions(self) -> None:
         # Existing records: the import scope bounds them as well as the write scope.
