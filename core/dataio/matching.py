@@ -133,13 +133,7 @@ class Matcher:
 
     async def _create(self) -> None:
         m = self.merge
-        uuid = "uuid" if m.pg else "TEXT"
-        if m.pg:
-            await m._sql(f'CREATE TEMP TABLE IF NOT EXISTS "{MATCHES}" ("line" integer, "rid" uuid, "rule" integer, '
-                         f'"sure" integer, "pin" integer) ON COMMIT DROP')
-        else:
-            await m._sql(f'DROP TABLE IF EXISTS temp."{MATCHES}"')
-            await m._sql(f'CREATE TEMP TABLE "{MATCHES}" ("line" INTEGER, "rid" {uuid}, "rule" INTEGER, "sure" INTEGER, "pin" INTEGER)')
+        await m.temp_table(MATCHES, f'("line" INTEGER, "rid" {m.uuid_type}, "rule" INTEGER, "sure" INTEGER, "pin" INTEGER)')
         await m._sql(f'CREATE INDEX IF NOT EXISTS "{MATCHES}_line" ON "{MATCHES}" ("line", "rule")')
 
     async def drop(self) -> None:
@@ -190,8 +184,7 @@ class Matcher:
                      f'WHERE c."line" = p."line" AND c."rule" = p."rule"')
         first_pin = ('(array_agg(c."rid") FILTER (WHERE c."pin" = 1))[1]' if m.pg
                      else 'min(CASE WHEN c."pin" = 1 THEN c."rid" END)')
-        await m._sql(f'DROP TABLE IF EXISTS "{DECIDED}"')
-        await m._sql(f'CREATE TEMP TABLE "{DECIDED}" {"ON COMMIT DROP " if m.pg else ""}AS SELECT c."line" AS "line", '
+        await m.temp_table(DECIDED, f'AS SELECT c."line" AS "line", '
                      f'count(DISTINCT CASE WHEN c."pin" = 1 THEN c."rid" END) AS "pins", max(c."sure") AS "sure", '
                      f'{first_pin} AS "rid" FROM "{MATCHES}" c GROUP BY c."line"')
         await self._analyze(DECIDED)
@@ -220,7 +213,6 @@ class Matcher:
             return
         await self._analyze(self.merge.stage)
         await self._create()
-        await self.merge._sql(f'DELETE FROM "{MATCHES}"')
         # Sure rules first: the others only look at the rows they left without a candidate.
         for number, rule in sorted(enumerate(self.rules), key=lambda item: not item[1].sure):
             await self._collect(rule, number)

@@ -124,6 +124,21 @@ class Merge:
         return f"CAST({{}} AS {kind})"
 
     @property
+    def uuid_type(self) -> str:
+        return "uuid" if self.pg else "TEXT"
+
+    async def temp_table(self, name: str, definition: str) -> None:
+        """A scratch table of this batch's transaction; ``definition`` is ``(columns)`` or
+        ``AS SELECT ...``. PostgreSQL drops it at commit; on SQLite ``apply`` drops it at the
+        batch's end, and one left by a failed batch is replaced here."""
+        await self._sql(f'DROP TABLE IF EXISTS {"" if self.pg else "temp."}"{name}"')
+        commit = " ON COMMIT DROP" if self.pg else ""
+        if definition.startswith("("):
+            await self._sql(f'CREATE TEMP TABLE "{name}" {definition}{commit}')
+        else:
+            await self._sql(f'CREATE TEMP TABLE "{name}"{commit} {definition}')
+
+    @property
     def _run_param(self) -> str:
         """The run id as a parameter in a SELECT list (typed on PostgreSQL)."""
         return "CAST({} AS uuid)" if self.pg else "{}"
@@ -211,12 +226,8 @@ class Merge:
         natives = "".join(f", {quote(n)}" for n in self.natives)
         head = (f'CAST(0 AS INTEGER) AS "line", CAST(\'\' AS TEXT) AS "skey", "id", "id" AS "rid", "id" AS "aid", '
                 f'CAST(NULL AS TEXT) AS "err", CAST(NULL AS TEXT) AS "op"')
-        if self.pg:
-            await self._sql(f'CREATE TEMP TABLE "{STAGE}" ON COMMIT DROP AS SELECT {head}{natives}, "custom", "search_text" '
-                            f'FROM {table} WITH NO DATA')
-        else:
-            await self._sql(f'DROP TABLE IF EXISTS temp."{STAGE}"')
-            await self._sql(f'CREATE TEMP TABLE "{STAGE}" AS SELECT {head}{natives}, "custom", "search_text" FROM {table} WHERE 0')
+        empty = "WITH NO DATA" if self.pg else "WHERE 0"
+        await self.temp_table(STAGE, f'AS SELECT {head}{natives}, "custom", "search_text" FROM {table} {empty}')
         columns = [*FIXED, *self.natives, "custom", "search_text"]
         records = []
         for p in prepared:
@@ -237,12 +248,10 @@ class Merge:
         entries += [(run, f"u:{name}:{value}", p.line) for p in prepared for name, value in p.unique.items()]
         if not entries:
             return
+        await self.temp_table(UNIQUE_STAGE, f'("run_id" {self.uuid_type}, "key" TEXT, "line" INTEGER)')
         if self.pg:
-            await self._sql(f'CREATE TEMP TABLE "{UNIQUE_STAGE}" ("run_id" uuid, "key" text, "line" integer) ON COMMIT DROP')
             await conn.copy_records_to_table(UNIQUE_STAGE, records=entries, columns=["run_id", "key", "line"])
         else:
-            await self._sql(f'DROP TABLE IF EXISTS temp."{UNIQUE_STAGE}"')
-            await self._sql(f'CREATE TEMP TABLE "{UNIQUE_STAGE}" ("run_id" TEXT, "key" TEXT, "line" INTEGER)')
             await conn.executemany(f'INSERT INTO temp."{UNIQUE_STAGE}" VALUES (?, ?, ?)', entries)
         await self._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT "run_id", "key", min("line") '
                         f'FROM "{UNIQUE_STAGE}" WHERE 1 = 1 GROUP BY "run_id", "key" ON CONFLICT DO NOTHING')
