@@ -48,7 +48,7 @@ from core.dataio.mapping import EXTERNAL_KEY
 from core.dataio.matching import MATCH_FIELD, Ambiguous, Matcher, composite_keys, usable
 from core.dataio.rows import Prepared, Rejection, RowPlan
 from core.db.engine import write_transaction
-from core.entities.base import new_id
+from core.entities.base import new_id, new_id_text
 from core.entities.sql import quote
 from core.i18n import _
 
@@ -231,7 +231,7 @@ class Merge:
         columns = [*FIXED, *self.natives, "custom", "search_text"]
         records = []
         for p in prepared:
-            records.append((p.line, p.key, self._uuid(new_id()), None, self._uuid(new_id()), None, None,
+            records.append((p.line, p.key, new_id_text(), None, new_id_text(), None, None,
                             *(p.native.get(n) for n in self.natives), json.dumps(p.custom), p.search_text))
         if self.pg:
             await conn.copy_records_to_table(STAGE, records=records, columns=columns)
