@@ -101,46 +101,40 @@ async def test_grants_field_rules_and_roles_hold_on_the_next_request_of_a_kept_s
             assert (await api.get(f"/api/contacts/client/{record}")).status_code == 404
 
 
-async def test_a_team_change_widens_and_narrows_team_scope_on_the_next_request(client, app_factory, make_user):
-    team = await org.create_team(f"Kept team {uuid.uuid4().hex[:6]}")
-    role = await custom_role({READ: "team"})
-    user = await make_user()
-    await set_roles(user.id, [role.key])
-    await org.add_member(team.id, user.id)
-    colleague = await make_user()
-    app = app_factory()
-    record = await a_client_owned_by(app, colleague.id)
-    async with serving(app, login=(user.email, USER_PASSWORD)) as session:
-        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
-        await kept(app, session)
-        assert (await client.post(f"/admin/teams/{team.id}/members", data={"user": str(colleague.id)})).status_code == 303
-        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 200
-        await kept(app, session)
-        assert (await client.post(f"/admin/teams/{team.id}/members/{colleague.id}/remove")).status_code == 303
-        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
-
-
-async def test_a_department_change_holds_on_the_next_request(app_factory, make_user):
-    role = await custom_role({READ: "department"})
+@pytest.mark.parametrize("scope", ["team", "department"])
+async def test_a_team_or_department_change_widens_and_narrows_scope_on_the_next_request(client, app_factory, make_user, scope):
+    role = await custom_role({READ: scope})
     user = await make_user(department=f"Kept dept {uuid.uuid4().hex[:6]}")
     await set_roles(user.id, [role.key])
+    team = await org.create_team(f"Kept team {uuid.uuid4().hex[:6]}")
+    await org.add_member(team.id, user.id)
     colleague = await make_user()
+    if scope == "team":  # through the admin screen, served by another app
+        join = lambda: client.post(f"/admin/teams/{team.id}/members", data={"user": str(colleague.id)})  # noqa: E731
+        leave = lambda: client.post(f"/admin/teams/{team.id}/members/{colleague.id}/remove")  # noqa: E731
+    else:
+        join = lambda: set_department(colleague.id, user.department)  # noqa: E731
+        leave = lambda: set_department(colleague.id, None)  # noqa: E731
     app = app_factory()
     record = await a_client_owned_by(app, colleague.id)
     async with serving(app, login=(user.email, USER_PASSWORD)) as session:
         assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
         await kept(app, session)
-        await set_department(colleague.id, user.department)
+        await join()
         assert (await session.get(f"/api/contacts/client/{record}")).status_code == 200
+        await kept(app, session)
+        await leave()
+        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
 
 
-async def test_deactivation_ends_a_kept_session_and_token_on_the_next_request(client, app_factory, member):
+@pytest.mark.parametrize("action, answer", [("deactivate", 303), ("password", 200)], ids=["deactivation", "password reset"])
+async def test_deactivation_and_a_password_reset_end_a_kept_session_and_token_on_the_next_request(client, app_factory, member, action, answer):
     user, _, _, token = member
     app = app_factory()
     async with serving(app, login=(user.email, USER_PASSWORD)) as session:
         async with bearer(app, token) as api:
             await kept(app, session, api)
-            assert (await client.post(f"/admin/users/{user.id}/deactivate")).status_code == 303
+            assert (await client.post(f"/admin/users/{user.id}/{action}")).status_code == answer
             assert (await session.get("/api/auth/me")).status_code == 401
             assert (await api.get("/api/auth/me")).status_code == 401
 
@@ -158,17 +152,6 @@ async def test_a_revoked_token_fails_on_the_next_request_and_the_others_keep_wor
             # A kept token is checked against its secret on every request.
             prefix = token.split("_")[1]
             assert (await bearer(app, f"kl_{prefix}_wrong-secret").get("/api/auth/me")).status_code == 401
-
-
-async def test_a_password_reset_ends_kept_sessions_and_tokens(client, app_factory, member):
-    user, _, _, token = member
-    app = app_factory()
-    async with serving(app, login=(user.email, USER_PASSWORD)) as session:
-        async with bearer(app, token) as api:
-            await kept(app, session, api)
-            assert (await client.post(f"/admin/users/{user.id}/password")).status_code == 200
-            assert (await session.get("/api/auth/me")).status_code == 401
-            assert (await api.get("/api/auth/me")).status_code == 401
 
 
 async def test_a_session_another_worker_kept_alive_is_not_taken_for_idle(app_factory, make_user, monkeypatch):
