@@ -89,6 +89,9 @@ class PrincipalCache:
         if not (row["is_active"] and sessions.is_live(row["expires_at"], row["last_seen_at"], now, life)):
             await sessions.delete_by_id(row["id"])  # expired, or its user was deactivated
             return None
+        if entry is not None:  # only looked idle: another worker recorded activity since
+            entry.row["last_seen_at"] = row["last_seen_at"]
+            return entry
         entry = Entry(current, row, await principals.build(row, via="session"))
         self._put(key, entry)
         return entry
