@@ -193,10 +193,11 @@ async def ensure_stamp(engine=None) -> list[str]:
         for name, table in existing.items():
             if name not in wanted:
                 await engine.run_ddl(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"' if postgres else f'DROP TRIGGER IF EXISTS "{name}"')
-        for trigger in plan:
-            if trigger.name not in existing:
-                await engine.run_ddl((_pg_ddl if postgres else _sqlite_ddl)(trigger))
-                changed.append(f"trigger {trigger.name}")
+        created = [t for t in plan if t.name not in existing]
+        for trigger in created:
+            await engine.run_ddl((_pg_ddl if postgres else _sqlite_ddl)(trigger))
+        if created:
+            changed.append(f"{len(created)} trigger(s) on {', '.join(dict.fromkeys(t.table for t in created))}")
         # Whatever changed meanwhile, no principal cached before now survives.
         await engine.run_ddl(BUMP)
     return changed

@@ -50,8 +50,7 @@ async def test_a_changed_definition_replaces_the_old_triggers(accounts, monkeypa
     quiet_user = {k: v for k, v in stamp.QUIET["core_user"].items() if k != "home_layout"}
     monkeypatch.setitem(stamp.QUIET, "core_user", quiet_user)
     try:
-        changed = await stamp.ensure_stamp()
-        assert [c for c in changed if "core_user_update" in c], changed
+        assert await stamp.ensure_stamp() == ["1 trigger(s) on core_user"]
         now = await installed_triggers()
         assert now == {t.name for t in stamp.trigger_plan()} and now != before
         user = (await User.select(User.id).first())["id"]
