@@ -29,7 +29,10 @@ from core.auth import principals, sessions, stamp
 from core.auth.sessions import Lifetimes
 from core.permissions.principal import Principal
 
-LIMIT = 10_000  # entries per worker; beyond it the oldest go (a refill costs one rebuild)
+# Entries per worker; beyond it the oldest go (a refill costs one rebuild). A
+# principal holds its grants and the ids of its team and department members:
+# from a few KB to ~100 KB for a member of a department of thousands.
+LIMIT = 2_000
 
 
 @dataclass(slots=True)
