@@ -16,11 +16,12 @@ import pytest
 from core.auth import org
 from core.auth.common import fetch, utcnow
 from core.auth.middleware import AuthMiddleware
-from core.auth.principal_cache import PrincipalCache
+from core.auth.principal_cache import Entry, PrincipalCache
 from core.auth.tokens import create_token
 from core.auth.users import set_department, set_roles, user_by_email
 from core.auth.principals import principal_for_user
 from core.permissions.gate import Gate
+from core.permissions.principal import ANONYMOUS
 from core.testing.clients import BASE_URL
 from core.testing.fixtures import ADMIN_EMAIL, USER_PASSWORD, custom_role, serving
 from tests.auth.helpers import role_form, session_cookie
@@ -170,3 +171,16 @@ async def test_a_session_another_worker_kept_alive_is_not_taken_for_idle(app_fac
         monkeypatch.setattr("core.auth.middleware.utcnow", lambda: start + timedelta(minutes=75))
         assert (await on_b.get("/api/auth/me")).status_code == 401  # idle 35 min by the row too: over
         assert await fetch('SELECT id FROM core_session WHERE "user" = {}', user.id) == []
+
+
+def test_a_principal_built_while_the_stamp_moved_is_not_kept_and_the_oldest_go_beyond_the_limit():
+    cache = PrincipalCache(limit=2)
+    assert cache._get("s1", 7) is None
+    cache._put("s1", Entry(7, {}, ANONYMOUS))
+    assert cache._get("s1", 7) is not None
+    assert cache._get("s1", 8) is None  # the stamp moved: never used again
+    cache._put("s2", Entry(7, {}, ANONYMOUS))  # built from rows read before the move: not kept
+    assert cache._get("s2", 8) is None
+    for key in ("s3", "s4", "s5"):
+        cache._put(key, Entry(8, {}, ANONYMOUS))
+    assert cache._get("s3", 8) is None and cache._get("s4", 8) is not None and cache._get("s5", 8) is not None
