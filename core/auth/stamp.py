@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from piccolo.table import Table
 
-from core.db.engine import engine_kind, get_engine
+from core.db.engine import KlientelaConnection, engine_kind, get_engine
 
 TABLE = "core_principal_stamp"
 TRIGGER_PREFIX = "core_principal_stamp_"
@@ -222,7 +222,8 @@ class _SqliteReader:
         with self._lock:
             connection = self._connections.get(key)
             if connection is None:
-                connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5)
+                # The app's connection class (its casefold() serves expression indexes), though this one only reads the stamp.
+                connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5, factory=KlientelaConnection)
                 connection.execute("PRAGMA query_only = 1")
                 self._connections[key] = connection
             return connection.execute(READ).fetchone()[0]

@@ -29,7 +29,7 @@ START_SECONDS = 120  # the child imports openpyxl and reads the header (a shared
 PARENT_CHECK_SECONDS = 1.0
 
 
-def _produce(path: str, fmt: str, locale: str, out, parent: int) -> None:
+def _produce(path: str, fmt: str, locale: str, out, parent: int, options: dict | None = None) -> None:
     def send(message) -> None:
         while True:
             try:
@@ -43,8 +43,8 @@ def _produce(path: str, fmt: str, locale: str, out, parent: int) -> None:
 
     with use_locale(locale):
         try:
-            with open_reader(path, fmt) as reader:
-                send(("header", reader.header, reader.progress()))
+            with open_reader(path, fmt, **(options or {})) as reader:
+                send(("header", reader.header, reader.progress(), reader.left_out))
                 chunk = []
                 for item in reader:
                     chunk.append(item)
@@ -52,7 +52,7 @@ def _produce(path: str, fmt: str, locale: str, out, parent: int) -> None:
                         send(("rows", chunk, reader.progress()))
                         chunk = []
                 send(("rows", chunk, reader.progress()))
-                send(("end",))
+                send(("end", reader.left_out))  # with the totals rows it skipped
         except ReadError as exc:
             send(("error", str(exc)))
         except Exception as exc:  # noqa: BLE001 - any parser failure is this file's failure, said in the parent
@@ -62,11 +62,11 @@ def _produce(path: str, fmt: str, locale: str, out, parent: int) -> None:
 class PrefetchedReader(Reader):
     """:func:`open_reader` for a spreadsheet, read ahead in a child process."""
 
-    def __init__(self, path: Path, fmt: str):
+    def __init__(self, path: Path, fmt: str, **options):
         self.format = fmt
         context = multiprocessing.get_context("spawn")  # never fork a process with database threads
         self.queue = context.Queue(maxsize=QUEUE_CHUNKS)
-        self.child = context.Process(target=_produce, args=(str(path), fmt, current_locale(), self.queue, os.getpid()),
+        self.child = context.Process(target=_produce, args=(str(path), fmt, current_locale(), self.queue, os.getpid(), options),
                                      daemon=True, name="klientela-reader")
         self.child.start()
         self._progress: tuple[int, int | None] = (0, None)
@@ -77,7 +77,7 @@ class PrefetchedReader(Reader):
         except BaseException:
             self.close()
             raise
-        _, self.header, self._progress = message
+        _, self.header, self._progress, self.left_out = message
 
     def _next(self, timeout: float):
         waited = 0.0
@@ -97,6 +97,7 @@ class PrefetchedReader(Reader):
             # only timeout that matters is the child being gone, checked above.
             message = self._next(float("inf"))
             if message[0] == "end":
+                self.left_out = message[1]
                 return
             if message[0] == "error":
                 raise ReadError(message[1])
@@ -122,5 +123,5 @@ def open_prefetched(path, fmt: str | None = None, **options) -> Reader:
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt in ("xlsx", "ods"):
-        return PrefetchedReader(path, fmt)
-    return open_reader(path, fmt, **options)
+        return PrefetchedReader(path, fmt, **{k: v for k, v in options.items() if k not in ("encoding", "delimiter")})
+    return open_reader(path, fmt, **{k: v for k, v in options.items() if k != "sheet"})

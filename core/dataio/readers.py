@@ -10,6 +10,14 @@ line breaks it counts records, not physical lines), so a rejected row can be
 found again. Fully empty rows are skipped; they are neither accepted nor
 rejected.
 
+Where the table starts is guessed, not assumed (:mod:`core.dataio.sheets`):
+title rows above the header are skipped, a header merged over two rows is
+joined, the user may name the header row (``header_row``, its line) and,
+in a workbook, the sheet. What was left out — other sheets, hidden columns,
+title rows, totals rows — is kept in :attr:`Reader.left_out` for the screens
+to say. A CSV's encoding is decided on evidence from across the file
+(:mod:`core.dataio.encodings`) and its reading checked for mojibake.
+
 Reading never fails on a row: what cannot be read becomes a :class:`BadRow`
 (a CSV field past the size limit, bytes not valid in the file's encoding), so
 the importer rejects that one row with the reason and goes on.
@@ -19,8 +27,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import itertools
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +39,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator
 
+from core.dataio.encodings import canonical, check_reading, detect_encoding, spread_sample
+from core.dataio.sheets import LOOKAHEAD, completes, guess_header, is_totals, join_header
 from core.i18n import _
 
 FORMATS = ("csv", "xlsx", "ods")
@@ -64,29 +77,100 @@ def detect_format(path: Path, name: str | None = None) -> str:
 
 
 def open_reader(path: str | os.PathLike, fmt: str | None = None, *, encoding: str | None = None,
-                delimiter: str | None = None) -> "Reader":
+                delimiter: str | None = None, sheet: str | None = None, header_row: int | None = None,
+                header_rows: int | None = None, hidden: bool = False) -> "Reader":
+    """``sheet`` (a workbook's sheet by name; default the first visible), ``header_row`` (the
+    header's line; default guessed), ``header_rows`` (1 or 2; default guessed), ``hidden``
+    (read hidden columns too; default they are left out and named in ``left_out``)."""
     path = Path(path)
     fmt = fmt or detect_format(path)
+    table = {"header_row": header_row, "header_rows": header_rows, "hidden": hidden}
     if fmt == "csv":
-        return CsvReader(path, encoding=encoding, delimiter=delimiter)
+        return CsvReader(path, encoding=encoding, delimiter=delimiter, **table)
     if fmt == "xlsx":
-        return XlsxReader(path)
+        return XlsxReader(path, sheet=sheet, **table)
     if fmt == "ods":
-        return OdsReader(path)
+        return OdsReader(path, sheet=sheet, **table)
     raise ReadError(_("Unknown file format {fmt}; use CSV, XLSX or ODS.").format(fmt=fmt))
 
 
 class Reader:
     """``header`` (list of column names), iteration over ``(line, values | BadRow)`` after
-    the header, and ``progress()`` — ``(done, total)`` in the reader's own unit for a bar."""
+    the header, and ``progress()`` — ``(done, total)`` in the reader's own unit for a bar.
+
+    ``left_out`` says what was not read as data, for the user: ``sheets`` (the
+    workbook's other sheets), ``hidden_columns`` (their headers), ``above``
+    (lines above the header: titles), ``totals`` (``[line, first cell]`` of
+    skipped totals rows; filled as the rows are read)."""
 
     format = ""
     header: list[str]
     encoding: str | None = None
     delimiter: str | None = None
+    reading = None  # a CSV's encodings.Reading: is the text garbled in this encoding?
+    sheets: list[str] = []
+    sheet: str | None = None
+    header_row: int = 1
+    header_rows: int = 1
+    read_hidden = False  # hidden columns read as data (asked for), not left out
+
+    def _start_table(self, rows: Iterator[tuple[int, list | BadRow]], *, header_row: int | None, header_rows: int | None,
+                     hidden_columns: set[int] = frozenset(), first_row_check=None) -> None:
+        """Find the header among the first rows of ``rows`` (non-empty rows), then serve the rest."""
+        buffered: list[tuple[int, list]] = []
+        for line, values in rows:
+            if isinstance(values, BadRow):
+                if not buffered:
+                    raise ReadError(values.reason)
+                buffered.append((line, values))
+            else:
+                if not buffered and first_row_check is not None:
+                    first_row_check(values)
+                buffered.append((line, list(values)))
+            if len(buffered) >= LOOKAHEAD and (header_row is None or line > header_row):
+                break
+        if not buffered:
+            raise ReadError(_("The file is empty."))
+        candidates = [v if isinstance(v, list) else [] for _l, v in buffered]
+        if header_row is None:
+            index, count = guess_header(candidates)
+        else:
+            index = next((i for i, (line, _v) in enumerate(buffered) if line >= header_row), None)
+            if index is None or isinstance(buffered[index][1], BadRow):
+                raise ReadError(_("Line {line} is not a row of the table (the file has no such non-empty line).").format(
+                    line=header_row))
+            count = 1
+            if header_rows is None and index + 1 < len(buffered) and completes(candidates[index], candidates[index + 1]):
+                count = 2
+        if header_rows is not None:
+            count = 2 if header_rows == 2 and index + 1 < len(buffered) else 1
+        values = candidates[index] if count == 1 else join_header(candidates[index], candidates[index + 1])
+        self.hidden = sorted(i for i in hidden_columns if i < len(values))
+        shown = [v for i, v in enumerate(values) if i not in hidden_columns] if hidden_columns else values
+        self.header = _header(shown)
+        self.left_out["hidden_columns"] = [str(values[i] or "").strip() or _column_letter(i) for i in self.hidden]
+        self.header_row, self.header_rows = buffered[index][0], count
+        self.left_out["above"] = [line for line, _v in buffered[:index]]
+        self._rest = rows
+        self._buffered = buffered[index + count:]
+
+    def _table_rows(self) -> Iterator[tuple[int, list | BadRow]]:
+        hidden = set(self.hidden)
+        for line, values in itertools.chain(self._buffered, self._rest):
+            if isinstance(values, BadRow):
+                yield line, values
+                continue
+            if is_totals(values):  # before hidden columns go: "Итого" may stand in one of them
+                self.left_out["totals"].append([line, str(next(v for v in values if v not in (None, ""))).strip()])
+                continue
+            if hidden:
+                values = [v for i, v in enumerate(values) if i not in hidden]
+            if _blank(values):
+                continue
+            yield line, values
 
     def __iter__(self) -> Iterator[tuple[int, list | BadRow]]:
-        raise NotImplementedError
+        yield from self._table_rows()
 
     def progress(self) -> tuple[int, int | None]:
         return 0, None
@@ -105,6 +189,20 @@ def _blank(values) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+def _column_letter(index: int) -> str:
+    """0 → A, 27 → AB: how a spreadsheet names a column."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _new_left_out() -> dict:
+    return {"sheets": [], "hidden_sheets": [], "hidden_columns": [], "above": [], "totals": []}
+
+
 def _header(values: list) -> list[str]:
     names = [("" if v is None else str(v)).strip() for v in values]
     while names and not names[-1]:
@@ -115,32 +213,6 @@ def _header(values: list) -> list[str]:
 
 
 # -- CSV -------------------------------------------------------------------------------
-
-
-def detect_encoding(sample: bytes) -> str:
-    """A BOM decides; then UTF-8 if the sample decodes as it; else charset-normalizer's guess.
-
-    The sample may end inside a multi-byte character, hence the incremental
-    decoder (``final=False``) for the UTF-8 check.
-    """
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    # charset-normalizer's own best() ranks by "chaos" alone, and on a short
-    # cp1251 sample mac-cyrillic ties at zero chaos; the match whose decoded
-    # text reads as a language (coherence) is the one people meant.
-    matches = list(from_bytes(sample))
-    if not matches:
-        return "cp1251"
-    return max(matches, key=lambda m: (m.coherence, -m.chaos)).encoding
 
 
 def detect_delimiter(lines: list[str]) -> str:
@@ -170,28 +242,31 @@ def detect_delimiter(lines: list[str]) -> str:
 class CsvReader(Reader):
     format = "csv"
 
-    def __init__(self, path: Path, *, encoding: str | None = None, delimiter: str | None = None):
+    def __init__(self, path: Path, *, encoding: str | None = None, delimiter: str | None = None,
+                 header_row: int | None = None, header_rows: int | None = None, hidden: bool = False):
         self.path = path
         self.size = path.stat().st_size
-        self.raw = open(path, "rb")
-        sample = self.raw.read(SAMPLE_BYTES)
-        self.raw.seek(0)
+        self.left_out = _new_left_out()
+        sample = spread_sample(path)  # evidence from across the file, not only its head
+        detected = None if encoding else detect_encoding(sample)
         try:
-            self.encoding = codecs.lookup(encoding or detect_encoding(sample)).name
+            self.encoding = canonical(encoding or detected)
         except LookupError:
-            self.raw.close()
             raise ReadError(_("Unknown encoding {name}.").format(name=encoding)) from None
         if self.encoding == "utf-8" and sample.startswith(codecs.BOM_UTF8):
             self.encoding = "utf-8-sig"
-        # Undecodable bytes become U+FFFD and the row is rejected (see _rows), never guessed at.
+        self.reading = check_reading(sample, self.encoding, detected=not encoding, best=detected)
+        self.raw = open(path, "rb")
+        # Undecodable bytes become U+FFFD and the row is rejected (see __iter__), never guessed at.
         self.text = io.TextIOWrapper(self.raw, encoding=self.encoding, errors="replace", newline="")
-        head = sample.decode(self.encoding, errors="replace")
+        head = self.raw.read(SAMPLE_BYTES).decode(self.encoding, errors="replace")
+        self.raw.seek(0)
         self.delimiter = delimiter or detect_delimiter(head.splitlines(keepends=True)[:51])
         csv.field_size_limit(CSV_FIELD_LIMIT)
         self.reader = csv.reader(self.text, delimiter=self.delimiter, quotechar='"', doublequote=True, strict=False)
         self.line = 0
         try:
-            self.header = self._read_header()
+            self._start_table(self._rows(), header_row=header_row, header_rows=header_rows, first_row_check=self._readable)
         except ReadError:
             self.text.close()
             raise
@@ -207,31 +282,26 @@ class CsvReader(Reader):
         self.line += 1
         return row
 
-    def _read_header(self) -> list[str]:
-        while True:
-            row = self._next()
-            if row is None:
-                raise ReadError(_("The file is empty."))
-            if isinstance(row, BadRow):
-                raise ReadError(row.reason)
-            if not _blank(row):
-                if any(REPLACEMENT in v or any(c < " " and c not in "\t\n\r" for c in v) for v in row):
-                    # A header no one could have typed: binary bytes (the upload refuses them
-                    # earlier, core/uploads/text.py; this covers ``klientela import FILE``).
-                    raise ReadError(_("The first row cannot be read as text in {encoding}: is this a CSV file?").format(
-                        encoding=self.encoding))
-                return _header(row)
+    def _readable(self, row: list) -> None:
+        if any(REPLACEMENT in v or any(c < " " and c not in "\t\n\r" for c in v) for v in row):
+            # A first row no one could have typed: binary bytes (the upload refuses them
+            # earlier, core/uploads/text.py; this covers ``klientela import FILE``).
+            raise ReadError(_("The first row cannot be read as text in {encoding}: is this a CSV file?").format(
+                encoding=self.encoding))
 
-    def __iter__(self):
+    def _rows(self):
+        self._first_line = 0  # the first non-empty row goes to _readable as it is
         while True:
             row = self._next()
             if row is None:
                 return
+            if not self._first_line and not isinstance(row, BadRow) and not _blank(row):
+                self._first_line = self.line
             if isinstance(row, BadRow):
                 yield self.line, row
             elif _blank(row):
                 continue
-            elif any(REPLACEMENT in v for v in row):
+            elif any(REPLACEMENT in v for v in row) and self.line > self._first_line:
                 yield self.line, BadRow(_("Some characters cannot be read as {encoding}.").format(encoding=self.encoding))
             else:
                 yield self.line, row
@@ -250,33 +320,51 @@ class CsvReader(Reader):
 
 
 class XlsxReader(Reader):
-    """The first worksheet, read-only (streamed); cell values as Python values (numbers, dates)."""
+    """One worksheet, read-only (streamed); cell values as Python values (numbers, dates).
+
+    openpyxl's read-only mode gives merged cells as empty (only the top-left
+    cell holds the value), which is what the header guess expects; it does not
+    give column widths, so hidden columns are read from the sheet's ``<cols>``
+    element, which comes before its rows."""
 
     format = "xlsx"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, sheet: str | None = None, header_row: int | None = None,
+                 header_rows: int | None = None, hidden: bool = False):
         from openpyxl import load_workbook
 
+        self.left_out = _new_left_out()
+        self.read_hidden = hidden
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise ReadError(_("This is not a readable XLSX file ({error}).").format(error=exc)) from None
-        if not self.book.worksheets:
-            raise ReadError(_("The workbook has no sheet."))
-        self.sheet = self.book.worksheets[0]
-        self.total = self.sheet.max_row
-        self.rows = enumerate(self.sheet.iter_rows(values_only=True), start=1)
-        self.line = 0
-        for self.line, values in self.rows:
-            if not _blank(values):
-                self.header = _header(list(values))
-                break
-        else:
+        try:
+            worksheets = self.book.worksheets
+            if not worksheets:
+                raise ReadError(_("The workbook has no sheet."))
+            self.sheets = [w.title for w in worksheets]
+            visible = [w for w in worksheets if w.sheet_state == "visible"] or worksheets
+            if sheet:
+                chosen = next((w for w in worksheets if w.title == sheet), None)
+                if chosen is None:
+                    raise ReadError(_("The workbook has no sheet named {name}.").format(name=sheet))
+            else:
+                chosen = visible[0]
+            self.sheet = chosen.title
+            self.left_out["sheets"] = [w.title for w in worksheets if w is not chosen]
+            self.left_out["hidden_sheets"] = [w.title for w in worksheets if w.sheet_state != "visible" and w is not chosen]
+            self.worksheet = chosen
+            self.total = chosen.max_row
+            self.line = 0
+            self._start_table(self._rows(), header_row=header_row, header_rows=header_rows,
+                              hidden_columns=set() if hidden else _xlsx_hidden_columns(chosen))
+        except BaseException:
             self.close()
-            raise ReadError(_("The file is empty."))
+            raise
 
-    def __iter__(self):
-        for self.line, values in self.rows:
+    def _rows(self):
+        for self.line, values in enumerate(self.worksheet.iter_rows(values_only=True), start=1):
             if not _blank(values):
                 yield self.line, list(values)
 
@@ -287,12 +375,33 @@ class XlsxReader(Reader):
         self.book.close()
 
 
+def _xlsx_hidden_columns(worksheet) -> set[int]:
+    """0-based indexes of the columns a sheet hides (``<col min max hidden="1">``)."""
+    from lxml import etree
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    hidden: set[int] = set()
+    try:
+        with worksheet._get_source() as source:  # openpyxl's own handle on the sheet's XML part
+            for event, element in etree.iterparse(source, events=("start",), resolve_entities=False, no_network=True,
+                                                  load_dtd=False, huge_tree=True):
+                if element.tag == f"{ns}sheetData":
+                    break  # the rows follow: no <cols> after them
+                if element.tag == f"{ns}col" and element.get("hidden") in ("1", "true"):
+                    low, high = int(element.get("min", "1")), int(element.get("max", "1"))
+                    hidden.update(range(low - 1, min(high, MAX_COLUMNS)))
+    except (etree.XMLSyntaxError, ValueError, KeyError, OSError):
+        return set()  # the rows' own reading reports a broken sheet
+    return hidden
+
+
 # -- ODS -------------------------------------------------------------------------------
 
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 T_TABLE, T_ROW = f"{{{TABLE_NS}}}table", f"{{{TABLE_NS}}}table-row"
+T_COLUMN, T_NAME, T_VISIBILITY = f"{{{TABLE_NS}}}table-column", f"{{{TABLE_NS}}}name", f"{{{TABLE_NS}}}visibility"
 T_CELL, T_COVERED = f"{{{TABLE_NS}}}table-cell", f"{{{TABLE_NS}}}covered-table-cell"
 COLS_REPEATED, ROWS_REPEATED = f"{{{TABLE_NS}}}number-columns-repeated", f"{{{TABLE_NS}}}number-rows-repeated"
 VALUE_TYPE = f"{{{OFFICE_NS}}}value-type"
@@ -341,37 +450,65 @@ def _ods_value(cell) -> Any:
     return text if text != "" else None
 
 
+_ODS_TABLE_NAME = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
+
+
+def _ods_sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """The sheets' names, by scanning ``content.xml``'s bytes (no parse: a big sheet costs only
+    its decompression). Chunks overlap so a tag cut between two is still found once."""
+    names: list[str] = []
+    tail = b""
+    with archive.open("content.xml") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            buffer = tail + chunk
+            names += [html.unescape(m.group(1).decode("utf-8", "replace")) for m in _ODS_TABLE_NAME.finditer(buffer)
+                      if m.end() > len(tail)]
+            tail = buffer[-4096:]
+    return names
+
+
 class OdsReader(Reader):
-    """The first table of ``content.xml``, parsed as a stream (lxml ``iterparse``).
+    """One table of ``content.xml`` (by name; default the first), parsed as a stream (lxml ``iterparse``).
 
     Entities are not resolved and nothing is fetched from the network (lxml's
     ``resolve_entities=False``, ``no_network``), so a hostile file cannot
-    expand or reach out; each row element is dropped once read.
+    expand or reach out; each row element is dropped once read. Columns the
+    table hides (``table:visibility="collapse"``) are left out unless asked for.
     """
 
     format = "ods"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, sheet: str | None = None, header_row: int | None = None,
+                 header_rows: int | None = None, hidden: bool = False):
         from lxml import etree
 
+        self.left_out = _new_left_out()
         try:
             self.zip = zipfile.ZipFile(path)
+            self.sheets = _ods_sheet_names(self.zip)
             self.stream = self.zip.open("content.xml")
         except (zipfile.BadZipFile, KeyError, OSError) as exc:
             raise ReadError(_("This is not a readable ODS file ({error}).").format(error=exc)) from None
+        if sheet and sheet not in self.sheets:
+            self.close()
+            raise ReadError(_("The workbook has no sheet named {name}.").format(name=sheet))
+        self.sheet = sheet or (self.sheets[0] if self.sheets else None)
+        self.left_out["sheets"] = [name for name in self.sheets if name != self.sheet]
         self.total = self.zip.getinfo("content.xml").file_size
-        self.events = etree.iterparse(self.stream, events=("start", "end"), tag=(T_TABLE, T_ROW),
+        self.events = etree.iterparse(self.stream, events=("start", "end"), tag=(T_TABLE, T_ROW, T_COLUMN),
                                       resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
         self.line = 0
-        self.tables = 0
-        self.rows = self._rows()
+        self.inside = False  # within the chosen table
+        self.done = False
+        self.hidden_columns: set[int] = set()
+        self.columns = 0
+        self.read_hidden = hidden
         try:
-            for self.line, values in self.rows:
-                if not _blank(values):
-                    self.header = _header(values)
-                    break
-            else:
-                raise ReadError(_("The file is empty."))
+            rows = self._rows()
+            first = next(rows, None)  # the table's columns (and their visibility) come before its rows
+            head = iter([first] if first is not None else [])
+            self._start_table(itertools.chain(head, rows), header_row=header_row, header_rows=header_rows,
+                              hidden_columns=set() if hidden else self.hidden_columns)
         except etree.XMLSyntaxError as exc:
             self.close()
             raise ReadError(_("This is not a readable ODS file ({error}).").format(error=exc)) from None
@@ -383,11 +520,18 @@ class OdsReader(Reader):
         for event, element in self.events:
             if element.tag == T_TABLE:
                 if event == "start":
-                    self.tables += 1
-                elif self.tables == 1:
-                    return  # only the first sheet
+                    self.inside = not self.done and (self.sheet is None or element.get(T_NAME) == self.sheet)
+                elif self.inside:
+                    self.done = True
+                    return  # only the chosen sheet
                 continue
-            if event != "end" or self.tables != 1:
+            if event != "end" or not self.inside:
+                continue
+            if element.tag == T_COLUMN:
+                repeat = min(int(element.get(COLS_REPEATED, "1")), MAX_COLUMNS)
+                if element.get(T_VISIBILITY) in ("collapse", "filter"):
+                    self.hidden_columns.update(range(self.columns, min(self.columns + repeat, MAX_COLUMNS)))
+                self.columns += repeat
                 continue
             values: list = []
             for cell in element:
@@ -415,9 +559,7 @@ class OdsReader(Reader):
         from lxml import etree
 
         try:
-            for line, values in self.rows:
-                if not _blank(values):
-                    yield line, values
+            yield from self._table_rows()
         except etree.XMLSyntaxError as exc:
             raise ReadError(_("The ODS file is broken after line {line} ({error}).").format(line=self.line, error=exc)) from None
 
@@ -428,5 +570,6 @@ class OdsReader(Reader):
             return 0, self.total
 
     def close(self):
-        self.stream.close()
+        if hasattr(self, "stream"):
+            self.stream.close()
         self.zip.close()
