@@ -110,7 +110,6 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
             mapping = shown.mapping
             if key is not None:
                 mapping.key = key
-            check(mapping, shown.header, shown.fields)
             # The encoding actually used (given or detected), never the detector's first idea.
             how = "given" if encoding else "detected"
             click.echo(f"{path.name}: {shown.format}" + (f", {shown.encoding} ({how}), delimiter {shown.delimiter!r}"
@@ -120,16 +119,17 @@ def import_command(entity, file, dry_run, mapping_arg, key, save_mapping, fmt, e
                 click.secho(warning, fg="red", err=True)
             for note in reading_notes(shown.read, shown.fields):
                 click.echo(f"  {note}")
-            if warning and not encoding and not dry_run:
-                # A guess that reads as mojibake is never imported silently: the user decides.
-                die("the detected encoding does not read this file cleanly; look at --dry-run and give --encoding")
-            for title in shown.header:
-                click.echo(f"  {title!r:40} -> {mapping.columns.get(title, '(not imported)')}")
-            click.echo(f"  key: {mapping.key or '(none: every row creates a record)'}")
             if dry_run or warning:
                 click.echo("first rows as read:")
                 for line, values in zip(shown.lines, shown.sample):
                     click.echo(f"  {line}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
+            if warning and not encoding and not dry_run:
+                # A guess that reads as mojibake is never imported silently: the user decides.
+                die("the detected encoding does not read this file cleanly; look at --dry-run and give --encoding")
+            check(mapping, shown.header, shown.fields)
+            for title in shown.header:
+                click.echo(f"  {title!r:40} -> {mapping.columns.get(title, '(not imported)')}")
+            click.echo(f"  key: {mapping.key or '(none: every row creates a record)'}")
             if show_mapping:
                 click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
                 return 0
