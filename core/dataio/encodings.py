@@ -47,7 +47,7 @@ UTF8_STRAY = 20  # good multi-byte characters per broken byte still counted as U
 # Words are split, never searched for: a pattern like \S*[^\x00-\x7f]\S* backtracks
 # quadratically over a long run of ASCII (a 200,000-character cell took minutes).
 _BYTE_GAPS = re.compile(rb"[\s;,|\"']+")
-WORD_MAX = 64  # a longer "word" is a blob; its first characters are evidence enough
+WORD_MAX = 256  # a longer "word" is a blob; its first characters are evidence enough
 
 
 def canonical(name: str) -> str:
@@ -106,9 +106,11 @@ def detect_encoding(sample: bytes) -> str:
     best = _preferred(matches)
     if "cp1251" in _names(best):
         return "cp1251"
-    if not _names(best) & set(CYRILLIC) and _mess(wide.decode("cp1251", errors="replace")) <= best.chaos + CYRILLIC_SLACK:
-        # charset-normalizer left cp1251 out (a few words fit a multi-byte code page too),
-        # yet it reads them as cleanly: the Cyrillic reading wins.
+    as_cp1251 = wide.decode("cp1251", errors="replace")
+    if _mess(as_cp1251) <= best.chaos + CYRILLIC_SLACK and _coherence(as_cp1251) >= _coherence(wide.decode(best.encoding, errors="replace")):
+        # charset-normalizer left cp1251 out (on a few words a multi-byte or another
+        # Cyrillic code page fits as well), yet cp1251 reads them as cleanly and as much
+        # like a language: the most common Russian encoding wins the tie.
         return "cp1251"
     return canonical(best.encoding)
 
