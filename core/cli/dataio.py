@@ -174,7 +174,6 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
             mapping.key = key
         if unknown_user is not None:
             mapping.unknown_user = unknown_user
-        check(mapping, shown.header, shown.fields, key_choices(await open_gate(kernel, entity, principal)))
         if shown.format == "csv":
             # The encoding actually used (given or detected), never the detector's first idea.
             line = (_("{file}: {format}, encoding {encoding} (given), delimiter {delimiter}") if encoding else
@@ -187,9 +186,15 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
             click.secho(warning, fg="red", err=True)
         for note in reading_notes(shown.read, shown.fields):
             click.echo(f"  {note}")
+        if dry_run or warning:
+            click.echo(_("First rows as read:"))
+            for number, values in zip(shown.lines, shown.sample):
+                click.echo(f"  {number}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
         if warning and not encoding and not dry_run:
             # A guess that reads as mojibake is never imported silently: the user decides.
             return _fail([_("The detected encoding does not read this file cleanly: look at --dry-run and give --encoding.")])
+        # After the encoding: headers read as mojibake map to nothing, and the encoding is what to fix.
+        check(mapping, shown.header, shown.fields, key_choices(await open_gate(kernel, entity, principal)))
 
         def target(name: str) -> str:
             return _("external key") if name == EXTERNAL_KEY else f"{labels.get(name, name)} ({name})"
@@ -198,10 +203,6 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
             chosen = mapping.columns.get(title)
             click.echo(f"  {title:40} → {target(chosen) if chosen else _('(not imported)')}")
         click.echo(_("Key: {key}").format(key=target(mapping.key) if mapping.key else _("none: rows are matched by the entity's match rules")))
-        if dry_run or warning:
-            click.echo(_("First rows as read:"))
-            for number, values in zip(shown.lines, shown.sample):
-                click.echo(f"  {number}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
         if show_mapping:
             click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
             return 0
