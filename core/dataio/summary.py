@@ -17,6 +17,7 @@ STATUSES = {
     "failed": N_("failed"),
     "cancelled": N_("cancelled"),
     "interrupted": N_("interrupted"),
+    "undone": N_("undone"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Chromium: import an XLSX, see the dry run's matches (and the ambiguous row with its candidate,
+"""Chromium: import a messy XLSX choosing the sheet and the header row, see the dry run's matches (and the ambiguous row with its candidate,
 named), import, undo the run — the new client goes, the updated one gets its name back.
 
 The browser tests' server runs no job worker (it shares the session database with every
@@ -31,14 +31,20 @@ def work_jobs(database_url: str, folder) -> None:
 
 
 def workbook(path, m: str):
-    """A workbook as an office saves it: numbers where text is meant (a phone as a float)."""
+    """A workbook as an office saves it: a notes sheet first, the clients on the second under a
+    title row and an empty row (the header on line 3), a phone as a float, a totals row."""
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Клиенты"
+    notes = book.active
+    notes.title = "Справка"
+    notes.append(["Источник", "Выгрузка из 1С"])
+    sheet = book.create_sheet("Клиенты")
+    sheet.append([f"Клиенты {m} на 01.03.2024"])
+    sheet.append([])
     sheet.append(["Наименование", "Эл. почта", "Телефон"])
     sheet.append([f"{m} Ромашка обновлённая", f"{m}-romashka@example.com", None])  # same e-mail: an update
     sheet.append([f"{m} Новая фирма", f"{m}-new@example.com", 79161234567.0])  # nothing matches: created
     sheet.append([f"{m} Лютик", f"{m}-other@example.com", None])  # only the name matches: ambiguous
+    sheet.append(["Итого", None, None])
     book.save(path)
     return path
 
@@ -68,6 +74,13 @@ def test_import_see_the_matches_import_and_undo(admin_context, accounts, tmp_pat
     page.get_by_role("button", name="Upload").click()
     expect(page).to_have_url(re.compile(r"/import/runs/[0-9a-f-]+$"))
     mapping_url = page.url
+    # The clients are on the second sheet, their header on line 3: the user says so.
+    page.get_by_label("Sheet", exact=True).select_option("Клиенты")
+    page.get_by_label("Header row (line in the file)").fill("3")
+    page.get_by_label("The header spans").select_option("1")
+    page.get_by_role("button", name="Read again").click()
+    expect(page.get_by_label("Эл. почта", exact=True)).to_have_value("email")
+    expect(page.locator(".import-preview")).to_contain_text(f"{m} Новая фирма")
     expect(page.get_by_label("update the record")).to_be_checked()  # the default on a match
     accessible_in_both_schemes(page)
     page.get_by_role("button", name="Dry run").click()
