@@ -23,16 +23,22 @@ from dataclasses import dataclass
 
 # (part, path fragments of the files whose functions' own time belongs to it). First match wins.
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # The event loop idle in epoll: the request waits for SQL running in a SQLite connection's
+    # thread or in the PostgreSQL server (cProfile sees only this thread).
+    ("waiting for the database (SQL running; the loop idle)", ("'poll' of 'select.epoll'",)),
+    # Socket writes and reads in this process: PostgreSQL's wire (asyncpg); on SQLite, the event
+    # loop's self-pipe, which wakes it when a connection's thread hands a result back.
+    ("socket I/O (PostgreSQL's wire; SQLite's thread wake-ups)", ("of '_socket.socket'",)),
     ("auth: session/token and principal", ("/core/auth/", "/core/permissions/principal", "argon2")),
     ("i18n and flash middleware", ("/core/i18n/middleware", "/core/web/flash", "/http/cookies.py")),
     ("query gate: building the query, masking rows", ("/core/permissions/", "/core/entities/sql", "/core/custom_fields/sql")),
     ("database driver (aiosqlite / asyncpg, Piccolo)", ("/aiosqlite/", "/asyncpg/", "/piccolo/", "/sqlite3/", "/core/db/")),
+    ("JSON encoding", ("/msgspec/", "/core/entities/serialize.py", "/json/encoder.py", "json_encode")),
     ("list page: values, columns, filters, views", ("/core/entities/", "/core/custom_fields/", "/core/saved_views/", "/core/i18n/formatting")),
     ("templates (Jinja rendering)", ("/jinja2/", "/markupsafe/", "<template>", "/templates/")),
-    ("JSON encoding", ("/msgspec/", "serialize.py", "json/")),
     ("hooks (pluggy) and menus", ("/pluggy/", "/core/hooks/", "/core/web/menu", "/core/kernel")),
     ("Litestar (routing, request, response, middleware)", ("/litestar/", "/litestar_htmx/", "/core/web/", "/core/app.py")),
-    ("asyncio, threads and the event loop", ("/asyncio/", "/threading.py", "/concurrent/", "/queue.py", "/selectors.py", "{method 'acquire'", "{built-in method _thread", "{method 'put'", "{method 'get'")),
+    ("asyncio, threads and the event loop", ("/asyncio/", "/threading.py", "/concurrent/", "/queue.py", "/selectors.py", "'acquire' of '_thread", "'put_nowait' of '_queue", "_asyncio.")),
     ("the in-process HTTP client (httpx, not the server's)", ("/httpx/", "/httpcore/", "/anyio/", "/h11/", "/sniffio/")),
 )
 OTHER = "other (the standard library, builtins)"

@@ -174,7 +174,6 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
             mapping.key = key
         if unknown_user is not None:
             mapping.unknown_user = unknown_user
-        check(mapping, shown.header, shown.fields, key_choices(await open_gate(kernel, entity, principal)))
         if shown.format == "csv":
             # The encoding actually used (given or detected), never the detector's first idea.
             line = (_("{file}: {format}, encoding {encoding} (given), delimiter {delimiter}") if encoding else
@@ -187,9 +186,15 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
             click.secho(warning, fg="red", err=True)
         for note in reading_notes(shown.read, shown.fields):
             click.echo(f"  {note}")
+        if dry_run or warning:
+            click.echo(_("First rows as read:"))
+            for number, values in zip(shown.lines, shown.sample):
+                click.echo(f"  {number}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
         if warning and not encoding and not dry_run:
             # A guess that reads as mojibake is never imported silently: the user decides.
             return _fail([_("The detected encoding does not read this file cleanly: look at --dry-run and give --encoding.")])
+        # After the encoding: headers read as mojibake map to nothing, and the encoding is what to fix.
+        check(mapping, shown.header, shown.fields, key_choices(await open_gate(kernel, entity, principal)))
 
         def target(name: str) -> str:
             return _("external key") if name == EXTERNAL_KEY else f"{labels.get(name, name)} ({name})"
@@ -198,10 +203,6 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
             chosen = mapping.columns.get(title)
             click.echo(f"  {title:40} → {target(chosen) if chosen else _('(not imported)')}")
         click.echo(_("Key: {key}").format(key=target(mapping.key) if mapping.key else _("none: rows are matched by the entity's match rules")))
-        if dry_run or warning:
-            click.echo(_("First rows as read:"))
-            for number, values in zip(shown.lines, shown.sample):
-                click.echo(f"  {number}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
         if show_mapping:
             click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
             return 0
@@ -300,19 +301,24 @@ def import_undo_command(run_id, user_email) -> None:
 @click.option("--sort", default="", help="Sort fields, comma-separated; - for descending (e.g. -created_at,name).")
 @click.option("--columns", default="", help="Fields to export, comma-separated (default: every field the user may read).")
 @click.option("--user", "user_email", help="Export as this user (default: the first active administrator).")
-def export_command(entity, fmt, output, filters, search, sort, columns, user_email) -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="The language of the command's messages (default: the instance's).")
+def export_command(entity, fmt, output, filters, search, sort, columns, user_email, lang) -> None:
     """Export ENTITY's list (with the list's filters) to CSV or XLSX."""
     from core.auth import events
     from core.dataio.export import check_export, export_columns, export_request, write_export
     from core.dataio.jobs import Params
+    from core.i18n import _, ngettext, use_locale
     from core.permissions.errors import NotFound, Refused
     from core.permissions.gate import Gate
 
+    lang = lang or load_settings().language
     pairs = []
     for item in filters:
         name, sep, value = item.partition("=")
         if not sep:
-            die(f"--filter {item!r}: write field=value")
+            with use_locale(lang):
+                die(_("--filter {item}: write field=value.").format(item=item))
         pairs.append((name.strip(), value))
     if search:
         pairs.append(("q", search))
@@ -320,31 +326,36 @@ def export_command(entity, fmt, output, filters, search, sort, columns, user_ema
         pairs.append(("sort", sort))
 
     async def main() -> None:
-        kernel, principal = await _session(user_email)
-        try:
-            gate = await Gate.open(kernel, entity, principal)
-            check_export(gate)
-            req = export_request(gate, Params(pairs))
-            fields = export_columns(gate, [c.strip() for c in columns.split(",") if c.strip()] or None, everything=True)
-            total = await gate.count(req.filters, req.search, req.sort, action=req.action)
-            with click.progressbar(length=max(total, 1), label="exporting", file=click.get_text_stream("stderr")) as bar:
-                last = 0
+        with use_locale(lang):
+            kernel, principal = await _session(user_email)
+            gate = None
+            try:
+                gate = await Gate.open(kernel, entity, principal)
+                check_export(gate)
+                req = export_request(gate, Params(pairs))
+                fields = export_columns(gate, [c.strip() for c in columns.split(",") if c.strip()] or None, everything=True)
+                total = await gate.count(req.filters, req.search, req.sort, action=req.action)
+                with click.progressbar(length=max(total, 1), label=_("exporting"), file=click.get_text_stream("stderr")) as bar:
+                    last = 0
 
-                async def progress(done: int) -> None:
-                    nonlocal last
-                    bar.update(done - last)
-                    last = done
+                    async def progress(done: int) -> None:
+                        nonlocal last
+                        bar.update(done - last)
+                        last = done
 
-                rows = await write_export(gate, req, fields, fmt, Path(output), progress, every=1000)
-            await events.record("export", principal=principal, detail={"entity": entity, "rows": rows, "format": fmt,
-                                                                        "query": pairs, "file": str(output)})
-            click.echo(f"{rows} rows written to {output}")
-        except Refused as exc:
-            die("; ".join(f"{k}: {v}" for k, v in exc.errors.items()))
-        except NotFound:
-            die(f"no entity {entity}, or the user may not export it")
-        finally:
-            await _close()
+                    rows = await write_export(gate, req, fields, fmt, Path(output), progress, every=1000)
+                await events.record("export", principal=principal, detail={"entity": entity, "rows": rows, "format": fmt,
+                                                                            "query": pairs, "file": str(output)})
+                click.echo(ngettext("%(num)d row written to %(file)s", "%(num)d rows written to %(file)s", rows)
+                           % {"num": rows, "file": output})
+            except Refused as exc:
+                # Each problem as a sentence, a field named by its label.
+                named = {n: f.label_for(lang) for n, f in gate.fields.items()} if gate is not None else {}
+                die(" ".join(f"{named.get(k, k)}: {v}" for k, v in exc.errors.items()))
+            except NotFound:
+                die(_("No entity {entity}, or this user may not export it.").format(entity=entity))
+            finally:
+                await _close()
 
     asyncio.run(main())
 

@@ -118,6 +118,8 @@ class CellReading:
                 return value
             self.counts[(SERIAL_DATE, spec.name)] += 1
         elif isinstance(value, str):
+            if "." not in value and "/" not in value:
+                return value  # ISO dates (the common case) go to validation as they are
             moment = parse_local_date(value, self.locale)
             if moment is None:
                 return value

@@ -44,8 +44,10 @@ CYRILLIC_SLACK = 0.05
 # charset-normalizer's own threshold for "this reading is chaos".
 MESSY = 0.2
 UTF8_STRAY = 20  # good multi-byte characters per broken byte still counted as UTF-8
-_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
-_WIDE_BYTES = re.compile(rb"[^\s;,|\"']*[\x80-\xff][^\s;,|\"']*")
+# Words are split, never searched for: a pattern like \S*[^\x00-\x7f]\S* backtracks
+# quadratically over a long run of ASCII (a 200,000-character cell took minutes).
+_BYTE_GAPS = re.compile(rb"[\s;,|\"']+")
+WORD_MAX = 256  # a longer "word" is a blob; its first characters are evidence enough
 
 
 def canonical(name: str) -> str:
@@ -97,16 +99,25 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     # The evidence is in the words holding non-ASCII bytes: thousands of Latin rows
     # around them would drown their signal (and make every Latin code page "coherent").
-    matches = _readings(_wide_words(sample) or sample)
+    wide = _wide_words(sample) or sample
+    matches = _readings(wide)
     if not matches:
         return "cp1251"
     best = _preferred(matches)
-    return "cp1251" if "cp1251" in _names(best) else canonical(best.encoding)
+    if "cp1251" in _names(best):
+        return "cp1251"
+    as_cp1251 = wide.decode("cp1251", errors="replace")
+    if _mess(as_cp1251) <= best.chaos + CYRILLIC_SLACK and _coherence(as_cp1251) >= _coherence(wide.decode(best.encoding, errors="replace")):
+        # charset-normalizer left cp1251 out (on a few words a multi-byte or another
+        # Cyrillic code page fits as well), yet cp1251 reads them as cleanly and as much
+        # like a language: the most common Russian encoding wins the tie.
+        return "cp1251"
+    return canonical(best.encoding)
 
 
 def _wide_words(sample: bytes, limit: int = 48 * 1024) -> bytes:
     """The sample's words that hold non-ASCII bytes, spread over it, about ``limit`` bytes in all."""
-    words = _WIDE_BYTES.findall(sample)
+    words = [w[:WORD_MAX] for w in _BYTE_GAPS.split(sample) if not w.isascii()]
     total = sum(len(w) + 1 for w in words)
     step = max(1, total // limit)
     return b" ".join(words[::step])
@@ -164,6 +175,10 @@ def _mess(text: str) -> float:
     return mess_ratio(text, maximum_threshold=1.0)
 
 
+def _wide_text_words(text: str) -> list[str]:
+    return [w[:WORD_MAX] for w in text.split() if not w.isascii()]
+
+
 def _coherence(text: str) -> float:
     from charset_normalizer.cd import coherence_ratio
 
@@ -174,7 +189,7 @@ def _coherence(text: str) -> float:
 def _utf8_misread(text: str, encoding: str) -> list[str]:
     """Words of ``text`` that are UTF-8 bytes shown in a single-byte ``encoding`` (Ð¡Ð¾ or РЎРѕ)."""
     found = []
-    for word in _WORD.findall(text)[:400]:
+    for word in _wide_text_words(text)[:400]:
         for codec in {encoding, "cp1251", "cp1252", "latin-1"}:
             try:
                 fixed = word.encode(codec).decode("utf-8")
@@ -193,7 +208,7 @@ def check_reading(sample: bytes, encoding: str, *, detected: bool, best: str | N
     encoding = canonical(encoding)
     wide = _wide_words(sample)
     text = wide.decode(encoding, errors="replace")  # the words that differ between encodings, nothing else
-    words = _WORD.findall(text)
+    words = _wide_text_words(text)
     if not words:
         return Reading(encoding, detected)  # plain ASCII reads the same in every encoding
     misread = _utf8_misread(text, encoding) if not encoding.startswith("utf") else []

@@ -8,10 +8,14 @@ rule's first field (an indexed column, so a 5,000-row batch costs a few
 index probes per row, never a scan per row); the candidates land in a
 temporary table and three set-based updates decide:
 
-* exactly one record found by sure rules: the row is that record's (update,
-  unchanged or skipped, as the run says);
-* several records found by sure rules: ambiguous;
+* a sure rule that finds exactly one record *pins* it; all pins on one
+  record: the row is that record's (update, unchanged or skipped, as the run
+  says) — a tax id shared by branches finds several, the e-mail pins one;
+* pins on several records, or sure candidates but no pin: ambiguous;
 * only candidates of rules that are not sure (a name): ambiguous.
+
+Rows of one file that the sure rules tie together are one record: the later
+is rejected (:meth:`Matcher.within_file`).
 
 Ambiguous rows change nothing; they are counted apart and rejected with
 their candidates named (by title, as the user's gate lets them read them:
@@ -31,6 +35,7 @@ from core.hooks.contributions import MatchRule
 from core.i18n import _, ngettext
 
 MATCHES = "klientela_import_match"
+DECIDED = "klientela_import_decided"  # per line: pinned records, sure candidates, the pinned record
 ON_MATCH = ("update", "skip", "create")
 CANDIDATES_SHOWN = 5
 TEXT_TYPES = ("text", "long_text", "email", "phone", "url", "choice", "multi_choice", "uuid", "reference")
@@ -128,19 +133,15 @@ class Matcher:
 
     async def _create(self) -> None:
         m = self.merge
-        uuid = "uuid" if m.pg else "TEXT"
-        if m.pg:
-            await m._sql(f'CREATE TEMP TABLE IF NOT EXISTS "{MATCHES}" ("line" integer, "rid" uuid, "sure" integer) ON COMMIT DROP')
-        else:
-            await m._sql(f'DROP TABLE IF EXISTS temp."{MATCHES}"')
-            await m._sql(f'CREATE TEMP TABLE "{MATCHES}" ("line" INTEGER, "rid" {uuid}, "sure" INTEGER)')
-        await m._sql(f'CREATE INDEX IF NOT EXISTS "{MATCHES}_line" ON "{MATCHES}" ("line")')
+        await m.temp_table(MATCHES, f'("line" INTEGER, "rid" {m.uuid_type}, "rule" INTEGER, "sure" INTEGER, "pin" INTEGER)')
+        await m._sql(f'CREATE INDEX IF NOT EXISTS "{MATCHES}_line" ON "{MATCHES}" ("line", "rule")')
 
     async def drop(self) -> None:
         if not self.merge.pg:
             await self.merge._sql(f'DROP TABLE IF EXISTS temp."{MATCHES}"')
+            await self.merge._sql(f'DROP TABLE IF EXISTS temp."{DECIDED}"')
 
-    async def _collect(self, rule: MatchRule, *, key: bool = False) -> None:
+    async def _collect(self, rule: MatchRule, number: int = 0, *, key: bool = False) -> None:
         """Candidates of one rule for the staged rows not matched yet.
 
         ``key``: the rule is the run's upsert key: every field compared, an
@@ -158,28 +159,51 @@ class Matcher:
             for name in rule.optional:
                 if name in mapped:  # given in the row: it must agree; empty: any value
                     where.append(f"(NOT {self._present(name, 's')} OR {self._expr(name, 't')} = {self._expr(name, 's')})")
+            if not rule.sure:  # a name is asked only of rows no sure rule placed: it would change nothing there
+                where.append(f'NOT EXISTS (SELECT 1 FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1)')
             for name in rule.veto:
                 if name in mapped:
                     where.append(f"NOT ({self._present(name, 's')} AND {self._present(name, 't')} "
                                  f"AND {self._expr(name, 't')} <> {self._expr(name, 's')})")
         await m._sql(
-            f'INSERT INTO "{MATCHES}" ("line", "rid", "sure") SELECT s."line", t."id", {1 if rule.sure else 0} '
+            f'INSERT INTO "{MATCHES}" ("line", "rid", "rule", "sure", "pin") SELECT s."line", t."id", {number}, {1 if rule.sure else 0}, 0 '
             f'FROM "{m.stage}" s JOIN {m.quoted_table} t ON {" AND ".join(on)} WHERE {" AND ".join(where)}')
 
     async def _resolve(self) -> None:
-        """One sure record: the row's. Several: ambiguous. Only weak candidates: ambiguous."""
+        """A sure rule that finds exactly one record *pins* it. The pins agree on one record:
+        the row's (a tax id shared by branches finds several, the e-mail pins one). Pins on
+        several records, or sure candidates and no pin: ambiguous. Only weak candidates: ambiguous.
+
+        Grouped, not correlated: one ``GROUP BY`` finds the pins, one sums each line up
+        (a temporary table has no statistics, and a subquery per row costs ~100 µs on
+        PostgreSQL)."""
         m = self.merge
-        sure = f'(SELECT count(DISTINCT c."rid") FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1)'
-        await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = \'amb\' WHERE s."err" IS NULL AND s."rid" IS NULL AND {sure} > 1')
-        await m._sql(
-            f'UPDATE "{m.stage}" AS s SET "rid" = (SELECT c."rid" FROM "{MATCHES}" c WHERE c."line" = s."line" AND c."sure" = 1 LIMIT 1) '
-            f'WHERE s."err" IS NULL AND s."rid" IS NULL AND {sure} = 1')
-        await m._sql(
-            f'UPDATE "{m.stage}" AS s SET "err" = \'weak\' WHERE s."err" IS NULL AND s."rid" IS NULL '
-            f'AND EXISTS (SELECT 1 FROM "{MATCHES}" c WHERE c."line" = s."line")')
+        await self._analyze(MATCHES)
+        await m._sql(f'UPDATE "{MATCHES}" AS c SET "pin" = 1 FROM (SELECT o."line", o."rule" FROM "{MATCHES}" o WHERE o."sure" = 1 '
+                     f'GROUP BY o."line", o."rule" HAVING count(DISTINCT o."rid") = 1) p '
+                     f'WHERE c."line" = p."line" AND c."rule" = p."rule"')
+        first_pin = ('(array_agg(c."rid") FILTER (WHERE c."pin" = 1))[1]' if m.pg
+                     else 'min(CASE WHEN c."pin" = 1 THEN c."rid" END)')
+        await m.temp_table(DECIDED, f'AS SELECT c."line" AS "line", '
+                     f'count(DISTINCT CASE WHEN c."pin" = 1 THEN c."rid" END) AS "pins", max(c."sure") AS "sure", '
+                     f'{first_pin} AS "rid" FROM "{MATCHES}" c GROUP BY c."line"')
+        await self._analyze(DECIDED)
+        unmatched = 's."err" IS NULL AND s."rid" IS NULL'
+        await m._sql(f'UPDATE "{m.stage}" AS s SET "rid" = d."rid" FROM "{DECIDED}" d '
+                     f'WHERE d."line" = s."line" AND d."pins" = 1 AND {unmatched}')
+        await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = CASE WHEN d."sure" = 1 THEN \'amb\' ELSE \'weak\' END '
+                     f'FROM "{DECIDED}" d WHERE d."line" = s."line" AND {unmatched}')
+
+    async def _analyze(self, table: str) -> None:
+        """PostgreSQL plans a temporary table it has no statistics of as a few rows: a join of
+        two such tables becomes nested loops over thousands (25M steps a batch). ANALYZE of a
+        5,000-row table takes a few ms."""
+        if self.merge.pg:
+            await self.merge._sql(f'ANALYZE "{table}"')
 
     async def by_key(self, rule: MatchRule) -> None:
         """A composite upsert key: its records, several of them ambiguous."""
+        await self._analyze(self.merge.stage)
         await self._create()
         await self._collect(rule, key=True)
         await self._resolve()
@@ -187,10 +211,11 @@ class Matcher:
     async def by_rules(self) -> None:
         if not self.rules:
             return
+        await self._analyze(self.merge.stage)
         await self._create()
-        await self.merge._sql(f'DELETE FROM "{MATCHES}"')
-        for rule in self.rules:
-            await self._collect(rule)
+        # Sure rules first: the others only look at the rows they left without a candidate.
+        for number, rule in sorted(enumerate(self.rules), key=lambda item: not item[1].sure):
+            await self._collect(rule, number)
         await self._resolve()
 
     async def within_file(self, run_param: str, run) -> None:
@@ -206,17 +231,19 @@ class Matcher:
         m = self.merge
         text = (lambda e: f"COALESCE(CAST({e} AS TEXT), '')")
         new = 's."err" IS NULL AND s."rid" IS NULL'
+        mapped = {f.name for f in m.plan.fields}
         for index, rule in enumerate(self.rules):
-            if not rule.sure:
+            if not rule.sure or not set(rule.optional) <= mapped:
                 continue
-            names = [*rule.fields, *(n for n in (*rule.optional, *rule.veto) if n in {f.name for f in m.plan.fields})]
+            names = [*rule.fields, *rule.optional, *(n for n in rule.veto if n in mapped and n not in rule.optional)]
             key = f"'m{index}:' || " + " || '|' || ".join(text(self._expr(n, "s")) for n in names)
-            present = " AND ".join(self._present(n, "s") for n in rule.fields)
+            # Two rows are one record only by the rule's whole key: a tax id without its KPP
+            # may be any branch, so it ties no two rows of a file together.
+            present = " AND ".join(self._present(n, "s") for n in (*rule.fields, *rule.optional))
             await m._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {run_param}, {key}, min(s."line") '
                          f'FROM "{m.stage}" s WHERE {new} AND {present} GROUP BY {key} ON CONFLICT DO NOTHING', run)
-            first = f'(SELECT x."line" FROM "core_dataio_seen" x WHERE x."run_id" = {{}} AND x."key" = {key})'
-            await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = \'rdup:\' || CAST({first} AS TEXT) '
-                         f'WHERE {new} AND {present} AND {first} < s."line"', run, run)
+            await m._sql(f'UPDATE "{m.stage}" AS s SET "err" = \'rdup:\' || CAST(x."line" AS TEXT) FROM "core_dataio_seen" x '
+                         f'WHERE x."run_id" = {{}} AND x."key" = {key} AND x."line" < s."line" AND {new} AND {present}', run)
         # The records these rows create, for a later batch whose rows the rules match to them.
         sid = 'CAST(s."id" AS TEXT)' if m.pg else 's."id"'
         await m._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {run_param}, \'r:\' || {sid}, s."line" '

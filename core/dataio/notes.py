@@ -12,6 +12,18 @@ from core.i18n import _, ngettext
 
 SHOWN = 5  # names or lines listed before "…"
 
+# What core.dataio.cells changed, per kind (its counts' keys): the sentence for n values of a field.
+CHANGED = {
+    "leading_zeros": lambda n: ngettext("“%(field)s”: leading zeros restored in %(num)d value stored as a number.",
+                                        "“%(field)s”: leading zeros restored in %(num)d values stored as numbers.", n),
+    "serial_date": lambda n: ngettext("“%(field)s”: %(num)d date read from a spreadsheet serial number.",
+                                      "“%(field)s”: %(num)d dates read from spreadsheet serial numbers.", n),
+    "local_date": lambda n: ngettext("“%(field)s”: %(num)d date read in the local format (like 15.03.2001).",
+                                     "“%(field)s”: %(num)d dates read in the local format (like 15.03.2001).", n),
+    "joined_lines": lambda n: ngettext("“%(field)s”: the lines of %(num)d multi-line value joined with commas.",
+                                       "“%(field)s”: the lines of %(num)d multi-line values joined with commas.", n),
+}
+
 
 def _listed(items) -> str:
     items = [str(i) for i in items]
@@ -65,22 +77,8 @@ def reading_notes(facts: dict, fields=()) -> list[str]:
         notes.append(ngettext("%(num)d totals row is skipped: line %(lines)s.", "%(num)d totals rows are skipped: lines %(lines)s.",
                               len(totals)) % {"num": len(totals), "lines": _listed(f"{line} ({text})" for line, text in totals)})
     for what, name, n in facts.get("changed") or []:
-        label = _label(name, fields)
-        if what == "leading_zeros":
-            text = ngettext("“%(field)s”: leading zeros restored in %(num)d value stored as a number.",
-                            "“%(field)s”: leading zeros restored in %(num)d values stored as numbers.", n)
-        elif what == "serial_date":
-            text = ngettext("“%(field)s”: %(num)d date read from a spreadsheet serial number.",
-                            "“%(field)s”: %(num)d dates read from spreadsheet serial numbers.", n)
-        elif what == "local_date":
-            text = ngettext("“%(field)s”: %(num)d date read in the local format (like 15.03.2001).",
-                            "“%(field)s”: %(num)d dates read in the local format (like 15.03.2001).", n)
-        elif what == "joined_lines":
-            text = ngettext("“%(field)s”: the lines of %(num)d multi-line value joined with commas.",
-                            "“%(field)s”: the lines of %(num)d multi-line values joined with commas.", n)
-        else:
-            continue
-        notes.append(text % {"field": label, "num": n})
+        if what in CHANGED:
+            notes.append(CHANGED[what](n) % {"field": _label(name, fields), "num": n})
     return notes
 
 

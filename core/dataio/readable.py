@@ -72,8 +72,9 @@ class _Targets:
         return self.gates[key]
 
 
-async def _rows_where(target, name: str, values: list[str]):
-    """Rows of ``target`` (id and title) whose field ``name`` is one of ``values``, page after page."""
+async def rows_where(target, name: str, values: list[str]):
+    """Rows of ``target`` (id and title) whose field ``name`` is one of ``values``, page after page
+    (the export's titles of referenced records, the import's records named by id or title)."""
     from core.entities.sql import Filter
     from core.permissions.errors import NotFound, Refused
     from core.permissions.gate import MAX_LIMIT, ListRequest
@@ -146,7 +147,7 @@ class ExportValues:
         target = await self.targets.of(key)
         if target is None or not ids:
             return {}
-        titles = {rid: title async for rid, title in _rows_where(target, "id", ids)}
+        titles = {rid: title async for rid, title in rows_where(target, "id", ids)}
         shown = sorted({t for t in titles.values() if t})
         shared: set[str] = set()
         title = target.entity.title_field

@@ -4,8 +4,9 @@ A file names a referenced record the way people know it: a client by its
 name, the responsible user by e-mail or name, a team by name — or by the id
 our own export wrote. Per batch, the distinct texts of each reference column
 that were not seen before are looked up at once (one gate query per 500
-texts; users and teams, who are few, are read once per run), so validating a
-row is a dictionary look-up and never a query.
+texts, through :func:`core.dataio.readable.rows_where`, which the export's
+titles use too; users and teams, who are few, are read once per run), so
+validating a row is a dictionary look-up and never a query.
 
 Each text resolves to one id, or to the reason it names none:
 
@@ -31,7 +32,6 @@ from core.entities.validation import FieldError, clean_value
 from core.i18n import N_, _, ngettext
 
 USER, TEAM = "core.user", "core.team"
-CHUNK = 500  # texts per gate query: the gate's page size
 REMEMBERED = 100_000  # distinct texts kept per column between batches; past that the memory is started afresh
 
 
@@ -146,9 +146,9 @@ class References:
     # -- entity records: through the gate, set-based ---------------------------------------------
 
     async def _records(self, spec: Field, texts: set[str]) -> dict[str, UUID | Unresolved]:
-        from core.entities.sql import Filter
-        from core.permissions.errors import NotFound, Refused
-        from core.permissions.gate import Gate, ListRequest
+        from core.dataio.readable import rows_where
+        from core.permissions.errors import NotFound
+        from core.permissions.gate import Gate
 
         out: dict[str, UUID | Unresolved] = {t: NO_RECORD for t in texts}
         try:
@@ -158,45 +158,18 @@ class References:
         except NotFound:
             return out  # the user may read none of them
         ids = {t: as_id(t) for t in texts}
-        by_id = sorted({str(i) for i in ids.values() if i is not None})
-        for start in range(0, len(by_id), CHUNK):
-            chunk = by_id[start:start + CHUNK]
-            try:
-                page = await target.list(ListRequest(filters=[Filter("id", "in", chunk)], limit=len(chunk)))
-            except (NotFound, Refused):
-                continue
-            visible = {str(r["id"]) for r in page.rows}
-            out.update({t: i for t, i in ids.items() if i is not None and str(i) in visible})
+        visible = {rid async for rid, _title in rows_where(target, "id", sorted({str(i) for i in ids.values() if i}))}
+        out.update({t: i for t, i in ids.items() if i is not None and str(i) in visible})
         title = target.fields.get(target.entity.title_field)
         if title is None or not target.readable(title.name):
             return out  # no title to name a record by: ids only
-        titles = sorted({t for t, i in ids.items() if i is None and _fits(title, t)})
-        for start in range(0, len(titles), CHUNK):
-            matches: dict[str, list[UUID]] = {}
-            async for row in _pages(target, ListRequest(filters=[Filter(title.name, "in", titles[start:start + CHUNK])],
-                                                         sort=["id"], limit=CHUNK)):
-                matches.setdefault(str(row.get(title.name) or ""), []).append(row["id"])
-            for text, found in matches.items():
-                if text in out:
-                    out[text] = found[0] if len(found) == 1 else Unresolved(spec.reference, len(found))
+        matches: dict[str, list[UUID]] = {}
+        async for rid, text in rows_where(target, title.name, sorted({t for t, i in ids.items() if i is None and _fits(title, t)})):
+            matches.setdefault(text, []).append(UUID(rid))
+        for text, found in matches.items():
+            if text in out:
+                out[text] = found[0] if len(found) == 1 else Unresolved(spec.reference, len(found))
         return out
-
-
-async def _pages(gate, req):
-    from dataclasses import replace
-
-    from core.permissions.errors import NotFound, Refused
-
-    while True:
-        try:
-            page = await gate.list(req)
-        except (NotFound, Refused):
-            return
-        for row in page.rows:
-            yield row
-        if not page.next_cursor:
-            return
-        req = replace(req, cursor=page.next_cursor)
 
 
 def _fits(spec: Field, text: str) -> bool:

@@ -61,6 +61,13 @@ def fold_sql(expression: str, kind: str) -> str:
     return f"casefold({expression})" if kind == "sqlite" else f"lower({expression})"
 
 
+def fold_text(text: str, kind: str) -> str:
+    """``text`` folded as :func:`fold_sql` folds the column it is compared with: Python's
+    ``casefold`` on SQLite, ``lower`` on PostgreSQL (whose ``lower()`` keeps "ß" and a
+    final "ς", which ``casefold`` turns into "ss" and "σ")."""
+    return text.casefold() if kind == "sqlite" else text.lower()
+
+
 def _prepare_sqlite_file(path: Path) -> None:
     """WAL lets readers run while one writer writes; it is stored in the file."""
     con = sqlite3.connect(path)

@@ -88,7 +88,7 @@ class EntityAPI(Controller):
     async def trash(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         req = list_request(request.query_params)
-        req.trash = True
+        req.trash, req.fields = True, requested_fields(request.query_params)
         page = await gate.list(req)
         return Response({"items": jsonable(page.rows), "next_cursor": page.next_cursor, "keyset": page.keyset})
 

@@ -168,7 +168,8 @@ GROUPS = {
 }
 
 
-def entity_paths(entity: Entity) -> dict[str, Any]:
+def entity_paths(entity: Entity, *, reports: bool = True) -> dict[str, Any]:
+    """The entity's API operations; ``reports``: with ``/groups`` (it needs the report permission)."""
     name, base, tag = _name(entity), f"/api/{entity.plugin}/{entity.name}", entity.key
     one = f"{base}/{{record_id}}"
     conflict = {
@@ -176,20 +177,13 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
         "412": _json(_ref("Error"), "If-Match does not match the stored version"),
         "422": _json(_ref("Error"), "Invalid values, per field"),
     }
-    return {
+    paths = {
         base: {
             "get": {"tags": [tag], "operationId": f"list{name}", "summary": f"List {entity.plural['en']}",
                     "parameters": LIST_PARAMS, "responses": {"200": _json(_ref(f"{name}Page"), "A page of records"), **ERRORS}},
             "post": {"tags": [tag], "operationId": f"create{name}", "summary": f"Create a {entity.label['en']}",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(f"{name}Create")}}},
                      "responses": {"201": _json(_ref(f"{name}Record"), "Created", ETAG), "422": conflict["422"], **ERRORS}},
-        },
-        f"{base}/groups": {
-            "get": {"tags": [tag], "operationId": f"group{name}", "parameters": GROUP_PARAMS,
-                    "summary": "Count (and sum) per value of a field or period of a date, within your report scope; "
-                               "other parameters filter as on the list (<field>__<op>=<value>)",
-                    # No report permission answers 404, like an entity that is not there.
-                    "responses": {"200": _json(GROUPS, "One entry per value that occurs, in order, no value last"), **ERRORS}},
         },
         f"{base}/count": {
             "get": {"tags": [tag], "operationId": f"count{name}", "parameters": LIST_PARAMS[:1],
@@ -213,6 +207,14 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
             "post": {"tags": [tag], "operationId": f"restore{name}", "responses": {"200": _json(_ref(f"{name}Record"), "Restored", ETAG), **ERRORS}},
         },
     }
+    if reports:
+        paths[f"{base}/groups"] = {
+            "get": {"tags": [tag], "operationId": f"group{name}", "parameters": GROUP_PARAMS,
+                    "summary": "Count (and sum) per value of a field or period of a date, within your report scope; "
+                               "other parameters filter as on the list (<field>__<op>=<value>)",
+                    "responses": {"200": _json(GROUPS, "One entry per value that occurs, in order, no value last"), **ERRORS}},
+        }
+    return paths
 
 
 async def build_schema(app, principal) -> dict[str, Any]:
@@ -234,7 +236,7 @@ async def build_schema(app, principal) -> dict[str, Any]:
         schema["components"]["schemas"].update(entity_components(
             entity, await active_custom_fields(key), lambda name: principal.can_read_field(key, name),
             lambda name: principal.can_write_field(key, name)))
-        schema.setdefault("paths", {}).update(entity_paths(entity))
+        schema.setdefault("paths", {}).update(entity_paths(entity, reports=principal.can(entity.permission("report"))))
     return schema
 
 

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from piccolo.querystring import QueryString
 
-from core.db.engine import fold_sql
+from core.db.engine import fold_sql, fold_text
 from core.entities.spec import FIELD_RE, Field
 
 OPERATORS = {
@@ -77,10 +77,11 @@ def compile_filter(field: Field, op: str, value: Any, engine_kind: str) -> Query
         if not values:
             return QueryString("1 = 0")
         return QueryString(f"{expr} IN ({', '.join('{}' for _ in values)})", *values)
-    if op == "startswith" and next_prefix(str(value).casefold()):
-        return prefix_range(fold_sql(expr, engine_kind), str(value).casefold(), engine_kind)
+    folded = fold_text(str(value), engine_kind)
+    if op == "startswith" and next_prefix(folded):
+        return prefix_range(fold_sql(expr, engine_kind), folded, engine_kind)
     if op in TEXT_OPERATORS:
-        pattern = escape_like(str(value).casefold())
+        pattern = escape_like(folded)
         pattern = f"%{pattern}%" if op == "contains" else f"{pattern}%"
         return QueryString(f"{fold_sql(expr, engine_kind)} LIKE {{}} ESCAPE '\\'", pattern)
     raise ValueError(f"unknown operator {op!r}")

@@ -31,11 +31,18 @@ def text_problem(path: Path) -> str | None:
         return _("the file contains NUL bytes, so it is a binary file, not CSV text")
     from core.dataio.readers import detect_encoding  # the importer's own guess, so both agree
 
+    from core.dataio.encodings import UTF8_STRAY
+
     encoding = detect_encoding(sample)
     try:
         # The sample may end inside a multi-byte character: decode incrementally, not final.
-        text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(sample, final=False)
-    except (UnicodeDecodeError, LookupError):
+        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    except LookupError:
+        text = "\ufffd"
+    # A few broken bytes among many good characters are rows the import rejects one by one
+    # (the detector calls such a file UTF-8 too); more than that is not text in this encoding.
+    broken = text.count("\ufffd")
+    if broken and broken * UTF8_STRAY > sum(1 for ch in text if ch > "\x7f") - broken:
         return _("the file cannot be read as text in {encoding}; save it as CSV (UTF-8) and upload it again").format(encoding=encoding)
     if any(ch < " " and ch not in ALLOWED_CONTROLS for ch in text):
         return _("the file contains control characters, so it is a binary file, not CSV text")

@@ -224,3 +224,18 @@ async def test_rows_of_one_file_for_one_client_create_one_record_in_a_batch_and_
             (4, "Line 2 of this file already stands for the same record."),
             (5, "Line 3 of this file already stands for the same record.")]
     assert len(await client_rows()) == 4
+
+
+async def test_a_shared_tax_id_is_pinned_to_one_branch_by_the_email(kernel, tmp_path):
+    who = principal()
+    data = base()
+    data[2][3] = "branch@romashka.ru"
+    await imported(kernel, who, write_csv(tmp_path / "a.csv", data))
+    row = [HEADER, ["Филиал на Тверской", "7707083893", "", "branch@romashka.ru", ""]]
+    run = await imported(kernel, who, write_csv(tmp_path / "b.csv", row))
+    assert counts(run) == (0, 1, 0, 0, 0, 0)
+    assert "Филиал на Тверской" in {r["name"] for r in await client_rows()}
+    # The e-mail of one branch and the phone of the other: which one is it? Ambiguous.
+    row = [HEADER, ["Кто-то", "7707083893", "", "branch@romashka.ru", "+7 916 100-00-01"]]
+    run = await imported(kernel, who, write_csv(tmp_path / "c.csv", row))
+    assert counts(run) == (0, 0, 0, 0, 1, 1)

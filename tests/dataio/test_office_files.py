@@ -197,3 +197,44 @@ async def test_bom_multi_line_addresses_import(kernel, tmp_path):
     addresses = await _addresses()
     assert addresses == {'ООО "Дельта"': "г. Москва, ул. Ленина, д. 1, офис 5", "ИП Эпсилон": "Казань, ул. Баумана"}
     assert any("joined" in n or "объедин" in n for n in found_while_reading((await get_run(run["id"]))["mapping"]["read"]))
+
+
+# -- the screens ----------------------------------------------------------------------------
+
+
+async def test_the_mapping_screen_rereads_and_the_dry_run_keeps_the_choice(app_factory, kernel, tmp_path):
+    import re
+
+    from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, serving
+    from tests.dataio.test_web import work
+
+    app = app_factory(jobs_in_process=False)
+    old = cp1251_latin_head(tmp_path / "old.csv", latin=300, cyrillic=30).read_bytes()
+    book = messy_xlsx(tmp_path / "clients.xlsx").read_bytes()
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
+        sent = await client.post("/import/contacts/client/", files={"file": ("old.csv", old, "text/csv")})
+        run_url = sent.headers["location"]
+        page = (await client.get(run_url)).text
+        assert 'data-reading="garbled"' not in page and "<option selected>cp1251</option>" in page
+        wrong = await client.post(run_url, data={"action": "reread", "encoding": "cp1250", "header_row": "1", "header_rows": "1"})
+        assert wrong.status_code == 303
+        page = (await client.get(run_url)).text
+        assert 'data-reading="garbled"' in page and "cp1251 reads it correctly" in page  # said, with the way out
+        await client.post(run_url, data={"action": "reread", "encoding": "cp1251", "header_row": "1", "header_rows": "1"})
+        page = (await client.get(run_url)).text
+        assert 'data-reading="garbled"' not in page
+        assert dict(re.findall(r'name="(col_\d)">.*?<option value="([^"]*)"[^>]*selected', page, re.S))["col_0"] == "name"
+
+        sent = await client.post("/import/contacts/client/", files={"file": ("clients.xlsx", book, "application/octet-stream")})
+        run_url = sent.headers["location"]
+        await client.post(run_url, data={"action": "reread", "sheet": "Клиенты", "header_row": "3", "header_rows": "2", "hidden": "1"})
+        page = (await client.get(run_url)).text
+        assert '<label for="col-0">Код</label>' in page  # asked for: the hidden column is read
+        choice = {"col_1": "name", "col_2": "inn", "col_3": "phone", "col_4": "email", "col_5": "birthday", "col_6": "address_legal"}
+        dry = await client.post(run_url, data={**choice, "action": "dry"})
+        await work(app)
+        page = (await client.get(dry.headers["location"])).text
+        assert "First rows as read" in page and "ООО «Альфа»" in page and "Код" in page  # the dry run read as chosen
+        status = (await client.get(dry.headers["location"] + "/status")).text
+        assert 'data-count="created">3<' in status and 'data-count="rejected">0<' in status
+        assert "totals row is skipped: line 8 (Итого)" in status and "leading zeros restored in 1 value" in status

@@ -101,3 +101,30 @@ async def test_a_missing_prefix_index_is_made_by_the_migration(app_factory):
     assert await ensure_prefix_indexes(kernel) == [name]
     assert await index_exists(engine, name)
     assert await ensure_prefix_indexes(kernel) == []
+
+
+async def test_text_operators_on_a_number_are_refused_on_both_engines(app_factory):
+    """Was a server error on PostgreSQL (no lower() of an integer)."""
+    import pytest
+
+    from core.permissions.errors import Refused
+
+    kernel = app_factory().state.kernel
+    admin = await User.objects().where(User.email == ADMIN_EMAIL).first()
+    gate = Gate(kernel, kernel.entities["contacts.interaction"], await principal_for_user(admin.id, via="system"))
+    for op in ("startswith", "contains"):
+        with pytest.raises(Refused) as refused:
+            await gate.list(ListRequest(filters=[Filter("duration_minutes", op, "1")]))
+        assert "duration_minutes" in refused.value.errors
+
+
+async def test_the_typed_text_is_folded_as_the_column_is(app_factory):
+    """PostgreSQL's lower() keeps "ß", so the typed text is lowered there, not casefolded to "ss"."""
+    kernel = app_factory().state.kernel
+    admin = await User.objects().where(User.email == ADMIN_EMAIL).first()
+    gate = Gate(kernel, kernel.entities["contacts.client"], await principal_for_user(admin.id, via="system"))
+    marker = f"sz{uuid.uuid4().hex[:8]}"
+    row = await gate.create({"name": f"Straße {marker}"})
+    for op, typed in (("startswith", "STRAß"), ("contains", f"aße {marker}")):
+        page = await gate.list(ListRequest(filters=[Filter("name", op, typed), Filter("name", "contains", marker)]))
+        assert [r["id"] for r in page.rows] == [row["id"]], (op, typed)

@@ -114,7 +114,14 @@ async def test_every_field_named_is_checked_like_a_filter(world, analyst):
         await gate.groups("inn", action="report")
 
 
-async def test_the_schema_documents_the_groups_and_fields_parameters(client):
+async def test_the_schema_documents_the_groups_and_fields_parameters(client, client_as, make_user):
+    reader = await make_user()
+    role = await custom_role({"contacts.client.read": "all"})
+    await UserRole.insert(UserRole(user=reader.id, role=role.id))
+    async with client_as(reader) as c:
+        theirs = (await c.get("/schema/openapi.json")).json()["paths"]
+        assert "/api/contacts/client" in theirs and "/api/contacts/client/groups" not in theirs  # no report permission
+        assert (await c.get("/api/contacts/client/groups", params={"by": "kind"})).status_code == 404
     schema = (await client.get("/schema/openapi.json")).json()
     groups = schema["paths"]["/api/contacts/client/groups"]["get"]
     assert {p["name"] for p in groups["parameters"]} >= {"by", "period", "sum", "q"}

@@ -65,6 +65,10 @@ async def test_fields_returns_exactly_those_fields_on_list_and_record(seeded, cl
         # The default: every field this user may read, the hidden tax id not among them.
         full = (await client.get(f"/api/contacts/client/{rows[0]['id']}")).json()
         assert "inn" not in full and {"id", "version", "name", "email", "kind"} <= set(full)
+        # The trash list answers the same way.
+        assert (await client.delete(f"/api/contacts/client/{rows[2]['id']}")).status_code == 204
+        trash = (await client.get("/api/contacts/client/trash", params={"name__startswith": marker, "fields": "name"})).json()
+        assert trash["items"] == [{"name": f"{marker} 3"}]
 
 
 async def test_unknown_and_unreadable_fields_are_refused_alike(seeded, clerk):
@@ -82,7 +86,7 @@ async def test_unknown_and_unreadable_fields_are_refused_alike(seeded, clerk):
                     assert list(errors) == ["fields"] and name in errors["fields"]
                     answers[(name, url, key)] = errors["fields"].replace(name, "X")
         assert len(set(answers.values())) == 1
-        # The administrator reads the tax id, and gets it when asking for it.
+    # The administrator reads the tax id, and gets it when asking for it.
     async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as admin:
         got = await admin.get(f"/api/contacts/client/{rows[0]['id']}", params={"fields": "inn"})
         assert got.status_code == 200 and got.json() == {"inn": "7707083893"}
