@@ -1,6 +1,6 @@
 # Klientela: the two commands of the README, and their parts.
 #   make demo   set everything up, create a demo instance on SQLite, serve it
-#   make test   set up what the tests need (Python packages, Debian's Chromium and PostgreSQL)
+#   make test   set up what the tests need (Python packages, Debian's Chromium, PostgreSQL and wrk)
 #               and run the suite on SQLite and PostgreSQL
 
 PYTHON ?= python3
@@ -35,7 +35,7 @@ demo: setup
 test: setup-test
 	scripts/test.sh
 
-# The system programs the tests need (Chromium, PostgreSQL), from Debian; scripts/test.sh runs it too.
+# The system programs the tests need (Chromium, PostgreSQL, wrk), from Debian; scripts/test.sh runs it too.
 test-deps:
 	scripts/test-deps.sh
 

@@ -23,6 +23,7 @@ from bench.data.org import MEASURED_MANAGER, PASSWORD
 
 TABLE = "contacts_client"
 PAGE = 50
+ODOO_PAGE = 80  # the page of the Odoo-shaped comparison: Odoo lists 80 rows
 FILTERS = {"kind": "company", "segment": "a"}
 SORT = "name"
 QUERY = {**FILTERS, "sort": SORT}
@@ -63,7 +64,7 @@ async def team_of(email: str) -> list[UUID]:
     return sorted(ids, key=str)
 
 
-async def raw_list(kind: str) -> RawList:
+async def raw_list(kind: str, page: int = PAGE) -> RawList:
     from core.custom_fields.definitions import list_fields
     from core.custom_fields.sql import field_param, field_sql
 
@@ -74,5 +75,5 @@ async def raw_list(kind: str) -> RawList:
     owners = ", ".join("{}" for _ in team)
     columns = ", ".join(f'"{c}"' for c in COLUMNS)
     sql = (f'SELECT {columns} FROM "{TABLE}" WHERE "owner_id" IN ({owners}) AND "deleted_at" IS NULL '
-           f'AND "kind" = {{}} AND {field_sql(segment, kind)} = {{}} ORDER BY "name" ASC, "id" ASC LIMIT {PAGE + 1}')
+           f'AND "kind" = {{}} AND {field_sql(segment, kind)} = {{}} ORDER BY "name" ASC, "id" ASC LIMIT {page + 1}')
     return RawList(sql, [*team, FILTERS["kind"], field_param(segment, FILTERS["segment"], kind)])

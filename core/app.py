@@ -79,6 +79,9 @@ async def shutdown(app: Litestar) -> None:
     try:
         await _fire(kernel.hook.on_shutdown(kernel=kernel, app=app))
     finally:
+        from core.auth.stamp import close_reader
+
+        await close_reader()  # its own connection (PostgreSQL), kept beside the pool
         await close_pool(get_engine(kernel.settings))
 
 

@@ -28,8 +28,9 @@ What is where:
 * **Reading and writing rows** — always through the query gate:
   ``gate = await Gate.open(kernel, "fleet.vehicle", principal)``, then
   :meth:`Gate.list` (a :class:`ListRequest` of :class:`Filter` s, sort,
-  search, keyset cursor), :meth:`Gate.get`, :meth:`Gate.count`,
-  :meth:`Gate.totals`, :meth:`Gate.iterate`, :meth:`Gate.create`,
+  search, keyset cursor, only some fields), :meth:`Gate.get`, :meth:`Gate.count`,
+  :meth:`Gate.groups` (counts and sums per value or date period: a list of
+  :class:`Group`), :meth:`Gate.totals`, :meth:`Gate.iterate`, :meth:`Gate.create`,
   :meth:`Gate.update`, :meth:`Gate.delete`. A refusal raises a
   :class:`GateError`: :class:`NotFound` (also for rows the principal may
   not see), :class:`Refused`, :class:`Invalid` (per-field messages),
@@ -54,6 +55,7 @@ from core.hooks.contributions import (
     DefaultGrant,
     HealthCheck,
     JobKind,
+    MatchRule,
     MenuItem,
     Permission,
     RecordAction,
@@ -67,6 +69,7 @@ from core.jobs.context import JobCancelled, JobContext, PermanentJobError
 from core.permissions.declare import entity_permissions, role_grants
 from core.permissions.errors import Conflict, GateError, Invalid, NotFound, Refused
 from core.permissions.gate import Gate, ListRequest, Page
+from core.permissions.grouping import Group
 from core.permissions.principal import Principal
 from core.permissions.request import principal_of
 
@@ -91,13 +94,13 @@ async def get_job(job_id, principal: Principal | None = None) -> dict:
 
 __all__ = [
     # hooks and what they return
-    "hookimpl", "MenuItem", "Permission", "DefaultGrant", "JobKind", "Schedule", "Backoff",
+    "hookimpl", "MenuItem", "Permission", "DefaultGrant", "JobKind", "MatchRule", "Schedule", "Backoff",
     "DashboardWidget", "HealthCheck", "SearchHit", "SearchGroup", "RecordPanel", "RecordAction",
     # entities
     "EntityTable", "new_id", "Entity", "Field", "Choice", "Relation", "Section", "label",
     # permissions and the query gate
     "entity_permissions", "role_grants", "principal_of", "Principal",
-    "Gate", "ListRequest", "Filter", "Page", "GateError", "NotFound", "Refused", "Invalid", "Conflict",
+    "Gate", "ListRequest", "Filter", "Page", "Group", "GateError", "NotFound", "Refused", "Invalid", "Conflict",
     # jobs
     "enqueue", "get_job", "JobContext", "JobCancelled", "PermanentJobError",
     # translations

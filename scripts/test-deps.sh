@@ -16,6 +16,7 @@ set -euo pipefail
 NEEDS=(
   "chromium|test -x /usr/bin/chromium|chromium"
   "postgresql|compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null|postgresql postgresql-contrib"
+  "wrk|command -v wrk >/dev/null|wrk"  # P3's load generator (the bench smoke test runs it)
 )
 
 # For tests of this script: names to treat as missing whatever the machine has

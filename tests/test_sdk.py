@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from core.cli.main import cli
 
 # What the third-party plugin's author had to read core to find.
-ASKED_FOR = ["Gate.open", "Gate.list", "Gate.get", "Gate.totals", "Gate.iterate", "ListRequest", "Filter",
+ASKED_FOR = ["Gate.open", "Gate.list", "Gate.get", "Gate.groups", "Gate.totals", "Gate.iterate", "ListRequest", "Filter",
              "principal_of", "Principal.can", "enqueue", "MenuItem", "JobKind", "Entity", "Field", "hookimpl"]
 
 

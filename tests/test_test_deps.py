@@ -43,3 +43,12 @@ def test_check_fails_on_a_missing_program_and_the_suite_runs_it_strictly():
     assert test_sh.index("scripts/test-deps.sh") < test_sh.index("scripts/pg.sh start")
     assert "export KLIENTELA_TEST_STRICT=1" in test_sh
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_load_generator_of_the_bench_smoke_test_comes_from_debian_too(tmp_path):
+    (tmp_path / "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4").touch()
+    run = deps("--dry-run", missing="wrk", lists=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "test deps: wrk missing (Debian: wrk)" in run.stdout.splitlines()
+    commands = [line for line in run.stdout.splitlines() if line.startswith("would run:")]
+    assert commands[0].endswith("apt-get install -y -qq wrk")

@@ -40,6 +40,12 @@ async def ensure_clients(ctx) -> int:
 
     have = await client_count(TABLE)
     if have == 0:
+        from bench.data.write import TRUTH_TABLE
+        from core.db.engine import get_engine
+
+        # A bar run earlier (the import bars) may have emptied the table after an earlier
+        # generation: its duplicate labels name clients that are gone and would collide.
+        await get_engine().run_ddl(f'DROP TABLE IF EXISTS "{TRUTH_TABLE}"')
         await generate(ctx.settings("corp"), ctx.clients)
         have = await client_count(TABLE)
     return have

@@ -24,6 +24,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from core.db.engine import KlientelaConnection  # casefold(): the prefix indexes are built on it
 from core.entities.search_index import index_table
 
 COLUMNS = (
@@ -42,7 +43,7 @@ class SqliteWriter:
     def __init__(self, url: str, table: str):
         self.table = table
         self.inserts: dict[tuple, str] = {}
-        self.con = sqlite3.connect(sqlite_path(url), isolation_level=None)
+        self.con = sqlite3.connect(sqlite_path(url), isolation_level=None, factory=KlientelaConnection)
         self.con.execute("PRAGMA synchronous=OFF")
         self.con.execute("PRAGMA cache_size=-262144")  # 256 MB page cache while loading
         placeholders = ", ".join("?" for _ in COLUMNS)

@@ -16,6 +16,11 @@ For every routed request (static files excepted) this middleware:
    re-sends the cookie with a fresh idle max-age; a cookie naming no live
    session is cleared.
 
+Principals are kept per session and per token between requests, in this
+worker's memory, and used only while the principal stamp has not moved
+(``core.auth.principal_cache``, ``core.auth.stamp``): an authenticated
+request costs one primary-key read, not a rebuild from the database.
+
 Authorization (which routes a principal may reach) is the guard's job
 (``core.auth.guard``), which reads the principal set here.
 """
@@ -32,6 +37,7 @@ from core.auth import principals, sessions
 from core.auth.common import client_address, utcnow
 from core.auth.csrf import SAFE_METHODS, submitted_token, tokens_match
 from core.auth.guard import CsrfRefused
+from core.auth.principal_cache import PrincipalCache
 from core.auth.sessions import SESSION_COOKIE, Lifetimes
 from core.permissions.principal import ANONYMOUS, Principal
 
@@ -53,6 +59,9 @@ class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
     should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith("/static/"))
 
+    def __init__(self) -> None:
+        self.principals = PrincipalCache()  # one per app, so per worker
+
     async def handle(self, scope, receive, send, next_app) -> None:
         request: Request = Request(scope, receive)
         settings = scope["litestar_app"].state.kernel.settings
@@ -68,20 +77,20 @@ class AuthMiddleware(ASGIMiddleware):
         else:
             token = request.cookies.get(SESSION_COOKIE)
             if token:
-                row = await principals.session_row(sessions.session_id(token))
                 life = Lifetimes.of(settings)
-                if row and row["is_active"] and sessions.is_live(row["expires_at"], row["last_seen_at"], now, life):
-                    principal = await principals.build(row, via="session", ip=ip)
+                entry = await self.principals.session(sessions.session_id(token), now, life)
+                if entry is not None:
+                    row = entry.row
+                    principal = entry.principal_from(ip)
                     state["session"] = {"id": row["id"], "csrf_token": row["csrf_token"], "token": token}
                     state["csrf_token"] = row["csrf_token"]  # request.state.csrf_token, for templates' helpers
                     # Litestar's ``csrf_input`` template variable shows the same token.
                     ScopeState.from_scope(scope).csrf_token = row["csrf_token"]
                     if now - row["last_seen_at"] >= sessions.TOUCH_EVERY:
                         await sessions.touch(row["id"], now)
+                        row["last_seen_at"] = now  # the kept row too, or every request would touch again
                         cookie_out = sessions.session_cookie(token, settings, sessions.cookie_max_age(row["expires_at"], now, life))
                 else:
-                    if row:  # expired, or its user was deactivated
-                        await sessions.delete_by_id(row["id"])
                     cookie_out = sessions.clear_session_cookie(settings)
         state["principal"] = principal
         state["client_ip"] = ip
@@ -112,16 +121,17 @@ class AuthMiddleware(ASGIMiddleware):
 
         await next_app(scope, receive, send_with_cookie)
 
-    @staticmethod
-    async def _token_principal(raw: str, ip: str, now) -> Principal:
+    async def _token_principal(self, raw: str, ip: str, now) -> Principal:
         parsed = principals.parse_token(raw)
         if parsed is None:
             return ANONYMOUS
-        row = await principals.token_row(parsed[0])
-        if row is None or not principals.token_usable(row, parsed[1], now):
+        entry = await self.principals.token(parsed[0], parsed[1], now)
+        if entry is None:
             return ANONYMOUS
+        row = entry.row
         if row["last_used_at"] is None or now - row["last_used_at"] >= TOKEN_TOUCH_EVERY:
             from core.auth.tables import ApiToken
 
             await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["token_id"])
-        return await principals.build(row, via="token", ip=ip, token_permissions=principals.token_scope(row["permissions"]))
+            row["last_used_at"] = now
+        return entry.principal_from(ip)

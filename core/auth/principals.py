@@ -169,14 +169,18 @@ async def token_row(prefix: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def token_may_be_usable(row: dict) -> bool:
+    """What no secret and no clock can change: not revoked, its user active and not deactivated since it was issued."""
+    if row["revoked_at"] is not None or not row["is_active"]:
+        return False
+    # Deactivation revokes tokens too; this holds even if a revocation were undone.
+    return not issued_before_deactivation(row["issued_at"], row["deactivated_at"])
+
+
 def token_usable(row: dict, secret: str, now: datetime) -> bool:
     if not hmac.compare_digest(row["secret_hash"], sha256_hex(secret)):
         return False
-    if row["revoked_at"] is not None or not row["is_active"]:
-        return False
-    if issued_before_deactivation(row["issued_at"], row["deactivated_at"]):
-        return False  # deactivation revokes tokens too; this holds even if a revocation were undone
-    return row["expires_at"] is None or now < row["expires_at"]
+    return token_may_be_usable(row) and (row["expires_at"] is None or now < row["expires_at"])
 
 
 def token_scope(permissions) -> frozenset[str] | None:
@@ -213,4 +217,4 @@ async def principal_for_user(user_id: UUID, via: str = "job", issued_at: datetim
     return await build(rows[0], via=via)
 
 
-__all__ = ["build", "session_row", "token_row", "token_usable", "parse_token", "principal_for_user", "utcnow"]
+__all__ = ["build", "session_row", "token_row", "token_may_be_usable", "token_usable", "parse_token", "principal_for_user", "utcnow"]

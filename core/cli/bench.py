@@ -143,3 +143,22 @@ def data(clients: int, seed: int, duplicates_share: float, interactions: int | N
         click.echo(f"wrote {path}")
     for what, why in report.not_generated.items():
         click.echo(f"not generated: {what} — {why}")
+
+
+@bench.command("profile")
+@click.argument("paths", nargs=-1)
+@click.option("--requests", type=click.IntRange(min=1), default=200, show_default=True, help="Requests per path, profiled (and as many timed without the profiler).")
+@click.option("--top", type=click.IntRange(min=0), default=25, show_default=True, help="Functions with the most own time to list per path.")
+@click.option("--clients", type=click.IntRange(min=1), default=None, help="Clients to generate when the database has none (default 20000).")
+@click.option("--database-url", default=None, help="A throw-away database (default a temporary SQLite file; KLIENTELA_DATABASE_URL is ignored).")
+def profile(paths: tuple[str, ...], requests: int, top: int, clients: int | None, database_url: str | None) -> None:
+    """Where the time of one request goes: PATHS (default the P2/P3 list page and list API) under cProfile,
+    own time folded into the parts of the request path (bench/profile.py, docs/benchmarks.md)."""
+    from bench import profile as profiling
+    from bench.context import bench_context
+    from bench.queries import API_URL, LIST_URL, QUERY, query_string
+
+    check_url(database_url)
+    chosen = list(paths) or [f"{LIST_URL}?{query_string(QUERY)}", f"{API_URL}?{query_string(QUERY)}"]
+    with bench_context(database_url, clients=clients) as ctx:
+        click.echo(profiling.run(ctx, chosen, requests, top))

@@ -12,7 +12,9 @@ from core.settings import Settings
 
 
 def die(message: str, code: int = 1) -> NoReturn:
-    click.secho(f"error: {message}", fg="red", err=True)
+    from core.i18n import _
+
+    click.secho(_("error: {message}").format(message=message), fg="red", err=True)
     raise SystemExit(code)
 
 

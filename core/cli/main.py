@@ -11,7 +11,7 @@ import click
 from core.cli.bench import bench
 from core.cli.common import die, load_settings
 from core.cli.db import db
-from core.cli.dataio import export_command, import_command
+from core.cli.dataio import export_command, import_command, import_undo_command
 from core.cli.docs import docs
 from core.cli.editions import edition
 from core.cli.fields import field
@@ -35,7 +35,7 @@ def cli(data_dir: str | None, config: str | None) -> None:
         os.environ[f"{ENV_PREFIX}CONFIG"] = os.path.abspath(config)
 
 
-for command in (init, serve, demo, db, docs, edition, plugin, bench, user, token, field, worker, job, i18n, screenshots, import_command, export_command):
+for command in (init, serve, demo, db, docs, edition, plugin, bench, user, token, field, worker, job, i18n, screenshots, import_command, import_undo_command, export_command):
     cli.add_command(command)
 
 

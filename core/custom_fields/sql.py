@@ -47,10 +47,8 @@ from core.entities.stored_values import storage_datetime, to_storage
 SQLITE, POSTGRES = "sqlite", "postgres"
 CUSTOM_COLUMN = "custom"
 STRING_TYPES = ("text", "long_text", "email", "phone", "url", "choice", "uuid", "reference", "multi_choice")
-PREFIX_TYPES = ("text", "email", "phone", "url")  # those that get a prefix-search index
 PG_CASTS = {"integer": "bigint", "boolean": "boolean", "decimal": "numeric", "money": "numeric"}
 PG_FUNCTIONS = {"date": "klientela_cf_date", "datetime": "klientela_cf_timestamptz"}
-TOP_CHAR = "\U0010ffff"  # sorts after every character (upper bound of a prefix range)
 
 
 def _kind(engine_kind: str) -> str:
@@ -129,32 +127,6 @@ def contains_sql(field: Field, engine_kind: str, table_alias: str | None = None)
     if _kind(engine_kind) == SQLITE:
         return f"EXISTS (SELECT 1 FROM json_each({custom}, '$.{name}') WHERE json_each.value = {{}})"
     return f"(({custom}->'{name}') ? {{}})"
-
-
-def prefix_expression(field: Field, engine_kind: str, table_alias: str | None = None) -> str:
-    """The expression of the prefix-search index of a text field."""
-    expr = field_sql(field, engine_kind, table_alias)
-    return f"{expr} COLLATE NOCASE" if _kind(engine_kind) == SQLITE else f"lower({expr})"
-
-
-def prefix_sql(field: Field, engine_kind: str, table_alias: str | None = None) -> str:
-    """Case-insensitive "starts with": SQL with placeholders for :func:`prefix_params`.
-
-    PostgreSQL: ``lower(expr) LIKE 'ab%'`` (the ``text_pattern_ops`` index serves it).
-    SQLite: a range on ``expr COLLATE NOCASE`` (its LIKE optimisation does not
-    apply to expressions, a range does). SQLite's NOCASE folds ASCII letters only.
-    """
-    expr = prefix_expression(field, engine_kind, table_alias)
-    if _kind(engine_kind) == SQLITE:
-        return f"({expr} >= {{}} AND {expr} < {{}})"
-    return f"{expr} LIKE {{}} ESCAPE '\\'"
-
-
-def prefix_params(prefix: str, engine_kind: str) -> tuple:
-    if _kind(engine_kind) == SQLITE:
-        return (prefix, prefix + TOP_CHAR)
-    escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return (escaped + "%",)
 
 
 def present_sql(field: Field, engine_kind: str, table_alias: str | None = None) -> str:

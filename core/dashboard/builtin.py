@@ -6,7 +6,7 @@
   (``Gate.count`` with my id as owner: the gate decides what I may count).
 * My changes, last 14 days (line) — from the audit trail, my own actions.
 * A funnel per entity that declares a ``board_field`` — its column counts
-  (``Gate.totals``), i.e. the pipeline at a glance: a report, shown to who holds
+  (``Gate.groups``, core.permissions.grouping), i.e. the pipeline at a glance: a report, shown to who holds
   the entity's ``report`` permission and counted within its scope.
 """
 
@@ -110,12 +110,12 @@ def funnel_loader(entity_key: str):
         try:
             gate = await Gate.open(kernel, entity_key, principal_of(request))
             # A pipeline total is a report: the report scope bounds it (and read's).
-            totals = await gate.totals(entity.board_field, action="report")
+            counts = {g.value: g.count for g in await gate.groups(entity.board_field, action="report")}
         except (NotFound, Refused):
             return None
         field = entity.field(entity.board_field)
         labels = tuple(c.label.get(lang) or c.label.get("en") for c in field.choices)
-        values = tuple(totals.get(c.value, (0, None))[0] for c in field.choices)
+        values = tuple(counts.get(c.value, 0) for c in field.choices)
         title = f"{entity.plural.get(lang) or entity.plural.get('en')}: {field.label_for(lang)}"
         return {"chart": Chart("funnel", title, labels, (Series(_("Records"), values),)), "link": f"{entity.url}/board"}
 

@@ -40,10 +40,11 @@ async def import_job(ctx, run_id: str) -> dict:
     from core.dataio.importer import cancel_run, run_import
     from core.permissions.errors import NotFound
 
+    from core.dataio.summary import summary
+
     async def progress(run: dict) -> None:
-        await ctx.progress(run["total"], estimate_total(run),
-                           f"{run['created']} created, {run['updated']} updated, {run['unchanged']} unchanged, "
-                           f"{run['rejected']} rejected")
+        # In the run's language (run_import speaks the page's that started it), plurals right.
+        await ctx.progress(run["total"], estimate_total(run), summary(run))
         if ctx.cancelled:
             await cancel_run(run["id"])
             raise JobCancelled(f"import {run['id']} cancelled")

@@ -8,9 +8,14 @@ text, so a saved template fits every file with the same headers, whatever
 their order.
 
 The guess compares normalised headers (case, spaces, punctuation and ё
-folded away) with each field's name and its English and Russian labels, then
-with a few common names of a source key; a header matching nothing is left
-unmapped rather than guessed at.
+folded away) with each field's name, its English and Russian labels and the
+further headers its declaration names (``Field.synonyms``: "Электронная
+почта", "E-mail"...), then with a few common names of a source key; a header
+matching nothing, or several fields, is left unmapped rather than guessed at.
+
+``unknown_user`` says what a user column (the responsible user) naming no
+active user of this instance does: ``"reject"`` the cell, or make the
+importing user (``"me"``) responsible instead.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import re
 from dataclasses import dataclass, field
 
 from core.entities.spec import SYSTEM_FIELDS, Field
-from core.i18n import _
+from core.i18n import _, current_locale
 
 EXTERNAL_KEY = "@key"
+UNKNOWN_USER = ("reject", "me")  # what a user cell naming nobody does: its row is rejected, or the importer takes it
 KEY_HEADERS = ("ref", "external id", "external key", "source id", "guid", "uid", "код", "внешний код",
                "внешний ключ", "идентификатор", "ид")
 
@@ -33,6 +39,13 @@ class MappingError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+def error_sentences(errors: dict[str, str], header: list[str] = (), skip: tuple[str, ...] = ()) -> list[str]:
+    """A refused mapping's problems as sentences for a person: a column's named by its header
+    (``skip``: problems shown elsewhere on the screen)."""
+    return [_("Column “{column}”: {problem}").format(column=name, problem=message) if name in header else message
+            for name, message in errors.items() if name not in skip]
 
 
 def normalize(text: str) -> str:
@@ -60,6 +73,7 @@ def _names(f: Field) -> set[str]:
         names.add(normalize(text))
         # "ИНН / налоговый номер", "Tax ID (INN, VAT…)": each part names the field too.
         names.update(normalize(part) for part in re.split(r"[/(),;…]+", text) if len(normalize(part)) >= 2)
+    names.update(normalize(text) for text in f.synonyms)  # whole headers only: their parts name nothing for sure
     if f.name.endswith("_id"):
         names.add(normalize(f.name[:-3]))
     return {n for n in names if n}
@@ -117,9 +131,10 @@ def guess_key(columns: dict[str, str], fields: list[Field]) -> str:
 class Mapping:
     columns: dict[str, str] = field(default_factory=dict)  # header -> target
     key: str = ""
+    unknown_user: str = "reject"  # one of UNKNOWN_USER
 
     def as_json(self) -> dict:
-        return {"columns": dict(self.columns), "key": self.key}
+        return {"columns": dict(self.columns), "key": self.key, "unknown_user": self.unknown_user}
 
     @classmethod
     def from_json(cls, data) -> "Mapping":
@@ -128,12 +143,13 @@ class Mapping:
         if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
             raise MappingError({"mapping": _("A mapping is an object with \"columns\" (header to field) and \"key\".")})
         columns = {str(k): str(v) for k, v in (data.get("columns") or {}).items() if v}
-        return cls(columns=columns, key=str(data.get("key") or ""))
+        return cls(columns=columns, key=str(data.get("key") or ""), unknown_user=str(data.get("unknown_user") or "reject"))
 
 
-def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
+def check(mapping: Mapping, header: list[str], fields: list[Field], composite: tuple[str, ...] = ()) -> None:
     """Refuse a mapping that names unknown or unwritable fields, maps one twice, or keys on
-    something that is no unique field and no external key column."""
+    something that is no unique field, no external key column and none of the entity's
+    ``composite`` keys (``inn+kpp``: its match rules of several fields, see ``matching``)."""
     by_name = {f.name: f for f in fields}
     errors: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -143,20 +159,33 @@ def check(mapping: Mapping, header: list[str], fields: list[Field]) -> None:
         elif target != EXTERNAL_KEY and target not in by_name:
             errors[title] = _("Unknown field {name}, or you may not set it.").format(name=target)
         elif target in seen:
-            errors[title] = _("Field {name} is already taken by column {other}.").format(name=target, other=seen[target])
+            errors[title] = _("Field {name} is already taken by column {other}.").format(name=_label(by_name.get(target), target),
+                                                                                          other=seen[target])
         else:
             seen[target] = title
     if not any(t != EXTERNAL_KEY for t in mapping.columns.values()):
         errors.setdefault("columns", _("Map at least one column to a field."))
-    if mapping.key:
+    if mapping.key in composite:
+        missing = [name for name in mapping.key.split("+") if name not in seen]
+        if missing:
+            errors["key"] = _("The key's fields must all be mapped columns: {names}.").format(names=", ".join(missing))
+    elif mapping.key:
         if mapping.key not in seen:
             errors["key"] = _("The key must be one of the mapped columns.")
         elif mapping.key != EXTERNAL_KEY and not by_name[mapping.key].unique:
-            errors["key"] = _("Field {name} is not unique, so it cannot identify a record.").format(name=mapping.key)
+            errors["key"] = _("Field {name} is not unique, so it cannot identify a record.").format(
+                name=_label(by_name[mapping.key], mapping.key))
     elif EXTERNAL_KEY in seen:
         errors["key"] = _("A column is mapped as the external key: choose it as the key too.")
+    if mapping.unknown_user not in UNKNOWN_USER:
+        errors["unknown_user"] = _("A user column naming nobody either rejects its row or makes you responsible: choose reject or me.")
     if errors:
         raise MappingError(errors)
+
+
+def _label(spec: Field | None, name: str) -> str:
+    """A field as the person reading the message knows it: its label in their language."""
+    return spec.label_for(current_locale()) if spec is not None else name
 
 
 # -- templates -----------------------------------------------------------------------

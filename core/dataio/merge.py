@@ -45,15 +45,17 @@ from piccolo.querystring import QueryString
 
 from core.custom_fields.sql import field_sql
 from core.dataio.mapping import EXTERNAL_KEY
+from core.dataio.matching import MATCH_FIELD, Ambiguous, Matcher, composite_keys, usable
 from core.dataio.rows import Prepared, Rejection, RowPlan
 from core.db.engine import write_transaction
-from core.entities.base import new_id
+from core.entities.base import new_id, new_id_text
 from core.entities.sql import quote
 from core.i18n import _
 
 STAGE = "klientela_import_stage"
 UNIQUE_STAGE = "klientela_import_unique"
 FIXED = ("line", "skey", "id", "rid", "aid", "err", "op")
+OPS = {"c": "created", "u": "updated", "n": "unchanged", "s": "skipped"}
 
 
 class StaleCheckpoint(RuntimeError):
@@ -65,21 +67,32 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0
     rejected: int = 0
+    ambiguous: int = 0  # of the rejected: rows that match several records, or only by name
     rejections: list[Rejection] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
-        return self.created + self.updated + self.unchanged
+        return self.created + self.updated + self.unchanged + self.skipped
 
 
 class Merge:
-    def __init__(self, gate, plan: RowPlan, run_id: UUID, *, dry_run: bool):
+    def __init__(self, gate, plan: RowPlan, run_id: UUID, *, dry_run: bool, on_match: str = "update", rules=()):
+        """``rules``: the entity's match rules (``matching.match_rules``); ``on_match``: what a
+        row matched to a stored record does — ``update`` it, ``skip`` it, or ``create`` a new
+        record anyway (then only the upsert key matches)."""
         self.gate, self.plan, self.run_id, self.dry_run = gate, plan, run_id, dry_run
+        self.on_match = on_match
         self.engine = gate.engine
         self.kind = gate.kind
         self.pg = self.kind == "postgres"
         self.table = gate.table
+        self.stage, self.quoted_table = STAGE, quote(gate.table)
+        self.key_rule = composite_keys(list(rules)).get(plan.key) if plan.key_fields else None
+        mapped = {f.name for f in plan.fields}
+        self.matcher = Matcher(self, usable(list(rules), mapped) if on_match != "create" else [])
+        self.ambiguous: dict[int, Ambiguous] = {}
         self.natives = [f.name for f in plan.fields if not f.custom]
         self.customs = [f for f in plan.fields if f.custom]
         self.columns = {c._meta.db_column_name: c for c in gate.entity.table._meta.columns}
@@ -100,11 +113,19 @@ class Merge:
         kind = col.column_type if col is not None else "TEXT"
         return f"CAST({{}} AS {kind})"
 
+    @property
+    def _run_param(self) -> str:
+        """The run id as a parameter in a SELECT list (typed on PostgreSQL)."""
+        return "CAST({} AS uuid)" if self.pg else "{}"
+
     def _uuid(self, value):
         return value if self.pg or value is None else str(value)
 
     def _distinct(self, a: str, b: str) -> str:
         return f"{a} IS DISTINCT FROM {b}" if self.pg else f"{a} IS NOT {b}"
+
+    def _not_distinct(self, a: str, b: str) -> str:
+        return f"{a} IS NOT DISTINCT FROM {b}" if self.pg else f"{a} IS {b}"
 
     def _custom_value(self, alias: str, f) -> str:
         """A custom value as comparable text: ``->>`` (PostgreSQL) or ``json_extract`` (SQLite)."""
@@ -153,11 +174,15 @@ class Merge:
                 await self._stage(conn, prepared)
                 await self._seen(conn, prepared)
                 await self._match()
+                await self._one_row_per_record()
                 await self._permissions()
                 await self._unique_in_db()
+                await self.matcher.within_file(self._run_param, self._uuid(self.run_id))
                 await self._decide()
                 for row in await self._sql(f'SELECT "op", count(*) AS n FROM "{STAGE}" WHERE "err" IS NULL GROUP BY "op"'):
-                    setattr(counts, {"c": "created", "u": "updated", "n": "unchanged"}[row["op"]], int(row["n"]))
+                    setattr(counts, OPS[row["op"]], int(row["n"]))
+                self.ambiguous = {a.line: a for a in await self.matcher.ambiguous()}
+                counts.ambiguous = len(self.ambiguous)
                 rejected = rejected + await self._sql_rejections(prepared)
                 if not self.dry_run:
                     await self._write()
@@ -168,6 +193,7 @@ class Merge:
             if prepared and not self.pg:
                 await self._sql(f'DROP TABLE IF EXISTS temp."{STAGE}"')
                 await self._sql(f'DROP TABLE IF EXISTS temp."{UNIQUE_STAGE}"')
+                await self.matcher.drop()
         return counts
 
     async def _stage(self, conn, prepared: list[Prepared]) -> None:
@@ -184,7 +210,7 @@ class Merge:
         columns = [*FIXED, *self.natives, "custom", "search_text"]
         records = []
         for p in prepared:
-            records.append((p.line, p.key, self._uuid(new_id()), None, self._uuid(new_id()), None, None,
+            records.append((p.line, p.key, new_id_text(), None, new_id_text(), None, None,
                             *(p.native.get(n) for n in self.natives), json.dumps(p.custom), p.search_text))
         if self.pg:
             await conn.copy_records_to_table(STAGE, records=records, columns=columns)
@@ -223,15 +249,34 @@ class Merge:
             await self._sql(f'UPDATE "{STAGE}" SET "err" = {{}} WHERE "line" = {{}} AND "err" IS NULL', err, clash["line"])
 
     async def _match(self) -> None:
-        if not self.plan.key:
-            return
-        params = (self.gate.entity.key,) if self.plan.key == EXTERNAL_KEY else ()
-        await self._sql(f'UPDATE "{STAGE}" AS s SET "rid" = {self._key_match()} WHERE s."err" IS NULL', *params)
+        """The upsert key first (the user's choice of identity), then the entity's match rules
+        for the rows the key did not place (unless the run creates anyway)."""
+        if self.key_rule is not None:
+            await self.matcher.by_key(self.key_rule)
+        elif self.plan.key:
+            params = (self.gate.entity.key,) if self.plan.key == EXTERNAL_KEY else ()
+            await self._sql(f'UPDATE "{STAGE}" AS s SET "rid" = {self._key_match()} WHERE s."err" IS NULL', *params)
+        await self.matcher.by_rules()
+
+    async def _one_row_per_record(self) -> None:
+        """Two rows of one file matched to one record: the later one is rejected (the file
+        cannot say two things about one record), across batches too (``core_dataio_seen``)."""
+        run = self._uuid(self.run_id)
+        rid = 'CAST(s."rid" AS TEXT)' if self.pg else 's."rid"'
+        await self._sql(
+            f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {self._run_param}, \'r:\' || {rid}, min(s."line") '
+            f'FROM "{STAGE}" s WHERE s."err" IS NULL AND s."rid" IS NOT NULL GROUP BY s."rid" ON CONFLICT DO NOTHING', run)
+        first = f'(SELECT x."line" FROM "core_dataio_seen" x WHERE x."run_id" = {{}} AND x."key" = \'r:\' || {rid})'
+        await self._sql(
+            f'UPDATE "{STAGE}" AS s SET "err" = \'rdup:\' || CAST({first} AS TEXT) WHERE s."err" IS NULL '
+            f'AND s."rid" IS NOT NULL AND {first} < s."line"', run, run)
 
     async def _permissions(self) -> None:
         # Existing records: the import scope bounds them as well as the write scope.
         write = self.gate.scope_where(("write", "import"))
-        if write is None:
+        if self.on_match == "skip":
+            pass  # a matched row changes nothing: no write scope needed
+        elif write is None:
             await self._sql(f'UPDATE "{STAGE}" SET "err" = \'nowrite\' WHERE "err" IS NULL AND "rid" IS NOT NULL')
         else:
             await self._sql(f'UPDATE "{STAGE}" AS s SET "err" = \'scope\' WHERE s."err" IS NULL AND s."rid" IS NOT NULL '
@@ -254,10 +299,11 @@ class Merge:
         if assign is None:
             await self._sql(f'UPDATE "{STAGE}" SET "err" = \'assign\' WHERE "err" IS NULL AND {col} IS NOT NULL AND {col} <> {{}}', me)
             return
-        await self._sql(
-            f'UPDATE "{STAGE}" AS s SET "err" = \'assign\' WHERE s."err" IS NULL AND s."rid" IS NOT NULL '
-            f'AND EXISTS (SELECT 1 FROM {quote(self.table)} t WHERE t."id" = s."rid" AND {self._distinct(f"t.{col}", f"s.{col}")}) '
-            f'AND NOT EXISTS (SELECT 1 FROM {quote(self.table)} WHERE "id" = s."rid" AND {{}})', assign)
+        if self.on_match != "skip":  # a skipped row's record keeps its responsible user
+            await self._sql(
+                f'UPDATE "{STAGE}" AS s SET "err" = \'assign\' WHERE s."err" IS NULL AND s."rid" IS NOT NULL '
+                f'AND EXISTS (SELECT 1 FROM {quote(self.table)} t WHERE t."id" = s."rid" AND {self._distinct(f"t.{col}", f"s.{col}")}) '
+                f'AND NOT EXISTS (SELECT 1 FROM {quote(self.table)} WHERE "id" = s."rid" AND {{}})', assign)
         reach = [self.gate.owner_scope("assign"), self.gate.owner_scope("create")]
         if any(r is None for r in reach):  # (not "None in": a QueryString's == builds SQL)
             return  # no create at all: the new rows were refused above
@@ -277,6 +323,9 @@ class Merge:
 
     async def _decide(self) -> None:
         await self._sql(f'UPDATE "{STAGE}" SET "op" = \'c\' WHERE "err" IS NULL AND "rid" IS NULL')
+        if self.on_match == "skip":
+            await self._sql(f'UPDATE "{STAGE}" SET "op" = \'s\' WHERE "err" IS NULL AND "rid" IS NOT NULL')
+            return
         await self._sql(
             f'UPDATE "{STAGE}" AS s SET "op" = CASE WHEN EXISTS (SELECT 1 FROM {quote(self.table)} t '
             f'WHERE t."id" = s."rid" AND ({self._changed()})) THEN \'u\' ELSE \'n\' END '
@@ -286,13 +335,18 @@ class Merge:
         rows = {p.line: p.row for p in prepared}
         out = []
         for r in await self._sql(f'SELECT "line", "err" FROM "{STAGE}" WHERE "err" IS NOT NULL ORDER BY "line"'):
-            name, reason = self._explain(r["err"])
+            name, reason = self._explain(r["err"], int(r["line"]))
             out.append(Rejection(int(r["line"]), name, reason, rows.get(int(r["line"]), [])))
         return out
 
-    def _explain(self, err: str) -> tuple[str, str]:
+    def _explain(self, err: str, line: int) -> tuple[str, str]:
         plan = self.plan
-        key = plan.key_field.name if plan.key_field else (plan.header[plan.key_column] if plan.key_column is not None else "")
+        key = plan.key_field.name if plan.key_field else (plan.header[plan.key_column] if plan.key_column is not None else plan.key)
+        if err in ("amb", "weak"):
+            found = self.ambiguous.get(line)
+            return MATCH_FIELD, found.reason() if found else ""
+        if err.startswith("rdup:"):
+            return "", _("Line {line} of this file already stands for the same record.").format(line=err[5:])
         if err.startswith("dup:"):
             return key, _("The same key is already on line {line} of this file.").format(line=err[4:])
         if err.startswith("udup:"):
@@ -326,6 +380,7 @@ class Merge:
             f"{self._json_object('t', False)}, {self._json_object('s', True)} "
             f'FROM "{STAGE}" s JOIN {table} t ON t."id" = s."rid" WHERE s."op" = \'u\'',
             now, p.user_id, p.via, p.ip or "", entity)
+        await self._touched()
         sets = [f"{quote(n)} = s.{quote(n)}" for n in self.natives]
         if self.customs:
             merge = 't."custom" || s."custom"' if self.pg else 'json_patch(t."custom", s."custom")'
@@ -353,10 +408,29 @@ class Merge:
             f"NULL, {self._json_object('s', True)} FROM \"{STAGE}\" s WHERE s.\"op\" = 'c'",
             now, p.user_id, p.via, p.ip or "", entity)
         if self.plan.key == EXTERNAL_KEY:
+            # New records, and stored ones the match rules found: the next run finds them by the key.
             await self._sql(
-                f'INSERT INTO "core_dataio_xkey" ("entity", "key", "record_id") SELECT {{}}, s."skey", s."id" '
-                f'FROM "{STAGE}" s WHERE s."op" = \'c\' ON CONFLICT ("entity", "key") DO UPDATE SET "record_id" = excluded."record_id"',
+                f'INSERT INTO "core_dataio_xkey" ("entity", "key", "record_id") SELECT {{}}, s."skey", COALESCE(s."rid", s."id") '
+                f'FROM "{STAGE}" s WHERE s."op" IS NOT NULL AND s."err" IS NULL '
+                f'ON CONFLICT ("entity", "key") DO UPDATE SET "record_id" = excluded."record_id"',
                 entity)
+
+    async def _touched(self) -> None:
+        """What an undo of this run needs (``core_dataio_touched``): the records it creates, and
+        the previous values of those it updates with the version the update leaves. Read before
+        the batch's UPDATE, one ``INSERT ... SELECT``."""
+        table = quote(self.table)
+        pairs = ", ".join(f"'{n}', t.{quote(n)}" for n in self.natives)
+        old = f"jsonb_build_object({pairs})::text" if self.pg else f"json_object({pairs})"
+        custom = 't."custom"::text' if self.pg else 't."custom"'
+        into = ('INSERT INTO "core_dataio_touched" ("run_id", "record_id", "op", "version", "old_values", "old_custom", '
+                '"old_search") ')
+        run = self._uuid(self.run_id)
+        await self._sql(
+            into + f'SELECT {self._run_param}, s."rid", \'u\', t."version" + 1, {old}, {custom}, t."search_text" '
+            f'FROM "{STAGE}" s JOIN {table} t ON t."id" = s."rid" WHERE s."op" = \'u\' '
+            f'ON CONFLICT ("run_id", "record_id") DO UPDATE SET "version" = excluded."version"', run)
+        await self._sql(into + f'SELECT {self._run_param}, s."id", \'c\', 1, NULL, NULL, NULL FROM "{STAGE}" s WHERE s."op" = \'c\'', run)
 
     async def _refresh_search_text(self) -> None:
         """The mapping left out some search fields: recompute ``search_text`` of the updated rows
@@ -386,7 +460,9 @@ class Merge:
     async def _checkpoint(self, counts: Counts, expected_line: int, next_line: int) -> None:
         done = await self._sql(
             'UPDATE "core_dataio_run" SET "next_line" = {}, "created" = "created" + {}, "updated" = "updated" + {}, '
-            '"unchanged" = "unchanged" + {}, "rejected" = "rejected" + {} WHERE "id" = {} AND "next_line" = {} RETURNING "id"',
-            next_line, counts.created, counts.updated, counts.unchanged, counts.rejected, self.run_id, expected_line)
+            '"unchanged" = "unchanged" + {}, "skipped" = "skipped" + {}, "rejected" = "rejected" + {}, '
+            '"ambiguous" = "ambiguous" + {} WHERE "id" = {} AND "next_line" = {} RETURNING "id"',
+            next_line, counts.created, counts.updated, counts.unchanged, counts.skipped, counts.rejected, counts.ambiguous,
+            self.run_id, expected_line)
         if not done:
             raise StaleCheckpoint(f"import run {self.run_id}: the checkpoint moved past line {expected_line}")

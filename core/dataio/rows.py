@@ -4,15 +4,23 @@ The checks are the gate's own: :func:`core.entities.validation.validate` cleans
 every mapped value exactly as a form or the API would; the gate's
 :meth:`~core.permissions.gate.Gate.check_write_keys` refused the mapping up
 front if it names a field the user may not write; references must point at
-records the user can read (one gate query per batch, not per row). What this
+records the user can read (a few gate queries per batch, never one per row). What this
 module adds is only what a file needs and a form does not:
 
 * spreadsheet cells arrive typed (a phone as the number 79161234567, a date as
   a datetime at midnight): :func:`coerce` turns them into what the field
   expects before validation, never guessing beyond that;
-* the responsible user may be given by e-mail, the way people export it;
-* a text cell our export guarded against spreadsheet formulas (``'=x``) loses
-  that one apostrophe again (:func:`core.dataio.guard.unguard`);
+* a choice may be given by its label in any language and case ("Компания",
+  "High (A)"), not only its code (:mod:`core.dataio.choices`);
+* a reference may be given by the referenced record's title, a user by e-mail
+  or name, resolved set-based per batch through the gate
+  (:mod:`core.dataio.references`); a user naming nobody may become the
+  importing user (the mapping's ``unknown_user``);
+* yes and no as our export writes them, in any language
+  (:class:`core.dataio.readable.BooleanWords`);
+* a CSV text cell our export guarded against spreadsheet formulas (``'=x``)
+  loses that one apostrophe again (:func:`core.dataio.guard.unguard`); an
+  XLSX cell was never guarded, so it is taken as it is;
 * dates as serial numbers or ``15.03.2001``, identifiers that lost their
   leading zeros, multi-line cells for one-line fields are read by
   :class:`core.dataio.cells.CellReading`, which counts what it changed.
@@ -24,13 +32,17 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 from uuid import UUID
 
 from core.dataio.cells import CellReading
+from core.dataio.choices import ChoiceCells
 from core.dataio.guard import unguard
 from core.dataio.mapping import EXTERNAL_KEY, Mapping
+from core.dataio.readable import BooleanWords
 from core.dataio.readers import BadRow, ReadError
+from core.dataio.references import References, cell_text
 from core.entities.spec import SYSTEM_FIELDS, Field
 from core.entities.validation import FieldError, clean_value, validate
 from core.i18n import _, current_locale
@@ -86,9 +98,11 @@ def coerce(spec: Field, value: Any) -> Any:
 class RowPlan:
     """The mapping applied to one file's header for one gate."""
 
-    def __init__(self, gate, header: list[str], mapping: Mapping, fields: list[Field]):
+    def __init__(self, gate, header: list[str], mapping: Mapping, fields: list[Field], *, guarded: bool = True):
         self.gate = gate
+        self.guarded = guarded  # a CSV: our export's formula guard may be on its text cells
         self.header = header
+        self.mapping = mapping
         by_name = {f.name: f for f in fields}
         self.columns: list[tuple[int, Field]] = []
         self.key_column: int | None = None
@@ -102,13 +116,25 @@ class RowPlan:
         self.cells = CellReading(self.fields, current_locale())  # the importer sets the run's own locale
         self.key = mapping.key
         self.key_field = by_name.get(mapping.key) if mapping.key != EXTERNAL_KEY else None
+        # A composite key (``inn+kpp``): the record is the one holding all these values.
+        parts = mapping.key.split("+") if "+" in mapping.key else []
+        self.key_fields = [by_name[n] for n in parts if n in by_name]
         if self.key_field is not None:
             self.key_column = next(i for i, f in self.columns if f.name == self.key_field.name)
         self.width = len(header)
         entity = gate.entity
         self.owner = entity.owner_field
-        self.user_fields = [f for f in self.fields if f.type == "reference" and f.reference == "core.user"]
-        self.reference_fields = [f for f in self.fields if f.type == "reference" and f.reference not in ("core.user", "core.team")]
+        # Cells read before validation: choice labels to codes, references (ids, titles,
+        # e-mails) to ids — each a dictionary look-up per cell (core.dataio.choices, .references).
+        self.references = References(gate, self.fields, unknown_user=mapping.unknown_user)
+        self.readers: dict[str, Callable[[Any], Any]] = {}
+        for f in self.fields:
+            if f.type in ("choice", "multi_choice"):
+                self.readers[f.name] = ChoiceCells(f)
+            elif f.type == "reference":
+                self.readers[f.name] = partial(self.references.get, f)
+            elif f.type == "boolean":
+                self.readers[f.name] = BooleanWords()
         self.unique_fields = [f for f in self.fields if f.unique and f is not self.key_field]
         mapped = {f.name for f in self.fields}
         # What a created record gets for unmapped fields: the gate's create
@@ -124,12 +150,24 @@ class RowPlan:
         if header != self.header:
             raise ReadError(_("The file's header changed since the import started."))
 
-    async def prepare(self, batch: list[tuple[int, list | BadRow]], users: "UserLookup") -> tuple[list[Prepared], list[Rejection]]:
+    async def prepare(self, batch: list[tuple[int, list | BadRow]]) -> tuple[list[Prepared], list[Rejection]]:
+        """The batch's rows, validated: accepted ones in storage form, and every problem of each
+        rejected one (one :class:`Rejection` per refused cell: a bad date does not hide a bad tax id).
+        (:mod:`core.dataio.parallel` does the same: references here, :meth:`check_rows` in a worker.)"""
+        # References of the whole batch in a few set-based queries, before any row.
+        await self.references.load(self.reference_texts(batch))
+        return await self.check_rows(batch)
+
+    def reference_texts(self, batch: list[tuple[int, list | BadRow]]) -> dict[str, set[str]]:
+        """The distinct texts of each reference column of the batch (field name -> texts)."""
+        return {spec.name: {cell_text(coerce(spec, self._cell(values, i))) for _, values in batch
+                            if not isinstance(values, BadRow) and i < len(values)}
+                for i, spec in self.columns if spec.type == "reference"}
+
+    async def check_rows(self, batch: list[tuple[int, list | BadRow]]) -> tuple[list[Prepared], list[Rejection]]:
+        """Every row of the batch validated, without the database (its references already loaded)."""
         accepted: list[Prepared] = []
         rejected: list[Rejection] = []
-        emails = {str(values[i]).strip().casefold() for _, values in batch if not isinstance(values, BadRow)
-                  for i, f in self.columns if f in self.user_fields and i < len(values) and _is_email(values[i])}
-        await users.load(emails)
         for count, (line, values) in enumerate(batch, start=1):
             if count % YIELD_EVERY == 0:
                 # Validation is CPU work: let the event loop serve requests meanwhile
@@ -138,35 +176,36 @@ class RowPlan:
             if isinstance(values, BadRow):
                 rejected.append(Rejection(line, "", values.reason, []))
                 continue
-            row = [unguard(v) for v in values]  # our own export's guard apostrophe off (S11): a round trip is exact
+            row = [unguard(v) for v in values] if self.guarded else list(values)  # our CSV's guard off (S11): a round trip is exact
             if len(row) > self.width and any(v not in (None, "") for v in row[self.width:]):
                 rejected.append(Rejection(line, "", _("The row has more values than the header has columns."), _jsonable(row)))
                 continue
             data, errors = {}, {}
             for index, spec in self.columns:
                 value = coerce(spec, self.cells.read(spec, row[index] if index < len(row) else None))
-                if spec in self.user_fields and _is_email(value):
-                    found = users.get(str(value).strip().casefold())
-                    if found is None:
-                        errors[spec.name] = _("No user has this e-mail address.")
+                read = self.readers.get(spec.name)
+                if read is not None:
+                    try:
+                        value = read(value)
+                    except FieldError as exc:
+                        errors[spec.name] = exc.message
                         continue
-                    value = found
                 data[spec.name] = value
             clean, invalid = validate(self.fields, data, partial=True)
             errors.update(invalid)
-            if not errors:
-                try:  # plugins' record checks (normalised phones, tax ids...), as on every gate write
-                    clean = await self.gate.checked_values(clean)
-                except Invalid as exc:
-                    errors.update(exc.errors)
+            try:  # plugins' record checks (normalised phones, tax ids...), as on every gate write,
+                # on the values that passed their own field's check: one rejection lists every problem
+                clean = await self.gate.checked_values(clean)
+            except Invalid as exc:
+                errors.update({k: v for k, v in exc.errors.items() if k not in errors})
             key = ""
-            if not errors and self.key:
+            if self.key:
                 try:
                     key = self._key(clean, row)
                 except FieldError as exc:
-                    errors[self.header[self.key_column]] = exc.message
-                if not key and not errors:
-                    errors[self.key_field.name if self.key_field else self.header[self.key_column]] = _("The key is empty.")
+                    errors.setdefault(self._key_name(), exc.message)
+                if not key and self._key_name() not in errors:
+                    errors[self._key_name()] = _("The key is empty.")
             if errors:
                 for name, message in errors.items():
                     rejected.append(Rejection(line, name, message, _jsonable(row)))
@@ -175,69 +214,26 @@ class RowPlan:
             merged = {**self.defaults, **clean}
             unique = {f.name: _text(clean.get(f.name)) for f in self.unique_fields if clean.get(f.name) not in (None, "")}
             accepted.append(Prepared(line, key, native, custom, self.gate.search_text(merged), _jsonable(row), unique))
-        await self._check_references(accepted, rejected)
         return accepted, rejected
 
+    def _cell(self, values: list, index: int):
+        value = values[index] if index < len(values) else None
+        return unguard(value) if self.guarded else value
+
     def _key(self, clean: dict, row: list) -> str:
+        if self.key_fields:  # empty when its first field is: a key without its main part names nothing
+            first = _text(clean.get(self.key_fields[0].name))
+            return first and "|".join(_text(clean.get(f.name)) for f in self.key_fields)
         if self.key_field is not None:
             return _text(clean.get(self.key_field.name))
         raw = row[self.key_column] if self.key_column is not None and self.key_column < len(row) else None
         # Cleaned as a one-line text field is: no control characters, at most 1000 characters.
         return _text(clean_value(EXTERNAL_KEY_FIELD, coerce(EXTERNAL_KEY_FIELD, raw)))
 
-    async def _check_references(self, accepted: list[Prepared], rejected: list[Rejection]) -> None:
-        """A reference must name a record the user can read — one gate query per field and 500 ids."""
-        from core.entities.sql import Filter
-        from core.permissions.errors import NotFound
-        from core.permissions.gate import MAX_LIMIT, Gate, ListRequest
-
-        bad: dict[int, tuple[str, str]] = {}
-        for spec in self.reference_fields:
-            ids = sorted({str(p.native.get(spec.name) or p.custom.get(spec.name) or "") for p in accepted} - {""})
-            if not ids:
-                continue
-            visible: set[str] = set()
-            try:
-                target = await Gate.open(self.gate.kernel, spec.reference, self.gate.principal)
-                for start in range(0, len(ids), MAX_LIMIT):
-                    chunk = ids[start:start + MAX_LIMIT]
-                    page = await target.list(ListRequest(filters=[Filter("id", "in", chunk)], limit=len(chunk)))
-                    visible |= {str(r["id"]) for r in page.rows}
-            except NotFound:
-                pass
-            for p in accepted:
-                value = p.native.get(spec.name) or p.custom.get(spec.name)
-                if value and str(value) not in visible and p.line not in bad:
-                    bad[p.line] = (spec.name, _("No such record."))
-        if bad:
-            for p in [p for p in accepted if p.line in bad]:
-                rejected.append(Rejection(p.line, bad[p.line][0], bad[p.line][1], p.row))
-            accepted[:] = [p for p in accepted if p.line not in bad]
-
-
-class UserLookup:
-    """E-mail -> user id for the responsible-user column, asked per batch and remembered."""
-
-    def __init__(self):
-        self.known: dict[str, str | None] = {}
-
-    async def load(self, emails: set[str]) -> None:
-        from core.auth.tables import User
-
-        wanted = [e for e in emails if e not in self.known]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            rows = await User.select(User.id, User.email).where(User.email.is_in(chunk))
-            found = {r["email"].casefold(): str(r["id"]) for r in rows}
-            for email in chunk:
-                self.known[email] = found.get(email)
-
-    def get(self, email: str) -> str | None:
-        return self.known.get(email)
-
-
-def _is_email(value: Any) -> bool:
-    return isinstance(value, str) and "@" in value
+    def _key_name(self) -> str:
+        if self.key_fields:
+            return self.key_fields[0].name
+        return self.key_field.name if self.key_field else self.header[self.key_column]
 
 
 def _text(value: Any) -> str:

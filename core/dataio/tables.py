@@ -10,6 +10,8 @@ primary keys Piccolo's tables do not declare): ``core_dataio_seen`` (run,
 key → first line: a key seen twice in one file rejects the later row, also
 across batches) and ``core_dataio_xkey`` (entity, external key → record: what
 an "external key" upsert matches on when the key is no field of the entity).
+``core_dataio_touched`` (run, record → created or previous values, version
+left) is what an undo of the run puts back.
 """
 
 from piccolo.columns import JSONB, UUID, Boolean, Integer, Text, Timestamptz, Varchar
@@ -24,7 +26,7 @@ class ImportRun(Table, tablename="core_dataio_run"):
     entity = Varchar(length=80)
     user_id = UUID(null=True, default=None, index=True)
     job_id = UUID(null=True, default=None)
-    # waiting, running, done, failed, cancelled
+    # waiting, running, done, failed, cancelled, undone
     status = Varchar(length=16, default="waiting")
     dry_run = Boolean(default=False)
     file_path = Text(default="")
@@ -41,7 +43,13 @@ class ImportRun(Table, tablename="core_dataio_run"):
     created = Integer(default=0)
     updated = Integer(default=0)
     unchanged = Integer(default=0)
+    skipped = Integer(default=0)
     rejected = Integer(default=0)
+    ambiguous = Integer(default=0)  # of the rejected: rows matching several records, or only by name
+    # what a row matching a stored record does: update it, skip it, or create a new record anyway
+    on_match = Varchar(length=8, default="update")
+    runner = Varchar(length=200, default="")  # "host:pid" of a command-line run, to tell a dead one
+    undone_at = Timestamptz(null=True, default=None)
     error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     started_at = Timestamptz(null=True, default=None)

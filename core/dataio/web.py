@@ -26,10 +26,11 @@ from pathlib import Path
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import File, Redirect, Template
+from litestar.response import File, Redirect, Stream, Template
 
-from core.dataio.mapping import EXTERNAL_KEY, Mapping, MappingError, check, importable_fields, list_templates, load_template, save_template
-from core.i18n import _
+from core.dataio.mapping import (EXTERNAL_KEY, Mapping, MappingError, error_sentences, importable_fields, list_templates,
+                                 load_template, save_template)
+from core.i18n import _, current_locale
 from core.permissions.errors import Invalid, NotFound, Refused
 from core.permissions.request import principal_of
 
@@ -62,12 +63,17 @@ async def _run(request: Request, run_id: str) -> dict:
 
 @get("/import/{plugin:str}/{name:str}/", name="core:import", opt=IMPORT, include_in_schema=False)
 async def upload_page(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template:
+    from core.dataio.summary import status_text
     from core.dataio.tables import ImportRun
 
+    from core.dataio.liveness import mark_dead
+
     key = _key(plugin, name)
+    await mark_dead(key, principal_of(request).user_id)
     runs = await ImportRun.select().where((ImportRun.entity == key) & (ImportRun.user_id == principal_of(request).user_id)
                                           & (ImportRun.status != "draft")).order_by(ImportRun.created_at, ascending=False).limit(20)
-    return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {}})
+    return Template("core/dataio/upload.html", context={"entity": _entity(request, key), "runs": runs, "errors": {},
+                                                         "status_text": status_text})
 
 
 async def upload(request: Request, plugin: FromPath[str], name: FromPath[str]) -> Template | Redirect:
@@ -115,18 +121,39 @@ def _reading_context(shown, fields) -> dict:
 
 async def _mapping_context(request: Request, run: dict, errors: dict | None = None) -> dict:
     from core.dataio.importer import open_gate
+    from core.dataio.matching import composite_keys, key_label, match_rules
+    from core.i18n import current_locale
 
     kernel = request.app.state.kernel
     shown = await _shown(request, run)
     gate = await open_gate(kernel, run["entity"], principal_of(request))
     fields = importable_fields(gate)
+    lang = current_locale()
+    rules = match_rules(kernel, gate.entity)
+    keys = [(key, key_label(rule, gate.entity, lang)) for key, rule in composite_keys(rules).items()]
+    rule_names = [r.label_for(lang) for r in rules]
     return {"run": run, "entity": gate.entity, "preview": shown, "fields": fields, "external": EXTERNAL_KEY,
-            "templates": await list_templates(run["entity"]), "errors": errors or {}, **_reading_context(shown, fields)}
+            "templates": await list_templates(run["entity"]), "errors": errors or {}, "composite_keys": keys,
+            "match_rules": rule_names, "on_match": run.get("on_match") or "update", **_reading_context(shown, fields),
+            "error_sentences": error_sentences,
+            # The choice for a user naming nobody: offered when the entity has a user column at all.
+            "users_mapped": any(f.type == "reference" and f.reference == "core.user" for f in fields)}
+
+
+async def _live_run(request: Request, run_id: str) -> dict:
+    """The run, marked interrupted first when the process running it is gone."""
+    from core.dataio.liveness import interrupt, is_dead
+
+    run = await _run(request, run_id)
+    if await is_dead(run):
+        await interrupt(run["id"])
+        run = await _run(request, run_id)
+    return run
 
 
 @get("/import/runs/{run_id:str}", name="core:import-run", opt=OWN, include_in_schema=False)
 async def run_page(request: Request, run_id: FromPath[str]) -> Template:
-    run = await _run(request, run_id)
+    run = await _live_run(request, run_id)
     if run["status"] == "draft":
         return Template("core/dataio/mapping.html", context=await _mapping_context(request, run))
     context = {"run": run, "entity": _entity(request, run["entity"]), "preview": None, "notes": [], "warning": ""}
@@ -143,14 +170,60 @@ async def run_page(request: Request, run_id: FromPath[str]) -> Template:
     return Template("core/dataio/run.html", context=context)
 
 
-@get("/import/runs/{run_id:str}/status", name="core:import-status", opt=OWN, include_in_schema=False)
-async def run_status(request: Request, run_id: FromPath[str]) -> Template:
+async def _status_context(request: Request, run: dict, **extra) -> dict:
+    from core.dataio.matching import ambiguous_rows
+    from core.dataio.undo import can_undo
+
     from core.dataio.notes import found_while_reading
 
-    run = await _run(request, run_id)
     entity = request.app.state.kernel.entities.get(run["entity"])
     found = found_while_reading(run["mapping"].get("read"), entity.fields if entity else ()) if run["status"] == "done" else []
-    return Template("core/dataio/status.html", context={"run": run, "job": await _job(run), "found": found})
+    from core.dataio.summary import counts, status_text
+
+    # Status and counts in this page's language (the run's rows may have been read in another).
+    return {"run": run, "job": await _job(run), "undoable": can_undo(run), "found": found,
+            "status": status_text(run["status"]), "counts": counts(run),
+            "ambiguous": await ambiguous_rows(run["id"]) if run["ambiguous"] else [], **extra}
+
+
+@get("/import/runs/{run_id:str}/status", name="core:import-status", opt=OWN, include_in_schema=False)
+async def run_status(request: Request, run_id: FromPath[str]) -> Template:
+    run = await _live_run(request, run_id)
+    return Template("core/dataio/status.html", context=await _status_context(request, run))
+
+
+@post("/import/runs/{run_id:str}/undo", name="core:import-undo", opt=OWN, include_in_schema=False)
+async def undo(request: Request, run_id: FromPath[str]) -> Template | Redirect:
+    """Undo the run (its new records to the trash, its updates put back), or say why not."""
+    from core.dataio.undo import UndoRefused, undo_run
+    from core.web.flash import flash
+
+    run = await _run(request, run_id)
+    try:
+        done = await undo_run(request.app.state.kernel, run["id"], principal_of(request))
+    except UndoRefused as exc:
+        return Template("core/dataio/run.html", context={"run": run, "entity": _entity(request, run["entity"]),
+                                                         "undo_refused": str(exc)}, status_code=409)
+    await flash(request, _("Import undone. New records moved to the trash: %(created)s; updated records put back: %(updated)s.")
+                % done, level="info")
+    return Redirect(f"/import/runs/{run['id']}", status_code=303)
+
+
+@post("/import/runs/{run_id:str}/resume", name="core:import-resume", opt=OWN, include_in_schema=False)
+async def resume(request: Request, run_id: FromPath[str]) -> Redirect:
+    """Go on with an interrupted run from its checkpoint (its file must be unchanged: the run checks)."""
+    from core.dataio.tables import ImportRun
+    from core.jobs.api import enqueue
+
+    run = await _live_run(request, run_id)
+    if run["status"] != "interrupted":
+        raise NotFoundException()
+    await ImportRun.update({ImportRun.status: "waiting", ImportRun.error: "", ImportRun.runner: ""}).where(
+        ImportRun.id == run["id"])
+    job_id = await enqueue(request.app.state.kernel, "core.import", {"run_id": str(run["id"])},
+                           user_id=principal_of(request).user_id)
+    await ImportRun.update({ImportRun.job_id: job_id}).where(ImportRun.id == run["id"])
+    return Redirect(f"/import/runs/{run['id']}", status_code=303)
 
 
 async def _job(run: dict) -> dict | None:
@@ -170,13 +243,14 @@ def _form_mapping(form, header: list[str]) -> Mapping:
         target = (form.get(f"col_{index}") or "").strip()
         if target:
             columns[title] = target
-    return Mapping(columns, (form.get("key") or "").strip())
+    return Mapping(columns, (form.get("key") or "").strip(), (form.get("unknown_user") or "reject").strip())
 
 
 @post("/import/runs/{run_id:str}", name="core:import-start", opt=OWN, include_in_schema=False)
 async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
     """The mapping screen's buttons: load a template, or start a dry run or the import (each a job)."""
-    from core.dataio.importer import create_run, open_gate, read_options
+    from core.dataio.importer import check_mapping, create_run, open_gate, read_options
+    from core.dataio.matching import ON_MATCH
     from core.dataio.tables import ImportRun
     from core.jobs.api import enqueue
 
@@ -194,20 +268,25 @@ async def start(request: Request, run_id: FromPath[str]) -> Template | Redirect:
         await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}})}).where(ImportRun.id == run["id"])
         return Redirect(f"/import/runs/{run['id']}", status_code=303)
     mapping = _form_mapping(form, header)
+    on_match = form.get("on_match") or "update"
     try:
         gate = await open_gate(kernel, run["entity"], principal)
-        check(mapping, header, importable_fields(gate))
+        check_mapping(gate, mapping, header)
+        if on_match not in ON_MATCH:
+            raise MappingError({"on_match": _("Choose what a row that matches a stored record does.")})
         if (form.get("template_name") or "").strip():
             await save_template(run["entity"], form.get("template_name"), mapping, principal.user_id)
     except (MappingError, Refused) as exc:
-        run["mapping"] = {**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}}
+        run["mapping"], run["on_match"] = {**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}}, on_match
         return Template("core/dataio/mapping.html", context=await _mapping_context(request, run, exc.errors), status_code=422)
-    await ImportRun.update({ImportRun.mapping: json.dumps({**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}}), ImportRun.key: mapping.key}).where(
-        ImportRun.id == run["id"])
+    # The run speaks the language of this page (its reasons, its progress), whatever the account's saved one.
+    stored = {**mapping.as_json(), "header": header, "read": run["mapping"].get("read") or {}, "lang": current_locale()}
+    await ImportRun.update({ImportRun.mapping: json.dumps(stored), ImportRun.key: mapping.key,
+                            ImportRun.on_match: on_match}).where(ImportRun.id == run["id"])
     if action == "dry":
         target = await create_run(kernel, run["entity"], principal, Path(run["file_path"]), mapping, file_name=run["file_name"],
                                   fmt=run["format"], dry_run=True, draft_of=run["id"], encoding=run["encoding"] or None,
-                                  delimiter=run["delimiter"] or None, read=read_options(run["mapping"]))
+                                  delimiter=run["delimiter"] or None, read=read_options(run["mapping"]), on_match=on_match)
     else:
         await ImportRun.update({ImportRun.status: "waiting"}).where(ImportRun.id == run["id"])
         target = run["id"]
@@ -269,14 +348,16 @@ async def _reread(request: Request, run: dict, form) -> Template | Redirect:
 
 
 @get("/import/runs/{run_id:str}/rejected.csv", name="core:import-rejects", opt=OWN, include_in_schema=False)
-async def rejects_file(request: Request, run_id: FromPath[str]) -> File:
-    from core.cli.dataio import write_rejects
+async def rejects_file(request: Request, run_id: FromPath[str]) -> Stream:
+    """The rejected rows, streamed as they are read (memory flat at any count), in the page's language."""
+    from urllib.parse import quote
+
+    from core.dataio.rejects import reject_lines
 
     run = await _run(request, run_id)
-    target = Path(tempfile.mkdtemp(prefix="klientela-rejects-")) / f"rejected-{run['id']}.csv"
-    await write_rejects(run["id"], target)
-    return File(path=target, filename=f"rejected-{Path(run['file_name']).stem}.csv", media_type="text/csv",
-                background=_removed(target))
+    name = f"rejected-{Path(run['file_name']).stem}.csv"
+    return Stream(reject_lines(request.app.state.kernel, run), media_type="text/csv; charset=utf-8",
+                  headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 # -- export ------------------------------------------------------------------------------
@@ -366,6 +447,12 @@ async def export_job_page(request: Request, job_id: FromPath[str]) -> Template:
     return Template("core/dataio/export_job.html", context={"job": await _export_job(request, job_id)})
 
 
+@get("/export/jobs/{job_id:str}/status", name="core:export-status", opt=OWN, include_in_schema=False)
+async def export_job_status(request: Request, job_id: FromPath[str]) -> Template:
+    """The export page's status block, which polls this until the job has finished."""
+    return Template("core/dataio/export_status.html", context={"job": await _export_job(request, job_id)})
+
+
 @get("/export/jobs/{job_id:str}/download", name="core:export-download", opt=OWN, include_in_schema=False)
 async def export_download(request: Request, job_id: FromPath[str]) -> File:
     from core.dataio.jobs import export_path
@@ -386,4 +473,5 @@ def routes(settings) -> list:
 
     posted = post("/import/{plugin:str}/{name:str}/", name="core:import-upload", opt=IMPORT, include_in_schema=False,
                   request_max_body_size=body_limit(UploadLimits.of(settings)))(upload)
-    return [upload_page, posted, run_page, run_status, start, rejects_file, export_form, export, export_job_page, export_download]
+    return [upload_page, posted, run_page, run_status, start, undo, resume, rejects_file, export_form, export, export_job_page,
+            export_job_status, export_download]

@@ -31,6 +31,13 @@ async def migrate_instance(settings: Settings, catalog=None) -> list[str]:
     from core.entities.order_index import ensure_order_indexes
 
     ran += [f"order index: {name}" for name in await ensure_order_indexes(kernel)]
+    from core.entities.prefix_index import ensure_prefix_indexes
+
+    ran += [f"prefix index: {name}" for name in await ensure_prefix_indexes(kernel)]
+    # The principal stamp's triggers follow the tables as migrated now (core.auth.stamp).
+    from core.auth.stamp import ensure_stamp
+
+    ran += [f"principal stamp: {what}" for what in await ensure_stamp(get_engine(settings))]
     if settings.is_postgres:
         # procrastinate's own tables (the job queue on PostgreSQL, docs/jobs.md); created once.
         from core.jobs.queue_pg import ensure_schema

@@ -41,9 +41,10 @@ class KlientelaConnection(sqlite3.Connection):
     """Every SQLite connection Piccolo opens gets Unicode case folding.
 
     SQLite's ``lower()`` and ``LIKE`` fold ASCII only, so "Ромашка" would not
-    match "ромаш". ``casefold(x)`` is Python's ``str.casefold``; it is used in
-    queries only, never in an index (a writer without the function could not
-    update such a table).
+    match "ромаш". ``casefold(x)`` is Python's ``str.casefold``, deterministic,
+    so the prefix indexes (``core.entities.prefix_index``) are built on it: a
+    connection that writes entity tables must have it — open raw ones with
+    ``factory=KlientelaConnection``.
     """
 
     def __init__(self, *args, **kwargs):
@@ -58,6 +59,13 @@ def _casefold(value):
 def fold_sql(expression: str, kind: str) -> str:
     """Unicode case folding of a text expression on either engine."""
     return f"casefold({expression})" if kind == "sqlite" else f"lower({expression})"
+
+
+def fold_text(text: str, kind: str) -> str:
+    """``text`` folded as :func:`fold_sql` folds the column it is compared with: Python's
+    ``casefold`` on SQLite, ``lower`` on PostgreSQL (whose ``lower()`` keeps "ß" and a
+    final "ς", which ``casefold`` turns into "ss" and "σ")."""
+    return text.casefold() if kind == "sqlite" else text.lower()
 
 
 def _prepare_sqlite_file(path: Path) -> None:

@@ -17,15 +17,33 @@ the pool to one event loop, and tests and the bench run several loops in
 one process. A query that finds no idle connection opens one (the number
 in use is bounded by concurrent queries, as before); at most ``max_idle``
 are kept. Transactions keep Piccolo's own connection per transaction.
+
+A single query is one trip to the connection's thread: execute, fetch, close
+the cursor and commit run there together (:func:`_execute_fetch_commit`).
+Through aiosqlite's awaitables they were four trips, each a queue hand-off
+and an event-loop wake-up (about 0.1 ms apiece on these machines, more under
+load) for every query of every request.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import Any
 
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+
+
+def _execute_fetch_commit(connection: sqlite3.Connection, query: str, args: list[Any]) -> list:
+    """Runs in the connection's own thread: the whole query in one hand-off."""
+    cursor = connection.execute(query, args)
+    try:
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    connection.commit()
+    return rows
 
 
 class PooledSQLiteEngine(SQLiteEngine):
@@ -62,9 +80,8 @@ class PooledSQLiteEngine(SQLiteEngine):
                                      table=None):
         connection = await self._take()
         try:
-            async with connection.execute(query, args or []) as cursor:
-                rows = await cursor.fetchall()
-            await connection.commit()
+            # aiosqlite's ``_execute`` hands one function to the connection's thread.
+            rows = await connection._execute(_execute_fetch_commit, connection._conn, query, args or [])
         except asyncio.CancelledError:
             # The statement may still be running in the connection's thread: never reuse it.
             asyncio.ensure_future(connection.close())

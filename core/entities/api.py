@@ -1,7 +1,9 @@
 """The REST API every declared entity gets: ``/api/<plugin>/<entity>``.
 
-list (filters, sort, search, keyset cursor), get, create, update (PATCH with
-``If-Match: "<version>"``), delete (to the trash), restore, and the trash list.
+list (filters, sort, search, keyset cursor, ``fields=`` for only some fields),
+get, count, groups (counts and sums per value or date period, in one call),
+create, update (PATCH with ``If-Match: "<version>"``), delete (to the trash),
+restore, and the trash list.
 Authenticated by session or API token; authorized by the query gate, so the
 same rules hold here as on every other channel. Documented per entity in the
 OpenAPI schema (``core/entities/openapi.py``), custom fields included.
@@ -15,7 +17,7 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.response import Response
 
-from core.entities.query_params import list_request
+from core.entities.query_params import list_request, name_list, requested_fields, without
 from core.entities.serialize import jsonable
 from core.permissions.errors import GateError, NotFound, Refused
 from core.permissions.gate import Gate
@@ -43,6 +45,10 @@ def _body(data: Any) -> dict:
     return data
 
 
+# The groups endpoint's own parameters; every other one is a filter, as on the list.
+GROUP_PARAMS = ("by", "period", "sum")
+
+
 class EntityAPI(Controller):
     path = "/api"
     include_in_schema = False  # documented per entity by core.entities.openapi
@@ -50,7 +56,9 @@ class EntityAPI(Controller):
     @get("/{plugin:str}/{name:str}", opt={"entity_action": "read"})
     async def list_records(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
-        page = await gate.list(list_request(request.query_params))
+        req = list_request(request.query_params)
+        req.fields = requested_fields(request.query_params)
+        page = await gate.list(req)
         return Response({"items": jsonable(page.rows), "next_cursor": page.next_cursor, "keyset": page.keyset})
 
     @get("/{plugin:str}/{name:str}/count", opt={"entity_action": "read"})
@@ -59,11 +67,28 @@ class EntityAPI(Controller):
         req = list_request(request.query_params)
         return Response({"count": await gate.count(req.filters, req.search, req.sort)})
 
+    @get("/{plugin:str}/{name:str}/groups", opt={"entity_action": "report"})
+    async def group_records(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
+        """Counts (and sums) per value of ``by`` — or per ``period`` of a date — of the rows the
+        filters select, within the report scope: core.permissions.grouping."""
+        gate = await _gate(request, plugin, name)
+        params = request.query_params
+        by, sums = params.get("by", ""), name_list(params, "sum")
+        if not by:
+            from core.i18n import _
+
+            raise Refused({"by": _("name the field to group by: by=<field>")})
+        req = list_request(without(params, GROUP_PARAMS))
+        found = await gate.groups(by, period=params.get("period") or None, sums=sums, filters=req.filters,
+                                  search=req.search, action="report")
+        return Response({"by": by, "period": params.get("period") or None, "sums": sums,
+                         "groups": [{"value": jsonable(g.value), "count": g.count, "sums": jsonable(g.sums)} for g in found]})
+
     @get("/{plugin:str}/{name:str}/trash", opt={"entity_action": "restore"})
     async def trash(self, request: Request, plugin: FromPath[str], name: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
         req = list_request(request.query_params)
-        req.trash = True
+        req.trash, req.fields = True, requested_fields(request.query_params)
         page = await gate.list(req)
         return Response({"items": jsonable(page.rows), "next_cursor": page.next_cursor, "keyset": page.keyset})
 
@@ -76,8 +101,9 @@ class EntityAPI(Controller):
     @get("/{plugin:str}/{name:str}/{record_id:str}", opt={"entity_action": "read"})
     async def get_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str]) -> Response:
         gate = await _gate(request, plugin, name)
+        sparse = gate.sparse_fields(requested_fields(request.query_params))  # a bad name: 400 before 404
         row = await gate.get(record_id)
-        return Response(jsonable(row), headers=_etag(row))
+        return Response(jsonable({n: row.get(n) for n in sparse} if sparse else row), headers=_etag(row))
 
     @patch("/{plugin:str}/{name:str}/{record_id:str}", opt={"entity_action": "write"})
     async def update_record(self, request: Request, plugin: FromPath[str], name: FromPath[str], record_id: FromPath[str], data: JSONBody[Any]) -> Response:

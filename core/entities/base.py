@@ -32,6 +32,12 @@ def new_id() -> uuid.UUID:
     return uuid_utils.compat.uuid7()
 
 
+def new_id_text() -> str:
+    """:func:`new_id` as text, for bulk writes: ten times cheaper than building a
+    ``uuid.UUID`` (an import makes two per row; both engines take the text)."""
+    return str(uuid_utils.uuid7())
+
+
 class EntityTable(Table):
     """Subclass this (not ``Table``) for a plugin's entity tables."""
 

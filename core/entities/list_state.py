@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode
 
-from core.entities.query_params import list_request
+from core.entities.query_params import QueryPairs, list_request, name_list
 from core.entities.spec import Field
 from core.i18n import _
 from core.i18n.timezones import day_bounds
@@ -42,9 +42,7 @@ def default_columns(g) -> list[Field]:
 
 def requested_columns(params) -> list[str]:
     """``columns=name,kind`` or ``columns=name&columns=kind`` (a form of checkboxes), in order."""
-    values = params.getall("columns", []) if hasattr(params, "getall") else [params.get("columns", "")]
-    names = [n.strip() for v in values for n in str(v or "").split(",") if n.strip()]
-    return list(dict.fromkeys(names))
+    return name_list(params, "columns")
 
 
 def chosen_columns(g, params) -> list[Field]:
@@ -105,20 +103,6 @@ def widen_dates(g, req: ListRequest) -> ListRequest:
     return req
 
 
-class _Multi(list):
-    """A list of pairs that answers like Litestar's query multi-dict."""
-
-    def multi_items(self):
-        return list(self)
-
-    def get(self, key, default=None):
-        return next((v for k, v in reversed(self) if k == key), default)
-
-    def getall(self, key, default=()):
-        found = [v for k, v in self if k == key]
-        return found or list(default)
-
-
 async def normalise_state(g, raw: str) -> str:
     """A list state checked against this user's gate, as a canonical query string.
 
@@ -134,7 +118,7 @@ async def normalise_state(g, raw: str) -> str:
         pairs = parse_qsl(raw, keep_blank_values=False, strict_parsing=False, max_num_fields=100)
     except ValueError:
         raise Refused({"state": _("too many parameters")}) from None
-    params = _Multi(state_pairs(_Multi(pairs)))
+    params = QueryPairs(state_pairs(QueryPairs(pairs)))
     chosen_columns(g, params)
     req: ListRequest = widen_dates(g, list_request(params))
     req.limit, req.cursor, req.trash = 1, None, False

@@ -41,7 +41,7 @@ def filter_controls(columns: list[Field], query: dict) -> list[dict]:
 async def resolve_picked(request, g):
     """The list's query with each reference filter typed without choosing (a picker without
     JavaScript: ``client__pick=Acme``) resolved to the record it names; and why not, per field."""
-    from core.entities.list_state import _Multi
+    from core.entities.query_params import QueryPairs
     from core.entities.picker import picked_text, resolve
 
     params = request.query_params
@@ -65,7 +65,7 @@ async def resolve_picked(request, g):
             errors[name] = {"text": str(found), "error": found.problem}
         elif found is not None:
             out.append((name, str(found)))
-    return _Multi(out), errors
+    return QueryPairs(out), errors
 
 
 async def _picked_titles(g, filters: list[dict], errors: dict) -> None:

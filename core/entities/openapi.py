@@ -82,7 +82,8 @@ def entity_components(entity: Entity, custom: list[Field], readable: Callable[[s
     writable = [f for f in fields if f.name not in SYSTEM_FIELDS and not f.readonly and writable_by(f.name)]
     name = _name(entity)
     return {
-        f"{name}Record": {"type": "object", "properties": record, "required": ["id", "version"]},
+        # No required keys: with fields= a record holds only the fields asked for.
+        f"{name}Record": {"type": "object", "properties": record},
         f"{name}Create": {
             "type": "object",
             "properties": {f.name: field_schema(f, for_input=True) for f in writable},
@@ -125,15 +126,50 @@ ERRORS = {
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "The record's version, for If-Match"}}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}, "description": 'The version you edited, e.g. "3"'}
 RECORD_ID = {"name": "record_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+SEARCH = {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Search the entity's search fields"}
+FIELDS = {"name": "fields", "in": "query", "schema": {"type": "string"},
+          "description": "Comma-separated fields: each record holds exactly these (default: every field you may read). "
+                         "A field you may not read, or no such field, is refused (400)."}
 LIST_PARAMS = [
-    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Search the entity's search fields"},
+    SEARCH,
     {"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "Comma-separated fields, '-' for descending"},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
     {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "next_cursor of the previous page"},
+    FIELDS,
+    {"name": "columns", "in": "query", "schema": {"type": "string"}, "description": "The list's columns: the same as fields= when that is absent"},
 ]
+GROUP_PARAMS = [
+    {"name": "by", "in": "query", "required": True, "schema": {"type": "string"},
+     "description": "The field to group by (not a long text or multi-choice field)"},
+    {"name": "period", "in": "query", "schema": {"type": "string", "enum": ["day", "week", "month", "quarter", "year"]},
+     "description": "For a date or date-time field: group by period of your own calendar (your time zone); weeks start on Monday. "
+                    "Required for a date-time field."},
+    {"name": "sum", "in": "query", "schema": {"type": "string"},
+     "description": "Comma-separated integer, decimal or money fields to add up per group"},
+    SEARCH,
+]
+GROUPS = {
+    "type": "object",
+    "properties": {
+        "by": {"type": "string"},
+        "period": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "sums": {"type": "array", "items": {"type": "string"}},
+        "groups": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "value": {"description": "The field's value; for a period its first day (YYYY-MM-DD); null: no value"},
+                "count": {"type": "integer"},
+                "sums": {"type": "object", "additionalProperties": {"anyOf": [{"type": "integer"}, {"type": "string", "format": "decimal"}]}},
+            },
+            "required": ["value", "count", "sums"],
+        }},
+    },
+    "required": ["by", "period", "sums", "groups"],
+}
 
 
-def entity_paths(entity: Entity) -> dict[str, Any]:
+def entity_paths(entity: Entity, *, reports: bool = True) -> dict[str, Any]:
+    """The entity's API operations; ``reports``: with ``/groups`` (it needs the report permission)."""
     name, base, tag = _name(entity), f"/api/{entity.plugin}/{entity.name}", entity.key
     one = f"{base}/{{record_id}}"
     conflict = {
@@ -141,7 +177,7 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
         "412": _json(_ref("Error"), "If-Match does not match the stored version"),
         "422": _json(_ref("Error"), "Invalid values, per field"),
     }
-    return {
+    paths = {
         base: {
             "get": {"tags": [tag], "operationId": f"list{name}", "summary": f"List {entity.plural['en']}",
                     "parameters": LIST_PARAMS, "responses": {"200": _json(_ref(f"{name}Page"), "A page of records"), **ERRORS}},
@@ -159,7 +195,8 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
         },
         one: {
             "parameters": [RECORD_ID],
-            "get": {"tags": [tag], "operationId": f"get{name}", "responses": {"200": _json(_ref(f"{name}Record"), "The record", ETAG), **ERRORS}},
+            "get": {"tags": [tag], "operationId": f"get{name}", "parameters": [FIELDS],
+                    "responses": {"200": _json(_ref(f"{name}Record"), "The record", ETAG), **ERRORS}},
             "patch": {"tags": [tag], "operationId": f"update{name}", "parameters": [IF_MATCH],
                       "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(f"{name}Update")}}},
                       "responses": {"200": _json(_ref(f"{name}Record"), "Updated", ETAG), **conflict, **ERRORS}},
@@ -170,6 +207,14 @@ def entity_paths(entity: Entity) -> dict[str, Any]:
             "post": {"tags": [tag], "operationId": f"restore{name}", "responses": {"200": _json(_ref(f"{name}Record"), "Restored", ETAG), **ERRORS}},
         },
     }
+    if reports:
+        paths[f"{base}/groups"] = {
+            "get": {"tags": [tag], "operationId": f"group{name}", "parameters": GROUP_PARAMS,
+                    "summary": "Count (and sum) per value of a field or period of a date, within your report scope; "
+                               "other parameters filter as on the list (<field>__<op>=<value>)",
+                    "responses": {"200": _json(GROUPS, "One entry per value that occurs, in order, no value last"), **ERRORS}},
+        }
+    return paths
 
 
 async def build_schema(app, principal) -> dict[str, Any]:
@@ -191,7 +236,7 @@ async def build_schema(app, principal) -> dict[str, Any]:
         schema["components"]["schemas"].update(entity_components(
             entity, await active_custom_fields(key), lambda name: principal.can_read_field(key, name),
             lambda name: principal.can_write_field(key, name)))
-        schema.setdefault("paths", {}).update(entity_paths(entity))
+        schema.setdefault("paths", {}).update(entity_paths(entity, reports=principal.can(entity.permission("report"))))
     return schema
 
 

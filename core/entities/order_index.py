@@ -40,7 +40,8 @@ def index_name(table: str, column: str) -> str:
     return f"{table}_by_{column}"[:PG_MAX_IDENTIFIER]
 
 
-async def _exists(engine, name: str) -> bool:
+async def index_exists(engine, name: str) -> bool:
+    """Whether the index ``name`` exists (an INVALID one left by a failed concurrent build is dropped: no)."""
     if engine_kind(engine) == "sqlite":
         sql = "SELECT 1 AS x FROM sqlite_master WHERE type = 'index' AND name = {}"
         return bool(await engine.run_querystring(QueryString(sql, name)))
@@ -54,19 +55,32 @@ async def _exists(engine, name: str) -> bool:
     return bool(rows)
 
 
-async def ensure_order_indexes(kernel, engine=None) -> list[str]:
-    """Create the missing order indexes of every declared entity; returns the names made now."""
+async def ensure_indexes(kernel, wanted, engine=None) -> list[str]:
+    """Create the missing indexes of every declared entity; returns the names made now.
+
+    ``wanted(entity, table, kind)`` gives the (name, CREATE INDEX statement) pairs an
+    entity should have on engine ``kind`` (order indexes here, prefix indexes in
+    :mod:`core.entities.prefix_index`)."""
     engine = engine or get_engine()
-    concurrently = " CONCURRENTLY" if engine_kind(engine) == "postgres" else ""
+    kind = engine_kind(engine)
     made = []
     for entity in kernel.entities.values():
-        table = entity.table._meta.tablename
-        for column in ordered_columns(entity):
-            name = index_name(table, column)
-            if await _exists(engine, name):
+        for name, ddl in wanted(entity, entity.table._meta.tablename, kind):
+            if await index_exists(engine, name):
                 continue
-            await engine.run_ddl(
-                f'CREATE INDEX{concurrently} IF NOT EXISTS "{name}" ON "{table}" ("{column}", "id") WHERE "deleted_at" IS NULL'
-            )
+            await engine.run_ddl(ddl)
             made.append(name)
     return made
+
+
+def order_indexes(entity: Entity, table: str, kind: str) -> list[tuple[str, str]]:
+    concurrently = " CONCURRENTLY" if kind == "postgres" else ""
+    return [(index_name(table, column),
+             f'CREATE INDEX{concurrently} IF NOT EXISTS "{index_name(table, column)}" ON "{table}" ("{column}", "id") '
+             'WHERE "deleted_at" IS NULL')
+            for column in ordered_columns(entity)]
+
+
+async def ensure_order_indexes(kernel, engine=None) -> list[str]:
+    """Create the missing order indexes of every declared entity; returns the names made now."""
+    return await ensure_indexes(kernel, order_indexes, engine)

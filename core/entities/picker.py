@@ -26,7 +26,7 @@ from typing import Any
 from uuid import UUID
 
 from core.entities.search_index import MIN_TERM
-from core.entities.sql import Filter
+from core.entities.sql import Filter, next_prefix
 from core.i18n import _
 from core.permissions.errors import NotFound, Refused
 
@@ -71,11 +71,6 @@ def _hint(gate, row: dict) -> str:
     return ""
 
 
-def _next_prefix(text: str) -> str:
-    """The smallest string above every string starting with ``text`` (its last character + 1)."""
-    return text[:-1] + chr(ord(text[-1]) + 1)
-
-
 async def entity_suggestions(gate, query: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
     from core.permissions.gate import ListRequest
     from core.search.ranking import title_rank
@@ -94,7 +89,7 @@ async def entity_suggestions(gate, query: str, limit: int = MAX_SUGGESTIONS) -> 
         # A key range on the title walks its order index (core.entities.order_index):
         # titles starting with the text are found even where the search's matches
         # run into thousands; then the exact title, however common its words.
-        ranges = [[Filter(title, "gte", v), Filter(title, "lt", _next_prefix(v))]
+        ranges = [[Filter(title, "gte", v), Filter(title, "lt", next_prefix(v))]
                   for v in dict.fromkeys([query, query[:1].upper() + query[1:]])]
         for filters, sort in [*((r, [title]) for r in ranges), ([Filter(title, "eq", query)], [])]:
             try:

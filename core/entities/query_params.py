@@ -11,7 +11,7 @@ from core.entities.sql import ALL_OPERATORS, Filter
 from core.permissions.errors import Refused
 from core.permissions.gate import MAX_LIMIT, ListRequest
 
-RESERVED = {"q", "sort", "limit", "cursor", "trash", "columns", "format", "view", "page"}
+RESERVED = {"q", "sort", "limit", "cursor", "trash", "columns", "fields", "format", "view", "page"}
 
 
 def list_request(params) -> ListRequest:
@@ -48,3 +48,35 @@ def list_request(params) -> ListRequest:
         limit=limit,
         trash=values.get("trash", "") in ("1", "true", "yes"),
     )
+
+
+def name_list(params, key: str) -> list[str]:
+    """``key=a,b`` or ``key=a&key=b`` (a form of checkboxes): the names in order, without repeats."""
+    values = params.getall(key, []) if hasattr(params, "getall") else [params.get(key, "")]
+    names = [n.strip() for v in values for n in str(v or "").split(",") if n.strip()]
+    return list(dict.fromkeys(names))
+
+
+def requested_fields(params) -> list[str]:
+    """The fields an API answer is cut down to: ``fields=``, else a list's ``columns=``; empty: all."""
+    return name_list(params, "fields") or name_list(params, "columns")
+
+
+class QueryPairs(list):
+    """A list of (key, value) pairs that answers like Litestar's query multi-dict."""
+
+    def multi_items(self):
+        return list(self)
+
+    def get(self, key, default=None):
+        return next((v for k, v in reversed(self) if k == key), default)
+
+    def getall(self, key, default=()):
+        found = [v for k, v in self if k == key]
+        return found or list(default)
+
+
+def without(params, keys) -> QueryPairs:
+    """The query's pairs but those of ``keys`` (an endpoint's own parameters, not filters)."""
+    items = params.multi_items() if hasattr(params, "multi_items") else list(params.items())
+    return QueryPairs((k, v) for k, v in items if k not in keys)

@@ -23,7 +23,10 @@ SYSTEM_FIELD_SPECS = {
     "version": Field("version", "integer", label("Version", "Версия"), readonly=True),
     "deleted_at": Field("deleted_at", "datetime", label("Deleted", "Удалено"), readonly=True),
 }
-OWNER_FIELD = Field("owner_id", "reference", label("Responsible", "Ответственный"), reference="core.user")
+OWNER_FIELD = Field("owner_id", "reference", label("Responsible", "Ответственный"), reference="core.user",
+                    # headers an imported file gives the responsible user (core.dataio.mapping)
+                    synonyms=("Ответственный менеджер", "Ответственный сотрудник", "Менеджер", "Куратор", "Owner",
+                              "Manager", "Account manager", "Assigned to", "Responsible user", "Sales rep"))
 
 
 class EntityError(ValueError):

@@ -54,6 +54,9 @@ class Field:
     readonly: bool = False  # set by the system, never by a form or the API
     custom: bool = False
     indexed: bool = False
+    # Filtered by "starts with" often enough (a tax id typed digit by digit) to get an index
+    # for it (core.entities.prefix_index); the entity's title field always has one.
+    prefix_filter: bool = False
     # May a board total (or any "sum of a column") add this number up? False for
     # numbers that are positions or codes rather than amounts: coordinates, years.
     summable: bool = True
@@ -61,6 +64,10 @@ class Field:
     # import that gets it as a spreadsheet *number* puts back the leading zeros the
     # spreadsheet dropped (core/dataio/cells.py); nothing else reads it.
     digits: tuple[int, ...] = ()
+    # Further headers an imported file may give this field ("Электронная почта",
+    # "E-mail" for an email field labelled "Эл. почта"): the import's mapping
+    # guess (core.dataio.mapping) compares them like the labels, in any case.
+    synonyms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not FIELD_RE.match(self.name):

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from piccolo.querystring import QueryString
 
-from core.db.engine import fold_sql
+from core.db.engine import fold_sql, fold_text
 from core.entities.spec import FIELD_RE, Field
 
 OPERATORS = {
@@ -77,11 +77,37 @@ def compile_filter(field: Field, op: str, value: Any, engine_kind: str) -> Query
         if not values:
             return QueryString("1 = 0")
         return QueryString(f"{expr} IN ({', '.join('{}' for _ in values)})", *values)
+    folded = fold_text(str(value), engine_kind)
+    if op == "startswith" and next_prefix(folded):
+        return prefix_range(fold_sql(expr, engine_kind), folded, engine_kind)
     if op in TEXT_OPERATORS:
-        pattern = escape_like(str(value).casefold())
+        pattern = escape_like(folded)
         pattern = f"%{pattern}%" if op == "contains" else f"{pattern}%"
         return QueryString(f"{fold_sql(expr, engine_kind)} LIKE {{}} ESCAPE '\\'", pattern)
     raise ValueError(f"unknown operator {op!r}")
+
+
+def next_prefix(text: str) -> str:
+    """The smallest string above every string that starts with ``text`` (in code point order),
+    "" when there is none (an empty text, or one of only the last code point)."""
+    text = text.rstrip(chr(0x10FFFF))
+    if not text:
+        return ""
+    following = ord(text[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000  # surrogates are no characters: no text holds them
+    return text[:-1] + chr(following)
+
+
+def prefix_range(folded: str, prefix: str, engine_kind: str) -> QueryString:
+    """``folded`` starts with ``prefix`` as a key range, ``prefix <= x < next_prefix``: exactly the
+    same rows as ``LIKE 'prefix%'``, but a B-tree on ``folded`` answers it
+    (core.entities.prefix_index) whatever the pattern. Both engines compare text here
+    in code point order: SQLite's BINARY and PostgreSQL's pattern operators compare
+    UTF-8 bytes, whose order is the code points'."""
+    if engine_kind == "postgres":
+        return QueryString(f"({folded} ~>=~ {{}} AND {folded} ~<~ {{}})", prefix, next_prefix(prefix))
+    return QueryString(f"({folded} >= {{}} AND {folded} < {{}})", prefix, next_prefix(prefix))
 
 
 def encode_cursor(values: list[Any]) -> str:

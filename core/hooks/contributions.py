@@ -300,3 +300,43 @@ class RecordAction:
 
     def label_for(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.key
+
+
+@dataclass(frozen=True)
+class MatchRule:
+    """How an imported row finds the stored record it stands for (``import_match_rules``).
+
+    A row matches a live record when every field of ``fields`` holds a value
+    in the row and the record holds the same stored value (values are
+    compared as the gate stores them, so after ``record_checks`` normalised
+    them: a phone in E.164, a tax id's digits). ``optional`` fields narrow
+    the match when the row holds them and are ignored when it does not (a
+    KPP: a row without one may stand for any branch of that tax id). ``veto``
+    fields part a row from a record when both hold a value and the values
+    differ (two tax ids are two legal entities, whatever e-mail they share).
+
+    ``sure=False``: a match by this rule alone is only a candidate — the row
+    is never applied to it automatically but reported as ambiguous with its
+    candidates (a client matched by name only). ``label`` says in words what
+    matched ("same tax id and KPP"), per language.
+    """
+
+    fields: tuple[str, ...]
+    label: dict[str, str] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()
+    veto: tuple[str, ...] = ()
+    sure: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.fields:
+            raise ValueError("a match rule needs at least one field")
+        if set(self.fields) & set(self.optional):
+            raise ValueError(f"match rule {self.fields}: a field is either required or optional, not both")
+
+    @property
+    def key(self) -> str:
+        """The rule as an upsert key (``inn+kpp``): its fields, required then optional."""
+        return "+".join((*self.fields, *self.optional))
+
+    def label_for(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.key

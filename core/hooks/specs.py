@@ -224,6 +224,20 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def import_match_rules(self, kernel, entity):
+        """Return :class:`~core.hooks.contributions.MatchRule` s: how an imported row finds its record.
+
+        Called when an import of ``entity`` starts (every import and dry run,
+        the CLI's and the screens'). A row matched by a sure rule to exactly
+        one live record updates it (or is skipped, as the user chose); a row
+        matching several records, or only by a rule with ``sure=False``, is
+        reported as ambiguous and changes nothing. Rules whose fields the
+        file does not map are left out. A sure rule of several fields is also
+        a valid upsert key (``--key inn+kpp``). Implement only for your own
+        entities (compare ``entity.key``). Returns a list.
+        """
+
+    @hookspec
     def on_demo(self, kernel):
         """Load demo data for ``klientela demo``. Async allowed; idempotent.
 

@@ -4,7 +4,7 @@ A board groups the rows a user may read by a choice field: one column per
 choice (in declared order), plus "no value" when some rows have none. Each
 column shows its first cards, its count and — when a number field is chosen
 — the sum of that field over all its rows (not only the cards shown), from
-``Gate.totals``. A move is ``Gate.update`` of that one field with the version
+``Gate.groups`` (core.permissions.grouping, the group-by the API and reports use). A move is ``Gate.update`` of that one field with the version
 the user saw, so permissions, field rules, validation, plugins' record
 checks and optimistic locking hold exactly as for an edit form.
 """
@@ -122,18 +122,18 @@ def move_targets(group: Field, lang: str = "en") -> list[Column]:
 
 async def load_board(gate: Gate, group: Field, summed: Field | None = None, *, search: str = "",
                      filters: list[Filter] = (), per_column: int = PER_COLUMN, lang: str = "en") -> Board:
-    totals = await gate.totals(group.name, summed.name if summed else None, filters=list(filters), search=search)
+    sums = [summed.name] if summed else []
+    groups = {g.value: g for g in await gate.groups(group.name, sums=sums, filters=list(filters), search=search)}
     columns = declared_columns(group, lang)
     known = {c.value for c in columns}
-    empty = sum(n for k, (n, _s) in totals.items() if k in (None, ""))
-    if empty:
+    if None in groups:
         # Rows without a value get their own column; a required field cannot be emptied by a drop.
         columns.insert(0, Column(NO_VALUE, _("No value"), accepts=not group.required))
     for column in columns:
-        keys = (None, "") if column.value == NO_VALUE else (column.value,)
-        column.count = sum(totals.get(k, (0, None))[0] for k in keys)
+        found = groups.get(None if column.value == NO_VALUE else column.value)
+        column.count = found.count if found else 0
         if summed is not None:
-            column.total = sum((totals.get(k, (0, 0))[1] or 0 for k in keys), start=0)
+            column.total = found.sums[summed.name] if found else 0
         if not column.count:
             continue
         condition = Filter(group.name, "isnull", "true") if column.value == NO_VALUE else Filter(group.name, "eq", column.value)
@@ -141,10 +141,11 @@ async def load_board(gate: Gate, group: Field, summed: Field | None = None, *, s
         column.cards = [Card(str(r["id"]), r["version"], _title(gate, r), r, r.get(summed.name) if summed else None)
                         for r in page.rows]
     # Values no longer among the choices (a choice removed later) still show, so no row hides.
-    for value, (count, total) in totals.items():
-        if value not in known and value not in (None, ""):
+    for value, found in groups.items():
+        if value not in known and value is not None:
             page = await gate.list(ListRequest(filters=[*filters, Filter(group.name, "eq", value)], search=search, limit=per_column))
-            columns.append(Column(str(value), str(value), count, total, accepts=False, cards=[
+            total = found.sums[summed.name] if summed else None
+            columns.append(Column(str(value), str(value), found.count, total, accepts=False, cards=[
                 Card(str(r["id"]), r["version"], _title(gate, r), r, r.get(summed.name) if summed else None) for r in page.rows]))
     return Board(gate.entity, group, summed, columns, _choice_fields(gate), _number_fields(gate), search)
 

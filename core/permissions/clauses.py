@@ -16,7 +16,7 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from core.entities.spec import Field
-from core.entities.sql import ALL_OPERATORS, Filter, compile_filter, expression, join, quote
+from core.entities.sql import ALL_OPERATORS, TEXT_OPERATORS, Filter, compile_filter, expression, join, quote
 from core.permissions.errors import Refused
 
 # Field types stored in text columns, where "" can stand for "no value".
@@ -67,6 +67,11 @@ class ReadClauses:
             spec = self._field_for_query(f.field, "filter on it")
             if f.op not in ALL_OPERATORS:
                 raise Refused({f.field: f"unknown operator {f.op!r} (use one of {', '.join(ALL_OPERATORS)})"})
+            if f.op in TEXT_OPERATORS and spec.type not in TEXT_TYPES:
+                # PostgreSQL has no lower() of a number or a date: refused alike on both engines.
+                from core.i18n import _
+
+                raise Refused({f.field: _("{op} applies to text fields only").format(op=f.op)})
             if spec.custom and spec.type == "multi_choice" and f.op in ("eq", "in"):
                 out.append(self._multi_choice_filter(spec, f))
                 continue

@@ -39,6 +39,7 @@ from core.entities.sql import Filter, decode_cursor, encode_cursor, expression, 
 from core.entities.ids import as_uuid
 from core.permissions.clauses import TEXT_TYPES, ReadClauses
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
+from core.permissions.grouping import Group, Grouping
 from core.permissions.trash import TrashOperations
 from core.permissions.principal import Principal
 from core.permissions.write_rules import WriteRules
@@ -62,6 +63,9 @@ class ListRequest:
     # Which action reads: "read" (screens, API), "export" (files, feeds) or "report"
     # (totals): each is bounded by its own scope, and by read's.
     action: str = "read"
+    # Only these fields in each row, in this order (the API's ``fields=``); empty: every
+    # readable field. Unknown and unreadable names are refused (see Gate.sparse_fields).
+    fields: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,7 +77,19 @@ class Page:
     keyset: bool  # False when the chosen sort can only page by offset
 
 
-class Gate(ReadClauses, WriteRules, TrashOperations):
+@dataclass(frozen=True)
+class ListQuery:
+    """The query of one list page (:meth:`Gate.list_query`): its SQL, sort, paging and fields."""
+
+    query: QueryString
+    order: list  # (Field, descending) pairs, id last
+    keyset: bool
+    offset: int
+    limit: int
+    sparse: tuple[str, ...]
+
+
+class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
     """Every read and write of an entity's rows, bounded by what a principal may do.
 
     Open it with :meth:`open` (``await Gate.open(kernel, "contacts.client", principal)``).
@@ -114,14 +130,49 @@ class Gate(ReadClauses, WriteRules, TrashOperations):
 
     # -- reads --------------------------------------------------------------------
 
-    def _select_list(self) -> str:
-        native = [f.name for f in self.fields.values() if not f.custom]
-        return ", ".join(quote(n) for n in native + ["custom"])
+    def sparse_fields(self, names) -> tuple[str, ...]:
+        """``names`` (the API's ``fields=``) checked: the fields rows are cut down to, in
+        order, without repeats; empty for every readable field. A name that is not a
+        field the principal may read is refused with the same words whether it is
+        unknown or hidden (S3: asking must not tell which fields exist)."""
+        from core.i18n import _
+
+        wanted = tuple(dict.fromkeys(n for n in names if n))
+        bad = [n for n in wanted if not self.readable(n)]
+        if bad:
+            raise Refused({"fields": _("no field you may read is called {names}").format(names=", ".join(bad))})
+        return wanted
+
+    def _select_list(self, names=None) -> str:
+        """The columns to read: every field's, or only those ``names`` need."""
+        wanted = self.fields.values() if names is None else [self.fields[n] for n in names]
+        native = [f.name for f in wanted if not f.custom]
+        custom = ["custom"] if names is None or any(f.custom for f in wanted) else []
+        return ", ".join(quote(n) for n in dict.fromkeys(native + custom))
 
     async def list(self, req: ListRequest) -> Page:
         """One page of rows matching ``req`` (filters, search, sort, cursor, limit up to 500),
         within the scope of ``req.action``; ``Page.next_cursor`` continues it."""
+        plan = self.list_query(req)
+        rows = await self.engine.run_querystring(plan.query)
+        more = len(rows) > plan.limit
+        rows = [self._decode(r) for r in rows[:plan.limit]]
+        cursor = None
+        if more:
+            if plan.keyset:
+                last = rows[-1]
+                cursor = encode_cursor([last[f.name] for f, _ in plan.order])
+            else:
+                cursor = encode_cursor([plan.offset + plan.limit])
+        if plan.sparse:
+            return Page(rows=[{n: r.get(n) for n in plan.sparse} for r in rows], next_cursor=cursor, keyset=plan.keyset)
+        return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
+
+    def list_query(self, req: ListRequest) -> "ListQuery":
+        """The SQL :meth:`list` runs for ``req`` (checked as :meth:`list` checks it), and what
+        reading its answer needs — apart so a test can ask the engine how it plans it."""
         limit = max(1, min(req.limit, MAX_LIMIT))
+        sparse = self.sparse_fields(req.fields)
         extra = self._filters(req.filters) + self._search(req.search)
         where = self._where("restore" if req.trash else _reading(req.action), trash=req.trash, extra=extra)
         if where is None:
@@ -138,20 +189,12 @@ class Gate(ReadClauses, WriteRules, TrashOperations):
             else:
                 offset = int(values[0]) if values and str(values[0]).isdigit() else 0
         order_sql = ", ".join(f"{expression(f, self.kind)} {'DESC' if desc else 'ASC'}" for f, desc in order)
-        sql = f"SELECT {self._select_list()} FROM {quote(self.table)} WHERE {{}} ORDER BY {order_sql} LIMIT {limit + 1}"
+        # A sparse page reads only its own columns and those of the sort (for the cursor).
+        columns = self._select_list([*sparse, *(f.name for f, _ in order)] if sparse else None)
+        sql = f"SELECT {columns} FROM {quote(self.table)} WHERE {{}} ORDER BY {order_sql} LIMIT {limit + 1}"
         if offset:
             sql += f" OFFSET {offset}"
-        rows = await self.engine.run_querystring(QueryString(sql, where))
-        more = len(rows) > limit
-        rows = [self._decode(r) for r in rows[:limit]]
-        cursor = None
-        if more:
-            if keyset:
-                last = rows[-1]
-                cursor = encode_cursor([last[f.name] for f, _ in order])
-            else:
-                cursor = encode_cursor([offset + limit])
-        return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=keyset)
+        return ListQuery(QueryString(sql, where), order, keyset, offset, limit, sparse)
 
     async def iterate(self, fields: list[str], *, batch: int = 5000, action: str = "read"):
         """Every live row the principal may read, with only ``fields`` (unreadable ones left
@@ -198,54 +241,29 @@ class Gate(ReadClauses, WriteRules, TrashOperations):
         rows = await self.engine.run_querystring(QueryString(f"SELECT count(*) AS n FROM {quote(self.table)} WHERE {{}}", where))
         return int(rows[0]["n"])
 
+    async def groups(self, by: str, *, period: str | None = None, sums: list[str] | tuple[str, ...] = (),
+                     filters: list[Filter] = (), search: str = "", action: str = "read",
+                     zone: str | None = None) -> list[Group]:
+        """Rows a list with these ``filters`` and ``search`` shows, counted per value of ``by``,
+        with the sum of each field of ``sums`` — in one query.
+
+        Returns a list of :class:`~core.permissions.grouping.Group` (value, count, sums).
+        ``period`` (one of ``core.permissions.grouping.PERIODS``) groups a date or date-time field by day,
+        week, month, quarter or year of the reader's clock (``zone``, default the
+        current request's or job's). ``action``: "read" (what a list shows),
+        "report" (reports, the API), "export". Refused (``Refused``, 400) when a
+        field is unknown, unreadable, not groupable or not summable, or the period
+        does not fit; ``NotFound`` without any access. Groups come in order of
+        their value, empty last; a value no row has is absent.
+        """
+        return await self._groups(by, period=period, sums=sums, filters=filters, search=search, action=action, zone=zone)
+
     async def totals(self, group: str, total: str | None = None, filters: list[Filter] = (), search: str = "",
                      *, action: str = "read") -> dict[Any, tuple[int, Any]]:
-        """Per value of ``group``: how many rows a list with these filters shows, and the sum of ``total``.
-
-        Both fields are checked like a filter's (unknown or unreadable: refused);
-        only numbers can be summed. Sums are exact: ``numeric`` on PostgreSQL;
-        on SQLite money is summed as integer cents and decimals in Python
-        ``Decimal`` (SQLite's own sum is a float). Returns ``{value: (count, sum)}``,
-        the sum ``None`` without ``total``; a group with no rows is absent.
-        ``action="report"``: the totals a report shows (the report scope).
-        """
-        from decimal import Decimal
-
-        spec = self._field_for_query(group, "group by it")
-        summed = self._field_for_query(total, "sum it") if total else None
-        if summed is not None and summed.type not in ("integer", "decimal", "money"):
-            raise Refused({total: "only integer, decimal and money fields can be summed"})
-        where = self._where(_reading(action), extra=self._filters(list(filters)) + self._search(search))
-        if where is None:
-            raise NotFound(self.entity.key)
-        key, table = expression(spec, self.kind), quote(self.table)
-        if summed is None:
-            sql = f"SELECT {key} AS k, count(*) AS n, NULL AS s FROM {table} WHERE {{}} GROUP BY {key}"
-        elif self.kind == "postgres" or summed.type == "integer":
-            sql = f"SELECT {key} AS k, count(*) AS n, sum({expression(summed, self.kind)}) AS s FROM {table} WHERE {{}} GROUP BY {key}"
-        elif summed.type == "money":
-            cents = f"CAST(round(CAST({expression(summed, self.kind)} AS REAL) * 100) AS INTEGER)"
-            sql = f"SELECT {key} AS k, count(*) AS n, sum({cents}) AS s FROM {table} WHERE {{}} GROUP BY {key}"
-        else:  # a decimal on SQLite: add the stored values up in Python
-            raw = QueryString(f"SELECT {key} AS k, {expression(summed, self.kind)} AS v FROM {table} WHERE {{}}", where)
-            out: dict[Any, tuple[int, Any]] = {}
-            for row in await self.engine.run_querystring(raw):
-                n, s = out.get(row["k"], (0, Decimal(0)))
-                out[row["k"]] = (n + 1, s + (Decimal(str(row["v"])) if row["v"] is not None else 0))
-            return out
-        out = {}
-        for row in await self.engine.run_querystring(QueryString(sql, where)):
-            s = row["s"]
-            if summed is not None:
-                s = s or 0
-                if summed.type == "integer":
-                    s = int(s)
-                elif summed.type == "money":
-                    s = (Decimal(int(s)) / 100 if self.kind == "sqlite" else Decimal(s)).quantize(Decimal("0.01"))
-                else:
-                    s = Decimal(s)
-            out[row["k"]] = (int(row["n"]), s)
-        return out
+        """:meth:`groups` as ``{value: (count, sum of total)}`` (the sum ``None`` without ``total``):
+        the shape older callers read."""
+        found = await self.groups(group, sums=[total] if total else [], filters=filters, search=search, action=action)
+        return {g.value: (g.count, g.sums[total] if total else None) for g in found}
 
     async def get(self, record_id: Any, *, action: str = "read", trash: bool = False) -> dict:
         """One row by id, its unreadable fields left out; :class:`NotFound` when it is missing,
@@ -266,11 +284,12 @@ class Gate(ReadClauses, WriteRules, TrashOperations):
         from core.entities.stored_values import from_storage
 
         row = dict(record)  # asyncpg returns Records
-        custom = row.pop("custom", None) or {}
-        if isinstance(custom, str):
-            custom = json.loads(custom)
-        for f in self.custom:
-            row[f.name] = from_storage(f, custom.get(f.name))
+        if "custom" in row:  # a sparse read may leave it out
+            custom = row.pop("custom") or {}
+            if isinstance(custom, str):
+                custom = json.loads(custom)
+            for f in self.custom:
+                row[f.name] = from_storage(f, custom.get(f.name))
         for name in self._blank_as_null:
             if row.get(name) == "":
                 row[name] = None  # the other half of _native_empty: no value reads as null everywhere

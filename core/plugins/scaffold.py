@@ -275,8 +275,9 @@ ${entity_class}_ENTITY = Entity(
     label=label("$entity_title", "Запись"),
     plural=label("${entity_title}s", "Записи"),
     fields=(
-        Field("name", "text", label("Name", "Наименование"), required=True, max_length=300),
-        Field("amount", "money", label("Amount", "Сумма"), min_value=0),
+        # synonyms: further headers an imported file may give the field (docs/import-export.md)
+        Field("name", "text", label("Name", "Наименование"), required=True, max_length=300, synonyms=("Название", "Title")),
+        Field("amount", "money", label("Amount", "Сумма"), min_value=0, synonyms=("Стоимость", "Total")),
     ),
     list_columns=("name", "amount", "owner_id"),
     search_fields=("name",),

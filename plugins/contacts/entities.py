@@ -9,6 +9,8 @@ same gate.
 """
 
 from core.entities.spec import Choice, Entity, Field, Relation, Section, label
+from plugins.contacts import headers
+from plugins.contacts.headers import with_synonyms
 from plugins.contacts.tables import Client, Contact, ContactLink, Event, Interaction, Task
 
 
@@ -53,22 +55,24 @@ CLIENT = Entity(
     table=Client,
     label=label("Client", "Клиент"),
     plural=label("Clients", "Клиенты"),
-    fields=(
+    fields=with_synonyms((
         Field("name", "text", label("Name", "Наименование"), required=True, max_length=300),
-        Field("kind", "choice", label("Company or person", "Вид"), choices=CLIENT_KINDS, default="company", required=True),
+        Field("kind", "choice", label("Company or person", "Вид"), choices=CLIENT_KINDS, default="company", required=True, indexed=True),
         Field("client_type", "choice", label("Type", "Тип"), choices=CLIENT_TYPES, default="customer"),
         Field("industry", "text", label("Industry", "Отрасль"), max_length=200),
         Field("region", "text", label("Region", "Регион"), max_length=200),
         Field("source", "text", label("Source", "Источник"), max_length=200),
         Field("importance", "choice", label("Importance", "Важность"), choices=IMPORTANCE),
-        Field("stage", "choice", label("Relationship stage", "Стадия отношений"), choices=STAGES, default="potential"),
+        Field("stage", "choice", label("Relationship stage", "Стадия отношений"), choices=STAGES, default="potential", indexed=True),
         Field("country", "text", label("Country (ISO code)", "Страна (код ISO)"), max_length=2, pattern=r"[A-Za-z]{2}", default="RU"),
-        Field("inn", "text", label("Tax ID (INN, VAT…)", "ИНН / налоговый номер"), max_length=20, digits=(10, 12)),
+        # Indexed: an import matches rows to clients by tax id, phone and e-mail (import_match_rules).
+        Field("inn", "text", label("Tax ID (INN, VAT…)", "ИНН / налоговый номер"), max_length=20, digits=(10, 12), indexed=True,
+              prefix_filter=True),
         Field("kpp", "text", label("KPP", "КПП"), max_length=9, digits=(9,)),
         Field("ogrn", "text", label("OGRN / OGRNIP", "ОГРН / ОГРНИП"), max_length=15),
-        Field("phone", "phone", label("Phone", "Телефон"), max_length=32),
+        Field("phone", "phone", label("Phone", "Телефон"), max_length=32, indexed=True),
         Field("phones", "long_text", PHONES_HELP, max_length=2000),
-        Field("email", "email", label("Email", "Эл. почта"), max_length=254),
+        Field("email", "email", label("Email", "Эл. почта"), max_length=254, indexed=True),
         Field("emails", "long_text", EMAILS_HELP, max_length=4000),
         Field("website", "url", label("Website", "Сайт"), max_length=500),
         Field("address_legal", "text", label("Legal address", "Юридический адрес"), max_length=500),
@@ -76,8 +80,8 @@ CLIENT = Entity(
         Field("latitude", "decimal", label("Latitude", "Широта"), min_value=-90, max_value=90, summable=False),
         Field("longitude", "decimal", label("Longitude", "Долгота"), min_value=-180, max_value=180, summable=False),
         Field("team_id", "reference", label("Team", "Команда"), reference="core.team"),
-        Field("birthday", "date", label("Birthday / founding date", "День рождения / основания")),
-    ),
+        Field("birthday", "date", label("Birthday / founding date", "День рождения / основания"), indexed=True),
+    ), headers.CLIENT),
     list_columns=("name", "kind", "stage", "importance", "region", "inn", "phone", "email", "owner_id"),
     search_fields=("name", "inn", "email", "phone", "phones", "emails"),
     order=("name",),
@@ -104,7 +108,7 @@ CONTACT = Entity(
     table=Contact,
     label=label("Contact person", "Контактное лицо"),
     plural=label("Contact persons", "Контактные лица"),
-    fields=(
+    fields=with_synonyms((
         Field("full_name", "text", label("Full name", "ФИО"), required=True, max_length=300),
         Field("client", "reference", label("Company", "Компания"), reference="contacts.client"),
         Field("position", "text", label("Position", "Должность"), max_length=200),
@@ -113,9 +117,9 @@ CONTACT = Entity(
         Field("phones", "long_text", PHONES_HELP, max_length=2000),
         Field("email", "email", label("Email", "Эл. почта"), max_length=254),
         Field("emails", "long_text", EMAILS_HELP, max_length=4000),
-        Field("birthday", "date", label("Birthday", "День рождения")),
+        Field("birthday", "date", label("Birthday", "День рождения"), indexed=True),
         Field("notes", "long_text", label("Notes", "Заметки"), max_length=10000),
-    ),
+    ), headers.CONTACT),
     list_columns=("full_name", "client", "position", "role", "phone", "email"),
     search_fields=("full_name", "email", "phone", "phones", "emails"),
     order=("full_name",),
@@ -134,12 +138,12 @@ LINK = Entity(
     table=ContactLink,
     label=label("Company link", "Связь с компанией"),
     plural=label("Company links", "Связи с компаниями"),
-    fields=(
+    fields=with_synonyms((
         Field("contact", "reference", label("Contact person", "Контактное лицо"), reference="contacts.contact", required=True),
         Field("client", "reference", label("Company", "Компания"), reference="contacts.client", required=True),
         Field("position", "text", label("Position", "Должность"), max_length=200),
         Field("role", "choice", label("Role", "Роль"), choices=CONTACT_ROLES),
-    ),
+    ), headers.LINK),
     list_columns=("contact", "client", "position", "role"),
     order=("-created_at",),
     title_field="position",
@@ -150,7 +154,7 @@ INTERACTION = Entity(
     table=Interaction,
     label=label("Interaction", "Взаимодействие"),
     plural=label("Interactions", "Взаимодействия"),
-    fields=(
+    fields=with_synonyms((
         Field("subject", "text", label("Subject", "Тема"), required=True, max_length=300),
         Field("kind", "choice", label("Kind", "Вид"), choices=INTERACTION_KINDS, default="call", required=True),
         Field("status", "choice", label("Status", "Состояние"), choices=INTERACTION_STATUSES, default="planned", required=True),
@@ -163,7 +167,7 @@ INTERACTION = Entity(
         Field("follow_up", "long_text", label("Follow-up", "Дальнейшие действия"), max_length=4000),
         Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600, summable=False),
         Field("previous", "uuid", label("Follows up", "Продолжение"), readonly=True),
-    ),
+    ), headers.INTERACTION),
     list_columns=("starts_at", "kind", "subject", "client", "status", "owner_id"),
     search_fields=("subject", "participants", "result"),
     order=("-starts_at",),
@@ -182,7 +186,7 @@ TASK = Entity(
     # "Tasks" ("Задачи"): what people give each other; background jobs are "Фоновые задания".
     label=label("Task", "Задача"),
     plural=label("Tasks", "Задачи"),
-    fields=(
+    fields=with_synonyms((
         Field("title", "text", label("Task", "Задача"), required=True, max_length=300),
         Field("description", "long_text", label("Description", "Описание"), max_length=20000),
         Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
@@ -190,7 +194,7 @@ TASK = Entity(
         Field("remind_minutes", "integer", label("Remind, minutes before", "Напомнить за, мин"), min_value=0, max_value=525600, summable=False),
         Field("status", "choice", label("Status", "Состояние"), choices=TASK_STATUSES, default="new", readonly=True),
         Field("result", "long_text", label("Result or comment", "Результат или комментарий"), max_length=20000, readonly=True),
-    ),
+    ), headers.TASK),
     list_columns=("title", "client", "deadline", "status", "owner_id"),
     search_fields=("title", "description"),
     order=("-created_at",),
@@ -204,7 +208,7 @@ EVENT = Entity(
     table=Event,
     label=label("Significant event", "Значимое событие"),
     plural=label("Significant events", "Значимые события"),
-    fields=(
+    fields=with_synonyms((
         Field("title", "text", label("Title", "Название"), required=True, max_length=300),
         Field("kind", "choice", label("Kind", "Вид"), choices=EVENT_KINDS, default="birthday", required=True),
         Field("date", "date", label("Date", "Дата"), required=True),
@@ -212,7 +216,7 @@ EVENT = Entity(
         Field("client", "reference", label("Client", "Клиент"), reference="contacts.client"),
         Field("contact", "reference", label("Contact person", "Контактное лицо"), reference="contacts.contact"),
         Field("remind_days", "integer", label("Remind, days before", "Напомнить за, дней"), min_value=0, max_value=365, default=3, summable=False),
-    ),
+    ), headers.EVENT),
     list_columns=("date", "title", "kind", "client", "contact", "owner_id"),
     search_fields=("title",),
     order=("date",),

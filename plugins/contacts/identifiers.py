@@ -19,6 +19,7 @@ from stdnum.util import get_cc_module
 from core.entities.spec import Field
 from core.entities.validation import FieldError, clean_value
 from core.i18n import _
+from plugins.contacts import quick_checks
 
 DEFAULT_COUNTRY = "RU"
 # Tax numbers tried per country, most specific first (stdnum module names).
@@ -32,6 +33,12 @@ _EMAIL = Field("email", "email", {"en": "Email"}, max_length=254)
 
 def normalize_phone(raw: str, country: str | None = None) -> str:
     region = (country or DEFAULT_COUNTRY).upper()
+    quick = quick_checks.russian_phone(raw, region)
+    return quick if quick is not None else library_phone(raw, region)
+
+
+def library_phone(raw: str, region: str) -> str:
+    """phonenumbers' own reading of ``raw`` in ``region``: any shape, any country (the fast path's reference)."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -72,6 +79,9 @@ def normalize_inn(raw: str, country: str | None) -> str:
     if country == "RU":
         from stdnum.ru import inn
 
+        quick = quick_checks.russian_inn(raw)
+        if quick is not None:
+            return quick
         try:
             value = inn.validate(raw)
         except ValidationError:

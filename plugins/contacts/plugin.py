@@ -164,3 +164,10 @@ async def record_warnings(kernel, entity, values, principal):
     from plugins.contacts.dedupe import wiring as dedupe
 
     return await dedupe.record_warnings(kernel, entity, values, principal)
+
+
+@hookimpl
+def import_match_rules(kernel, entity):
+    from plugins.contacts.dedupe import wiring as dedupe
+
+    return dedupe.import_match_rules(entity)

@@ -11,6 +11,7 @@ from core.db.engine import engine_kind, get_engine
 from core.entities.sql import Filter
 from core.permissions.gate import Gate, ListRequest
 from core.permissions.principal import Principal
+from core.testing.plans import query_plan as plan
 
 ADMIN = Principal(user_id=uuid.uuid4(), grants={f"contacts.client.{a}": "all" for a in ("read", "create", "write")})
 TABLE = "contacts_client"
@@ -52,20 +53,6 @@ class Capture:
             return await original(querystring, *args, **kwargs)
 
         gate.engine = type("E", (), {"run_querystring": staticmethod(run), "transaction": gate.engine.transaction})()
-
-
-async def plan(querystring: QueryString) -> str:
-    """The engine's plan for exactly this query (same text, same parameters)."""
-    engine = get_engine()
-    if engine_kind(engine) == "sqlite":
-        rows = await engine.run_querystring(QueryString("EXPLAIN QUERY PLAN {}", querystring))
-        return "\n".join(str(dict(r)["detail"]) for r in rows)
-    async with engine.transaction():
-        # A test table is small: forbid the sequential scan so the plan shows whether the
-        # index *can* serve the gate's expression (at scale the planner prefers it anyway).
-        await engine.run_querystring(QueryString("SET LOCAL enable_seqscan = off"))
-        rows = await engine.run_querystring(QueryString("EXPLAIN {}", querystring))
-        return "\n".join(str(next(iter(dict(r).values()))) for r in rows)
 
 
 async def test_indexed_field_gets_an_index_the_gate_uses(kernel):

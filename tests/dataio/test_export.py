@@ -22,7 +22,8 @@ def gate(kernel, who):
 async def seed(kernel, owner, names):
     g = gate(kernel, principal(owner))
     for i, name in enumerate(names):
-        await g.create({"name": name, "email": f"n{i}-{owner.hex[:6]}@example.com", "inn": "7707083893"})
+        # One tax id for all: an export of branches; their e-mails tell them apart.
+        await g.create({"name": name, "email": f"n{i}-{owner.hex[:6]}@example.com", "inn": "7707083893", "kpp": f"7707010{i:02d}"})
 
 
 def read_csv(path):
@@ -54,8 +55,8 @@ async def test_csv_and_xlsx_cells_never_start_a_formula(kernel, tmp_path):
     assert "'=HYPERLINK(\"http://evil\")" in cells
     await write_export(g, ListRequest(sort=["name"]), cols, "xlsx", tmp_path / "x.xlsx")
     sheet = load_workbook(tmp_path / "x.xlsx").active
-    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
-    assert all(isinstance(v, str) and not v.startswith(("=", "+", "-", "@")) for v in values)
+    # XLSX cells are typed text: never a formula, so they keep their text exactly, unguarded.
+    assert sorted(row[0].value for row in sheet.iter_rows(min_row=2)) == sorted(names)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula cell at all
 
 
@@ -105,12 +106,15 @@ async def test_an_export_round_trips_through_the_import(kernel, tmp_path):
     await seed(kernel, owner, ["Альфа", "Бета"])
     who = principal(owner)
     g = gate(kernel, who)
-    await write_export(g, ListRequest(), export_columns(g, ["name", "email", "inn"]), "xlsx", tmp_path / "r.xlsx")
+    await write_export(g, ListRequest(), export_columns(g, ["name", "email", "inn", "kpp"]), "xlsx", tmp_path / "r.xlsx")
     run_id = await create_run(kernel, ENTITY, who, tmp_path / "r.xlsx")
     run = await run_import(kernel, run_id, who)
     assert run["status"] == "done"
-    assert set(run["mapping"]["columns"].values()) == {"name", "email", "inn"}  # the labels map back to the fields
-    assert (run["created"], run["rejected"]) == (2, 0)  # no key given: every row creates a record
+    assert set(run["mapping"]["columns"].values()) == {"name", "email", "inn", "kpp"}  # the labels map back to the fields
+    # The rows are the records themselves (the same e-mails): matched, never created again.
+    assert (run["created"], run["unchanged"], run["rejected"]) == (0, 2, 0)
+    run = await run_import(kernel, await create_run(kernel, ENTITY, who, tmp_path / "r.xlsx", on_match="create"), who)
+    assert (run["created"], run["rejected"]) == (2, 0)  # "create anyway": every row creates a record
 
 
 async def test_the_export_command_writes_the_filtered_list(kernel, tmp_path):
@@ -126,11 +130,14 @@ async def test_the_export_command_writes_the_filtered_list(kernel, tmp_path):
                                                      "-o", str(out), "-f", "inn=7707083893", "--sort", "name", "--columns", "name,inn"],
                                    capture_output=True, text=True, env=os.environ.copy(), timeout=300)
     assert proc.returncode == 0, proc.stderr
+    assert "3 rows written to" in proc.stdout  # the instance's language, plural right
     rows = read_csv(out)
     assert [r[0] for r in rows[1:]] == ["'=Формула", "Альфа", "Бета"] and rows[1][1] == "7707083893"
     bad = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "core.cli", "export", ENTITY, "-o", str(out),
-                                                    "-f", "nosuchfield=1"], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
+                                                    "-f", "nosuchfield=1", "--lang", "ru"], capture_output=True, text=True,
+                                   env=os.environ.copy(), timeout=300)
     assert bad.returncode != 0 and "nosuchfield" in bad.stderr
+    assert bad.stderr.startswith("ошибка: ") and "{" not in bad.stderr  # said in the language asked for, not as a dict
 
 
 # -- S11 through the delimiter (issue 14, item 6) ---------------------------------------
@@ -184,7 +191,7 @@ async def test_an_exported_csv_imports_back_exactly(kernel, tmp_path):
     await seed(kernel, owner, ROUND_TRIP)
     who = principal(owner)
     g = gate(kernel, who)
-    await write_export(g, ListRequest(sort=["name"]), export_columns(g, ["name", "email", "inn"]), "csv", tmp_path / "r.csv")
+    await write_export(g, ListRequest(sort=["name"]), export_columns(g, ["name", "email", "inn", "kpp"]), "csv", tmp_path / "r.csv")
     assert "'=SUM(1;2)" in {r[0] for r in read_csv(tmp_path / "r.csv")}  # guarded in the file
     await get_engine().run_ddl("DELETE FROM contacts_client")
     run = await run_import(kernel, await create_run(kernel, ENTITY, who, tmp_path / "r.csv"), who)

@@ -45,7 +45,8 @@ async def test_upload_map_dry_run_import_and_download_rejects(app_factory, kerne
         rejects = await client.get(run_url + "/rejected.csv")
         assert rejects.status_code == 200
         lines = rejects.content.decode("utf-8-sig").splitlines()
-        assert lines[0].startswith("line,field,reason") and lines[1].startswith("3,email,")
+        # In the page's language, with the file's own titles and the field's label, not its name.
+        assert lines[0] == "Line,Field,Reason,ref,Наименование,Эл. почта" and lines[1].startswith("3,Email,")
         again = await client.post("/import/contacts/client/", files={"file": ("clients.csv", CSV, "text/csv")})
         assert "Из 1С" in (await client.get(again.headers["location"])).text  # the saved template is offered
 

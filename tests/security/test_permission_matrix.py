@@ -46,7 +46,7 @@ CHANNELS = {
     "read": ("page", "partial", "api", "filter", "search", "count", "board", "job", "picker"),
     "create": ("api", "page"), "create_for": ("api",), "write": ("api", "page"), "delete": ("api", "page"),
     "restore": ("api", "page"), "export": ("file", "job", "sync"), "import": ("gate",),
-    "report": ("completeness", "totals"), "assign": ("api",),
+    "report": ("completeness", "totals", "api"), "assign": ("api",),
 }
 
 
@@ -339,14 +339,20 @@ class Walk:
         principal = await principal_for_user(w.actors[self.role].id)
         gate = Gate(w.kernel, entity, principal)
         group = next(f.name for f in entity.fields if f.type in ("choice", "boolean", "date", "text"))
+        plugin, name = key.split(".")
         for ownership, row in rows.items():
             title = self.read_title(ownership)
             try:
-                totals = await gate.totals(group, filters=[_eq(TITLE[key], title)], action="report")
-                if sum(n for n, _s in totals.values()):
+                groups = await gate.groups(group, filters=[_eq(TITLE[key], title)], action="report")
+                if sum(g.count for g in groups):
                     self.hit("report", "totals", ownership)
             except NotFound:
                 pass
+            # The group-by API (GET .../groups): the same totals over HTTP, in the report scope.
+            grouped = await c.get(f"/api/{plugin}/{name}/groups", params={"by": group, TITLE[key]: title})
+            assert grouped.status_code in (200, 404), f"{key} groups: {grouped.status_code} {grouped.text[:300]}"
+            if grouped.status_code == 200 and sum(g["count"] for g in grouped.json()["groups"]):
+                self.hit("report", "api", ownership)
             if key == "contacts.client":
                 page = await c.get("/contacts/quality/", params={"owner": str(w.owner(self.role, ownership).id), "field": "inn"})
                 if page.status_code == 200 and title in page.text:

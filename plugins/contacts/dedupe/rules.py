@@ -108,3 +108,35 @@ def parse(rules, *, veto=("tax_id",), max_block: int = 1000, regions=("RU", "US"
     if not isinstance(max_block, int) or max_block < 2:
         raise RuleError(_("The largest block must be at least 2."))
     return RuleSet(parsed, tuple(veto), max_block, tuple(r.upper() for r in regions))
+
+
+def import_rules(entity_key: str) -> list:
+    """The duplicate keys as an import's match rules (compared on stored, normalised values).
+
+    A tax id is the strongest key and parts legal entities (``veto``): a row
+    with another tax id is another client whatever e-mail or phone it
+    shares, and one with another KPP another branch (branches often share
+    the head office's phone). The KPP narrows a tax id to one branch when the row gives it
+    (and ``inn+kpp`` is an upsert key). The name alone only proposes
+    candidates: two "ООО Ромашка" are often two companies.
+    """
+    from core.hooks.contributions import MatchRule
+
+    def words(key: str) -> dict[str, str]:
+        en, ru = KEY_LABELS[key]
+        return {"en": en, "ru": ru}
+
+    if entity_key == "contacts.client":
+        return [
+            MatchRule(("inn",), {"en": "same tax id and KPP", "ru": "совпадают ИНН и КПП"}, optional=("kpp",)),
+            MatchRule(("email",), words("email"), veto=("inn", "kpp")),
+            MatchRule(("phone",), words("phone"), veto=("inn", "kpp")),
+            MatchRule(("name",), words("name"), veto=("inn", "kpp"), sure=False),
+        ]
+    if entity_key == "contacts.contact":
+        return [
+            MatchRule(("email",), words("email")),
+            MatchRule(("phone",), words("phone")),
+            MatchRule(("full_name",), words("name"), sure=False),
+        ]
+    return []

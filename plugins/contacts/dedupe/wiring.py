@@ -41,3 +41,10 @@ async def record_warnings(kernel, entity, values, principal) -> list[str]:
     from plugins.contacts.dedupe.check import check_record
 
     return (await check_record(kernel, principal, {k: v for k, v in values.items() if v not in (None, "")})).messages()
+
+
+def import_match_rules(entity) -> list:
+    """The duplicate rules, as an import matches rows to stored records (``import_match_rules``)."""
+    from plugins.contacts.dedupe.rules import import_rules
+
+    return import_rules(entity.key)

@@ -9,7 +9,9 @@ def execute(url: str, sql: str) -> None:
     if url.startswith("sqlite:///"):
         import sqlite3
 
-        with sqlite3.connect(url[len("sqlite:///"):]) as con:
+        from core.db.engine import KlientelaConnection  # casefold(): the prefix indexes need it
+
+        with sqlite3.connect(url[len("sqlite:///"):], factory=KlientelaConnection) as con:
             con.execute(sql)
     else:
         query(url, sql)  # asyncpg: autocommit

@@ -1,0 +1,112 @@
+"""Principals of sessions and API tokens, kept in process memory between requests.
+
+Building a principal takes three queries (the session or token row with its
+user, the roles' grants and field rules, the team and department members);
+each SQLite query hops to a thread and back. A user's next request would
+build the very same principal again, so each worker keeps it, keyed by the
+session id or the token prefix, together with the row it came from.
+
+A kept entry is used only under the stamp it was built under
+(:mod:`core.auth.stamp`): every lookup first reads the current stamp — one
+primary-key read — and any change of a user, their roles, grants, field
+rules, teams, department, sessions or tokens, made by any process, has moved
+it. So the next request after such a change, on any worker, rebuilds.
+
+What is checked on every request all the same, from the kept row: a
+session's absolute and idle end (a session that looks idle is re-read, since
+another worker may have recorded activity since), a token's secret, expiry,
+revocation and its user's deactivation.
+
+The per-request ``ip`` is not part of a kept principal; the middleware sets it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from core.auth import principals, sessions, stamp
+from core.auth.sessions import Lifetimes
+from core.permissions.principal import Principal
+
+LIMIT = 10_000  # entries per worker; beyond it the oldest go (a refill costs one rebuild)
+
+
+@dataclass(slots=True)
+class Entry:
+    stamp: int
+    row: dict  # principals.session_row / principals.token_row; the middleware updates its touch times
+    principal: Principal | None  # None: a token no secret can make usable (revoked, user deactivated...)
+    by_address: dict[str, Principal] = field(default_factory=dict)
+
+    def principal_from(self, ip: str) -> Principal:
+        """The principal with the request's address (a frozen copy per address: ``replace`` costs ~10 µs)."""
+        found = self.by_address.get(ip)
+        if found is None:
+            if len(self.by_address) >= 8:
+                self.by_address.clear()
+            found = self.by_address[ip] = replace(self.principal, ip=ip)
+        return found
+
+
+class PrincipalCache:
+    def __init__(self, limit: int = LIMIT) -> None:
+        self.limit = limit
+        self._entries: dict[str, Entry] = {}
+        self._stamp: int | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def _get(self, key: str, current: int) -> Entry | None:
+        if current != self._stamp:
+            # Entries built under another stamp can never be used again.
+            self._entries.clear()
+            self._stamp = current
+        entry = self._entries.get(key)
+        if entry is not None and entry.stamp == current:
+            self.hits += 1
+            return entry
+        self.misses += 1
+        return None
+
+    def _put(self, key: str, entry: Entry) -> None:
+        if entry.stamp != self._stamp:
+            return  # the stamp moved while this one was being built: it may be stale already
+        if len(self._entries) >= self.limit:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = entry
+
+    async def session(self, sid: str, now: datetime, life: Lifetimes) -> Entry | None:
+        """The live session ``sid`` (hash of the cookie's token), or None (a dead one is deleted)."""
+        current = await stamp.current()
+        key = "s" + sid
+        entry = self._get(key, current)
+        if entry is not None and sessions.is_live(entry.row["expires_at"], entry.row["last_seen_at"], now, life):
+            return entry
+        row = await principals.session_row(sid)
+        if row is None:
+            return None
+        if not (row["is_active"] and sessions.is_live(row["expires_at"], row["last_seen_at"], now, life)):
+            await sessions.delete_by_id(row["id"])  # expired, or its user was deactivated
+            return None
+        entry = Entry(current, row, await principals.build(row, via="session"))
+        self._put(key, entry)
+        return entry
+
+    async def token(self, prefix: str, secret: str, now: datetime) -> Entry | None:
+        """The token ``kl_<prefix>_<secret>`` if it is usable now, else None."""
+        current = await stamp.current()
+        key = "t" + prefix
+        entry = self._get(key, current)
+        if entry is None:
+            row = await principals.token_row(prefix)
+            if row is None:
+                return None
+            principal = None
+            if principals.token_may_be_usable(row):
+                principal = await principals.build(row, via="token", token_permissions=principals.token_scope(row["permissions"]))
+            entry = Entry(current, row, principal)
+            self._put(key, entry)
+        if entry.principal is None or not principals.token_usable(entry.row, secret, now):
+            return None
+        return entry
