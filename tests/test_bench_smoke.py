@@ -51,7 +51,7 @@ def bench_run(tmp_path_factory):
     rows: dict[str, list[str]] = {}
     for line in proc.stdout.splitlines():
         first = line.split(" ", 1)[0]
-        if first in {f"P{i}" for i in range(1, 10)} | {"hooks", "R7", "R1", "R9", "ops"}:
+        if first in {f"P{i}" for i in range(1, 10)} | {"hooks", "R7", "R1", "R9", "ops", "auth"}:
             rows.setdefault(first, []).append(line)
     return proc, rows, json.loads(output.read_text(encoding="utf-8"))
 
@@ -59,8 +59,9 @@ def bench_run(tmp_path_factory):
 @pytest.mark.slow
 def test_table_has_a_row_for_every_bar(bench_run):
     _, rows, _ = bench_run
-    assert set(rows) == {f"P{i}" for i in range(1, 10)} | {"hooks", "R7", "R1", "R9", "ops"}
+    assert set(rows) == {f"P{i}" for i in range(1, 10)} | {"hooks", "R7", "R1", "R9", "ops", "auth"}
     assert len(rows["R9"]) == 2  # CSV and XLSX
+    assert len(rows["auth"]) == 2  # /health with a session, with an API token
     assert len(rows["P6"]) == 3  # app start, GET /, GET /health
     assert len(rows["hooks"]) == HOOK_ROWS
     assert (len(rows["P2"]), len(rows["P3"]), len(rows["R7"]), len(rows["ops"])) == (P2_ROWS, P3_ROWS, 1, OPS_ROWS)
@@ -79,16 +80,18 @@ def test_pending_bars_say_not_yet_measurable(bench_run):
 @pytest.mark.slow
 def test_measured_rows_have_positive_figures_and_a_ratio(bench_run):
     _, rows, doc = bench_run
-    measured = [r for r in doc["results"] if r["id"] in ("P6", "hooks")]
-    assert len(measured) == 3 + HOOK_ROWS
+    measured = [r for r in doc["results"] if r["id"] in ("P6", "hooks", "auth")]
+    assert len(measured) == 3 + HOOK_ROWS + 2
     for row in measured:
         assert row["status"] == MEASURED, row
         assert row["ours"] > 0 and row["baseline"] > 0 and row["ratio"] > 0, row
-        assert row["unit"] and len(row["samples_seconds"]["ours"]) == 2
-    for line in rows["P6"] + rows["hooks"]:
+        assert row["unit"] and len(row["samples_seconds"]["ours"]) == 2 * (10 if row["id"] == "auth" else 1)
+    for line in rows["P6"] + rows["hooks"] + rows["auth"]:
         assert "×" in line
     assert all(r["met"] is None for r in measured if r["id"] == "hooks")
-    assert all(isinstance(r["met"], bool) for r in measured if r["id"] == "P6")
+    assert all(isinstance(r["met"], bool) for r in measured if r["id"] in ("P6", "auth"))
+    # The signed-in clients' principals were built once each and reused after.
+    assert all("principals built 2, reused" in r["note"] for r in measured if r["id"] == "auth")
 
 
 @pytest.mark.slow

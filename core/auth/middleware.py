@@ -61,6 +61,13 @@ class AuthMiddleware(ASGIMiddleware):
 
     def __init__(self) -> None:
         self.principals = PrincipalCache()  # one per app, so per worker
+        self._lifetimes: tuple[object, Lifetimes] | None = None
+
+    def lifetimes(self, settings) -> Lifetimes:
+        """The session lifetimes of the app's settings, worked out once."""
+        if self._lifetimes is None or self._lifetimes[0] is not settings:
+            self._lifetimes = (settings, Lifetimes.of(settings))
+        return self._lifetimes[1]
 
     async def handle(self, scope, receive, send, next_app) -> None:
         request: Request = Request(scope, receive)
@@ -77,7 +84,7 @@ class AuthMiddleware(ASGIMiddleware):
         else:
             token = request.cookies.get(SESSION_COOKIE)
             if token:
-                life = Lifetimes.of(settings)
+                life = self.lifetimes(settings)
                 entry = await self.principals.session(sessions.session_id(token), now, life)
                 if entry is not None:
                     row = entry.row

@@ -87,7 +87,9 @@ async def move_department(department_id: UUID, parent_id: UUID | None) -> None:
     async with get_engine().transaction():
         await Department.update({Department.parent: parent_id}).where(Department.id == department_id)
         # New path = new prefix + the part below the moved node, for the whole subtree.
-        substr = "SUBSTRING(path FROM {})" if on_postgres() else "substr(path, {})"
+        # PostgreSQL: the cast, or the bare parameter is taken for SUBSTRING's
+        # regular-expression form (text FROM text) and an integer is refused.
+        substr = "SUBSTRING(path FROM CAST({} AS INTEGER))" if on_postgres() else "substr(path, {})"
         await fetch(
             f"UPDATE core_department SET path = {{}} || {substr} WHERE {subtree_condition('path')}",
             new, len(old) + 1, *subtree_args(old),

@@ -29,7 +29,10 @@ from core.auth import principals, sessions, stamp
 from core.auth.sessions import Lifetimes
 from core.permissions.principal import Principal
 
-LIMIT = 10_000  # entries per worker; beyond it the oldest go (a refill costs one rebuild)
+# Entries per worker; beyond it the oldest go (a refill costs one rebuild). A
+# principal holds its grants and the ids of its team and department members:
+# from a few KB to ~100 KB for a member of a department of thousands.
+LIMIT = 2_000
 
 
 @dataclass(slots=True)
@@ -89,6 +92,9 @@ class PrincipalCache:
         if not (row["is_active"] and sessions.is_live(row["expires_at"], row["last_seen_at"], now, life)):
             await sessions.delete_by_id(row["id"])  # expired, or its user was deactivated
             return None
+        if entry is not None:  # only looked idle: another worker recorded activity since
+            entry.row["last_seen_at"] = row["last_seen_at"]
+            return entry
         entry = Entry(current, row, await principals.build(row, via="session"))
         self._put(key, entry)
         return entry

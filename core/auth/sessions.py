@@ -14,8 +14,10 @@ client chose through login (session fixation). Here:
 * logout deletes the row; deactivating a user deletes all their rows.
 
 Activity is written at most once a minute per session (``TOUCH_EVERY``), so
-most requests only read. Nothing lives in process memory: several workers
-share the table.
+most requests only read. The table is the truth, shared by every worker; a
+worker keeps a session's row and principal between requests only under the
+principal stamp (``core.auth.principal_cache``), which any change of the
+row — its end included — moves.
 """
 
 from __future__ import annotations

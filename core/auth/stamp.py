@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from piccolo.table import Table
 
-from core.db.engine import engine_kind, get_engine
+from core.db.engine import KlientelaConnection, engine_kind, get_engine
 
 TABLE = "core_principal_stamp"
 TRIGGER_PREFIX = "core_principal_stamp_"
@@ -193,10 +193,11 @@ async def ensure_stamp(engine=None) -> list[str]:
         for name, table in existing.items():
             if name not in wanted:
                 await engine.run_ddl(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"' if postgres else f'DROP TRIGGER IF EXISTS "{name}"')
-        for trigger in plan:
-            if trigger.name not in existing:
-                await engine.run_ddl((_pg_ddl if postgres else _sqlite_ddl)(trigger))
-                changed.append(f"trigger {trigger.name}")
+        created = [t for t in plan if t.name not in existing]
+        for trigger in created:
+            await engine.run_ddl((_pg_ddl if postgres else _sqlite_ddl)(trigger))
+        if created:
+            changed.append(f"{len(created)} trigger(s) on {', '.join(dict.fromkeys(t.table for t in created))}")
         # Whatever changed meanwhile, no principal cached before now survives.
         await engine.run_ddl(BUMP)
     return changed
@@ -221,7 +222,8 @@ class _SqliteReader:
         with self._lock:
             connection = self._connections.get(key)
             if connection is None:
-                connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5)
+                # The app's connection class (its casefold() serves expression indexes), though this one only reads the stamp.
+                connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5, factory=KlientelaConnection)
                 connection.execute("PRAGMA query_only = 1")
                 self._connections[key] = connection
             return connection.execute(READ).fetchone()[0]

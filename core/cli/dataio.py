@@ -187,14 +187,13 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
         for note in reading_notes(shown.read, shown.fields):
             click.echo(f"  {note}")
         if dry_run or warning:
-            # Before the mapping is checked: a garbled reading's headers map to nothing,
-            # and the rows as read are what shows why.
             click.echo(_("First rows as read:"))
             for number, values in zip(shown.lines, shown.sample):
                 click.echo(f"  {number}: " + " | ".join("" if v is None else str(v).replace("\n", "⏎") for v in values)[:200])
         if warning and not encoding and not dry_run:
             # A guess that reads as mojibake is never imported silently: the user decides.
             return _fail([_("The detected encoding does not read this file cleanly: look at --dry-run and give --encoding.")])
+        # After the encoding: headers read as mojibake map to nothing, and the encoding is what to fix.
         check(mapping, shown.header, shown.fields, key_choices(await open_gate(kernel, entity, principal)))
 
         def target(name: str) -> str:

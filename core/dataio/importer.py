@@ -265,6 +265,7 @@ async def _run_import(kernel, run: dict, principal: Principal, progress: Progres
     facts = run["mapping"].get("read") or {}
     plan.cells = CellReading(plan.fields, facts.get("locale") or current_locale())  # dates as the importing user writes them
     merge = Merge(gate, plan, run["id"], dry_run=run["dry_run"], on_match=run["on_match"], rules=match_rules(kernel, gate.entity))
+    await merge.refresh_statistics()
     await ImportRun.update({ImportRun.status: "running", ImportRun.started_at: datetime.now(timezone.utc),
                             ImportRun.error: "", ImportRun.runner: runner}).where(ImportRun.id == run["id"])
     start = checkpoint = run["next_line"]

@@ -103,6 +103,16 @@ class Merge:
         self.native_defaults = {k: v for k, v in native_defaults.items() if k not in self.natives}
         self.custom_defaults = json.dumps(custom_defaults)
 
+    async def refresh_statistics(self) -> None:
+        """PostgreSQL: ANALYZE the entity's table once as a run starts (a sample: ~0.1 s on 1M rows).
+
+        Right after a large import the planner's row estimate of the table is stale (a
+        table filled minutes ago still looks empty); the next run's batches, whose staged
+        rows now find records, then get nested loops over the whole table — measured 13 s
+        a 5,000-row batch instead of 25 ms."""
+        if self.pg:
+            await self._sql(f"ANALYZE {quote(self.table)}")
+
     # -- SQL pieces --------------------------------------------------------------------
 
     def _p(self, column: str) -> str:
@@ -112,6 +122,21 @@ class Merge:
         col = self.columns.get(column)
         kind = col.column_type if col is not None else "TEXT"
         return f"CAST({{}} AS {kind})"
+
+    @property
+    def uuid_type(self) -> str:
+        return "uuid" if self.pg else "TEXT"
+
+    async def temp_table(self, name: str, definition: str) -> None:
+        """A scratch table of this batch's transaction; ``definition`` is ``(columns)`` or
+        ``AS SELECT ...``. PostgreSQL drops it at commit; on SQLite ``apply`` drops it at the
+        batch's end, and one left by a failed batch is replaced here."""
+        await self._sql(f'DROP TABLE IF EXISTS {"" if self.pg else "temp."}"{name}"')
+        commit = " ON COMMIT DROP" if self.pg else ""
+        if definition.startswith("("):
+            await self._sql(f'CREATE TEMP TABLE "{name}" {definition}{commit}')
+        else:
+            await self._sql(f'CREATE TEMP TABLE "{name}"{commit} {definition}')
 
     @property
     def _run_param(self) -> str:
@@ -201,12 +226,8 @@ class Merge:
         natives = "".join(f", {quote(n)}" for n in self.natives)
         head = (f'CAST(0 AS INTEGER) AS "line", CAST(\'\' AS TEXT) AS "skey", "id", "id" AS "rid", "id" AS "aid", '
                 f'CAST(NULL AS TEXT) AS "err", CAST(NULL AS TEXT) AS "op"')
-        if self.pg:
-            await self._sql(f'CREATE TEMP TABLE "{STAGE}" ON COMMIT DROP AS SELECT {head}{natives}, "custom", "search_text" '
-                            f'FROM {table} WITH NO DATA')
-        else:
-            await self._sql(f'DROP TABLE IF EXISTS temp."{STAGE}"')
-            await self._sql(f'CREATE TEMP TABLE "{STAGE}" AS SELECT {head}{natives}, "custom", "search_text" FROM {table} WHERE 0')
+        empty = "WITH NO DATA" if self.pg else "WHERE 0"
+        await self.temp_table(STAGE, f'AS SELECT {head}{natives}, "custom", "search_text" FROM {table} {empty}')
         columns = [*FIXED, *self.natives, "custom", "search_text"]
         records = []
         for p in prepared:
@@ -227,12 +248,10 @@ class Merge:
         entries += [(run, f"u:{name}:{value}", p.line) for p in prepared for name, value in p.unique.items()]
         if not entries:
             return
+        await self.temp_table(UNIQUE_STAGE, f'("run_id" {self.uuid_type}, "key" TEXT, "line" INTEGER)')
         if self.pg:
-            await self._sql(f'CREATE TEMP TABLE "{UNIQUE_STAGE}" ("run_id" uuid, "key" text, "line" integer) ON COMMIT DROP')
             await conn.copy_records_to_table(UNIQUE_STAGE, records=entries, columns=["run_id", "key", "line"])
         else:
-            await self._sql(f'DROP TABLE IF EXISTS temp."{UNIQUE_STAGE}"')
-            await self._sql(f'CREATE TEMP TABLE "{UNIQUE_STAGE}" ("run_id" TEXT, "key" TEXT, "line" INTEGER)')
             await conn.executemany(f'INSERT INTO temp."{UNIQUE_STAGE}" VALUES (?, ?, ?)', entries)
         await self._sql(f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT "run_id", "key", min("line") '
                         f'FROM "{UNIQUE_STAGE}" WHERE 1 = 1 GROUP BY "run_id", "key" ON CONFLICT DO NOTHING')
@@ -266,10 +285,10 @@ class Merge:
         await self._sql(
             f'INSERT INTO "core_dataio_seen" ("run_id", "key", "line") SELECT {self._run_param}, \'r:\' || {rid}, min(s."line") '
             f'FROM "{STAGE}" s WHERE s."err" IS NULL AND s."rid" IS NOT NULL GROUP BY s."rid" ON CONFLICT DO NOTHING', run)
-        first = f'(SELECT x."line" FROM "core_dataio_seen" x WHERE x."run_id" = {{}} AND x."key" = \'r:\' || {rid})'
         await self._sql(
-            f'UPDATE "{STAGE}" AS s SET "err" = \'rdup:\' || CAST({first} AS TEXT) WHERE s."err" IS NULL '
-            f'AND s."rid" IS NOT NULL AND {first} < s."line"', run, run)
+            f'UPDATE "{STAGE}" AS s SET "err" = \'rdup:\' || CAST(x."line" AS TEXT) FROM "core_dataio_seen" x '
+            f'WHERE x."run_id" = {{}} AND x."key" = \'r:\' || {rid} AND x."line" < s."line" '
+            f'AND s."err" IS NULL AND s."rid" IS NOT NULL', run)
 
     async def _permissions(self) -> None:
         # Existing records: the import scope bounds them as well as the write scope.

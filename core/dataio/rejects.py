@@ -22,9 +22,10 @@ from typing import AsyncIterator
 from uuid import UUID
 
 from core.dataio.guard import csv_delimiter, csv_line, neutralize
-from core.i18n import _, current_locale
+from core.i18n import N_, current_locale, translations
 
 SPAN = 2000  # lines of the file read per query
+TITLES = (N_("Line"), N_("Field"), N_("Reason"))
 
 
 async def rejected_rows(run_id: UUID, start: int = 0, end: int | None = None) -> AsyncIterator[tuple[int, str, str, list]]:
@@ -59,7 +60,9 @@ class RejectsLayout:
 
     def __init__(self, run: dict, labels: dict[str, str], lang: str):
         self.run_id = run["id"]
-        self.header = list((run.get("mapping") or {}).get("header") or [])
+        # Translated now: a streamed download writes its lines after the handler returned.
+        words = translations(lang)
+        self.header = [*(words.gettext(t) for t in TITLES), *((run.get("mapping") or {}).get("header") or [])]
         self.labels = labels
         self.delimiter = csv_delimiter(lang)
 
@@ -78,7 +81,7 @@ class RejectsLayout:
         return cls(run, labels, lang)
 
     def head(self) -> str:
-        return self._line([_("Line"), _("Field"), _("Reason"), *self.header])
+        return self._line(self.header)
 
     def _line(self, cells) -> str:
         return csv_line([neutralize("" if v is None else str(v)) for v in cells], self.delimiter)
@@ -118,6 +121,8 @@ class RejectsFile:
                 self.out.write(self.layout.head())
             self.out.write(text)
             self.written += 1
+        if self.out is not None:
+            self.out.flush()  # on disk batch by batch: a run stopped half-way leaves its file so far
         if next_line is not None:
             self.done = max(self.done, next_line)
 

@@ -58,6 +58,32 @@ def _first_record(page) -> str | None:
     return link.get_attribute("href") if link.count() else None
 
 
+def _import_mapping(page) -> str | None:
+    """The mapping screen of a workbook as an office saves it: a title row above a
+    two-row header, Russian headers, a totals row, a second sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Клиенты"
+    sheet.append(["Выгрузка клиентов на 01.12.2026"])
+    sheet.append([])
+    sheet.append(["Наименование", "Вид", "Реквизиты", None, "Электронная почта"])
+    sheet.merge_cells("C3:D3")
+    sheet.append([None, None, "ИНН", "КПП", None])
+    sheet.append(["ООО «Северный ветер»", "Компания", 7707083893.0, "770701001", "info@veter.example"])
+    sheet.append(["ИП Орлова Анна", "Частное лицо", 500100732259.0, None, "orlova@example.com"])
+    sheet.append(["Итого", None, None, None, None])
+    book.create_sheet("Справочно").append(["не для загрузки"])
+    path = Path(tempfile.mkdtemp()) / "клиенты.xlsx"
+    book.save(path)
+    page.goto("/import/contacts/client/")
+    page.set_input_files("#file", str(path))
+    page.locator('form[enctype="multipart/form-data"] button[type=submit]').click()
+    page.wait_for_load_state("networkidle")
+    return page.url if "/import/runs/" in page.url else None
+
+
 # name -> a path, or a function of the page returning one (None: skip the screen).
 SCREENS: dict[str, str | Callable] = {
     "login": "/login",
@@ -71,6 +97,8 @@ SCREENS: dict[str, str | Callable] = {
     "calendar": "/contacts/calendar/",
     "board": "/contacts/client/board",
     "map": "/contacts/map/",
+    "import": "/import/contacts/client/",
+    "import-mapping": _import_mapping,  # sheet and header row guessed, matching, what a row that matches does
     "notifications": "/notifications",
     "jobs": "/jobs/",
     "users": "/admin/users",

@@ -16,11 +16,12 @@ import pytest
 from core.auth import org
 from core.auth.common import fetch, utcnow
 from core.auth.middleware import AuthMiddleware
-from core.auth.principal_cache import PrincipalCache
+from core.auth.principal_cache import Entry, PrincipalCache
 from core.auth.tokens import create_token
 from core.auth.users import set_department, set_roles, user_by_email
 from core.auth.principals import principal_for_user
 from core.permissions.gate import Gate
+from core.permissions.principal import ANONYMOUS
 from core.testing.clients import BASE_URL
 from core.testing.fixtures import ADMIN_EMAIL, USER_PASSWORD, custom_role, serving
 from tests.auth.helpers import role_form, session_cookie
@@ -101,46 +102,40 @@ async def test_grants_field_rules_and_roles_hold_on_the_next_request_of_a_kept_s
             assert (await api.get(f"/api/contacts/client/{record}")).status_code == 404
 
 
-async def test_a_team_change_widens_and_narrows_team_scope_on_the_next_request(client, app_factory, make_user):
-    team = await org.create_team(f"Kept team {uuid.uuid4().hex[:6]}")
-    role = await custom_role({READ: "team"})
-    user = await make_user()
-    await set_roles(user.id, [role.key])
-    await org.add_member(team.id, user.id)
-    colleague = await make_user()
-    app = app_factory()
-    record = await a_client_owned_by(app, colleague.id)
-    async with serving(app, login=(user.email, USER_PASSWORD)) as session:
-        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
-        await kept(app, session)
-        assert (await client.post(f"/admin/teams/{team.id}/members", data={"user": str(colleague.id)})).status_code == 303
-        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 200
-        await kept(app, session)
-        assert (await client.post(f"/admin/teams/{team.id}/members/{colleague.id}/remove")).status_code == 303
-        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
-
-
-async def test_a_department_change_holds_on_the_next_request(app_factory, make_user):
-    role = await custom_role({READ: "department"})
+@pytest.mark.parametrize("scope", ["team", "department"])
+async def test_a_team_or_department_change_widens_and_narrows_scope_on_the_next_request(client, app_factory, make_user, scope):
+    role = await custom_role({READ: scope})
     user = await make_user(department=f"Kept dept {uuid.uuid4().hex[:6]}")
     await set_roles(user.id, [role.key])
+    team = await org.create_team(f"Kept team {uuid.uuid4().hex[:6]}")
+    await org.add_member(team.id, user.id)
     colleague = await make_user()
+    if scope == "team":  # through the admin screen, served by another app
+        join = lambda: client.post(f"/admin/teams/{team.id}/members", data={"user": str(colleague.id)})  # noqa: E731
+        leave = lambda: client.post(f"/admin/teams/{team.id}/members/{colleague.id}/remove")  # noqa: E731
+    else:
+        join = lambda: set_department(colleague.id, user.department)  # noqa: E731
+        leave = lambda: set_department(colleague.id, None)  # noqa: E731
     app = app_factory()
     record = await a_client_owned_by(app, colleague.id)
     async with serving(app, login=(user.email, USER_PASSWORD)) as session:
         assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
         await kept(app, session)
-        await set_department(colleague.id, user.department)
+        await join()
         assert (await session.get(f"/api/contacts/client/{record}")).status_code == 200
+        await kept(app, session)
+        await leave()
+        assert (await session.get(f"/api/contacts/client/{record}")).status_code == 404
 
 
-async def test_deactivation_ends_a_kept_session_and_token_on_the_next_request(client, app_factory, member):
+@pytest.mark.parametrize("action, answer", [("deactivate", 303), ("password", 200)], ids=["deactivation", "password reset"])
+async def test_deactivation_and_a_password_reset_end_a_kept_session_and_token_on_the_next_request(client, app_factory, member, action, answer):
     user, _, _, token = member
     app = app_factory()
     async with serving(app, login=(user.email, USER_PASSWORD)) as session:
         async with bearer(app, token) as api:
             await kept(app, session, api)
-            assert (await client.post(f"/admin/users/{user.id}/deactivate")).status_code == 303
+            assert (await client.post(f"/admin/users/{user.id}/{action}")).status_code == answer
             assert (await session.get("/api/auth/me")).status_code == 401
             assert (await api.get("/api/auth/me")).status_code == 401
 
@@ -160,17 +155,6 @@ async def test_a_revoked_token_fails_on_the_next_request_and_the_others_keep_wor
             assert (await bearer(app, f"kl_{prefix}_wrong-secret").get("/api/auth/me")).status_code == 401
 
 
-async def test_a_password_reset_ends_kept_sessions_and_tokens(client, app_factory, member):
-    user, _, _, token = member
-    app = app_factory()
-    async with serving(app, login=(user.email, USER_PASSWORD)) as session:
-        async with bearer(app, token) as api:
-            await kept(app, session, api)
-            assert (await client.post(f"/admin/users/{user.id}/password")).status_code == 200
-            assert (await session.get("/api/auth/me")).status_code == 401
-            assert (await api.get("/api/auth/me")).status_code == 401
-
-
 async def test_a_session_another_worker_kept_alive_is_not_taken_for_idle(app_factory, make_user, monkeypatch):
     """Worker B keeps the row as of its last request; worker A records activity since.
     When B's copy looks idle, B reads the row again instead of ending the session."""
@@ -187,3 +171,16 @@ async def test_a_session_another_worker_kept_alive_is_not_taken_for_idle(app_fac
         monkeypatch.setattr("core.auth.middleware.utcnow", lambda: start + timedelta(minutes=75))
         assert (await on_b.get("/api/auth/me")).status_code == 401  # idle 35 min by the row too: over
         assert await fetch('SELECT id FROM core_session WHERE "user" = {}', user.id) == []
+
+
+def test_a_principal_built_while_the_stamp_moved_is_not_kept_and_the_oldest_go_beyond_the_limit():
+    cache = PrincipalCache(limit=2)
+    assert cache._get("s1", 7) is None
+    cache._put("s1", Entry(7, {}, ANONYMOUS))
+    assert cache._get("s1", 7) is not None
+    assert cache._get("s1", 8) is None  # the stamp moved: never used again
+    cache._put("s2", Entry(7, {}, ANONYMOUS))  # built from rows read before the move: not kept
+    assert cache._get("s2", 8) is None
+    for key in ("s3", "s4", "s5"):
+        cache._put(key, Entry(8, {}, ANONYMOUS))
+    assert cache._get("s3", 8) is None and cache._get("s4", 8) is not None and cache._get("s5", 8) is not None

@@ -198,3 +198,65 @@ async def test_an_exported_csv_imports_back_exactly(kernel, tmp_path):
     assert (run["created"], run["rejected"]) == (len(ROUND_TRIP), 0), run
     back = await gate(kernel, who).list(ListRequest(sort=["name"], limit=100))
     assert sorted(r["name"] for r in back.rows) == sorted(ROUND_TRIP)
+
+
+# -- issue 15 item 3: readable cells, every field, the reader's separator ----------------------
+
+
+def test_the_command_lines_default_is_every_readable_field(kernel):
+    g = gate(kernel, principal(hidden=("ogrn",)))
+    names = [f.name for f in export_columns(g, everything=True)]
+    assert {"kpp", "address_legal", "address_actual", "owner_id", "phones"} <= set(names)
+    assert "ogrn" not in names and not {"id", "created_at", "version"} & set(names)
+    assert len(names) > len(export_columns(g))  # more than the list's columns
+
+
+async def test_a_russian_csv_is_semicolon_separated_with_labels_and_titles(kernel, tmp_path):
+    import dataclasses
+    import uuid
+
+    owner = uuid.uuid4()
+    who = dataclasses.replace(principal(owner), language="ru")
+    clients = gate(kernel, who)
+    twin_a = await clients.create({"name": "Ромашка", "kind": "person", "importance": "high", "phone": "+79297838122"})
+    twin_b = await clients.create({"name": "Ромашка", "kind": "company"})
+    alone = await clients.create({"name": "Лютик; и сыновья"})
+    people = Gate(kernel, kernel.entities["contacts.contact"], who)
+    for name, firm in (("Анна", twin_a), ("Борис", alone)):
+        await people.create({"full_name": name, "client": firm["id"], "role": "decision_maker"})
+    await write_export(clients, ListRequest(sort=["name"]), export_columns(clients, ["name", "kind", "importance", "phone"]), "csv",
+                       tmp_path / "c.csv")
+    text = (tmp_path / "c.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "Наименование;Вид;Важность;Телефон"
+    assert '"Лютик; и сыновья";Компания;;' in text and "Ромашка;Частное лицо;Высокая (A);+79297838122" in text
+    await write_export(people, ListRequest(sort=["full_name"]), export_columns(people, ["full_name", "client", "role"]), "csv",
+                       tmp_path / "p.csv")
+    rows = [line.split(";", 1) for line in (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    # A title two records share is written as the record's id; a unique one as the title.
+    assert rows == [["Анна", f"{twin_a['id']};ЛПР"], ["Борис", '"Лютик; и сыновья";ЛПР']]
+    assert twin_b["id"] != twin_a["id"]
+
+
+def test_labels_in_any_language_and_case_read_back_as_codes():
+    from core.dataio.readable import ImportValues
+    from core.entities.spec import Choice, Field
+    from core.entities.validation import FieldError
+
+    tier = Field("tier", "choice", {"en": "Tier"}, choices=(Choice("gold", {"en": "Gold", "ru": "Золото"}),
+                                                             Choice("iron", {"en": "Iron", "ru": "Железо"}),
+                                                             Choice("same", {"en": "Gold", "ru": "Золото"})))
+    tags = Field("tags", "multi_choice", {"en": "Tags"}, choices=(Choice("a", {"en": "A, first", "ru": "А"}),
+                                                                  Choice("b", {"en": "B", "ru": "Б"})))
+    flag = Field("flag", "boolean", {"en": "Flag"})
+
+    class NoGate:
+        kernel = principal = None
+
+    values = ImportValues(NoGate(), [tier, tags, flag])
+    assert [values.value(tier, t) for t in ("iron", "ЖЕЛЕЗО", " Iron ", "gold")] == ["iron", "iron", "iron", "gold"]
+    assert values.value(tier, "Gold") == "gold"  # a code is always itself, whatever label looks like it
+    assert values.value(tier, "золото") == "золото"  # two choices share the label: left for validation to refuse
+    assert values.value(tags, "A, first; b") == ["a", "b"] and values.value(tags, "а,Б") == ["a", "b"]
+    assert [values.value(flag, w) for w in ("да", "Нет", "yes", "no", "true")] == [True, False, True, False, "true"]
+    with pytest.raises(FieldError):
+        values.value(Field("firm", "reference", {"en": "Firm"}, reference="contacts.client"), "Nobody Ltd")

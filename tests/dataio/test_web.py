@@ -117,3 +117,26 @@ async def test_a_link_to_an_export_starts_nothing_only_the_posted_form_does(app_
         started = await client.post("/export/contacts/client?q=ссылке", data={"format": "csv", "_csrf": token})
         assert started.status_code == 303 and started.headers["location"].startswith("/export/jobs/")
     assert await Job.count() == jobs + 1
+
+
+async def test_the_export_job_page_follows_the_job_until_it_is_done(app_factory, kernel, monkeypatch):
+    """Issue 15, "Other": the page of a background export refreshes itself while the job runs
+    (htmx polling its status block), stops when it is done, and the list offers one export."""
+    import core.dataio.web as web
+
+    monkeypatch.setattr(web, "INLINE_ROWS", 0)
+    app = app_factory(jobs_in_process=False)
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
+        await client.post("/api/contacts/client", json={"name": "Фоновый экспорт"})
+        listed = await client.get("/contacts/client/")
+        assert listed.text.count('action="/export/contacts/client') == 1  # one pair of buttons (CSV, XLSX)
+        started = await client.post("/export/contacts/client?q=Фоновый", data={"format": "csv"})
+        job_url = started.headers["location"]
+        waiting = await client.get(job_url)
+        assert f'hx-get="{job_url}/status"' in waiting.text and 'hx-trigger="every 2s"' in waiting.text
+        await work(app)
+        done = await client.get(job_url + "/status")
+        assert 'data-status="done"' in done.text and "hx-trigger" not in done.text
+        assert f'href="{job_url}/download"' in done.text
+        download = await client.get(job_url + "/download")
+        assert "Фоновый экспорт" in download.content.decode("utf-8-sig")
