@@ -226,8 +226,9 @@ class Matcher:
         ``core_dataio_seen``; a later row with the same values — in this batch
         or a later one, dry run or not — is rejected as the same record
         ("line N already stands for..."), like two rows matched to one stored
-        record. The values include the veto fields, so two rows with other
-        tax ids stay two clients."""
+        record. The values include the veto fields and the other sure rules'
+        fields, so two rows with other tax ids, or one phone and two e-mails,
+        stay two clients."""
         m = self.merge
         text = (lambda e: f"COALESCE(CAST({e} AS TEXT), '')")
         new = 's."err" IS NULL AND s."rid" IS NULL'
@@ -235,7 +236,12 @@ class Matcher:
         for index, rule in enumerate(self.rules):
             if not rule.sure or not set(rule.optional) <= mapped:
                 continue
-            names = [*rule.fields, *rule.optional, *(n for n in rule.veto if n in mapped and n not in rule.optional)]
+            # The other sure rules' values are part of the key too: two rows sharing a phone but
+            # giving two e-mails are two records (as a stored record is pinned by its e-mail, not
+            # by a phone several records share); a duplicate left is the duplicates tool's to find.
+            others = [n for other in self.rules if other.sure and other is not rule for n in (*other.fields, *other.optional)]
+            names = list(dict.fromkeys([*rule.fields, *rule.optional,
+                                        *(n for n in (*rule.veto, *others) if n in mapped)]))
             key = f"'m{index}:' || " + " || '|' || ".join(text(self._expr(n, "s")) for n in names)
             # Two rows are one record only by the rule's whole key: a tax id without its KPP
             # may be any branch, so it ties no two rows of a file together.
