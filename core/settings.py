@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     jobs_concurrency: int = Field(default=2, ge=1)
     jobs_poll_seconds: float = Field(default=1.0, gt=0)
     # Processes validating the rows of a large import (docs/import-export.md):
-    # unset is one per CPU, 0 validates in the importing process itself.
+    # unset is one per CPU but one, 0 validates in the importing process itself.
     import_workers: int | None = Field(default=None, ge=0)
     # A running job's worker writes a heartbeat this often; a job whose
     # heartbeat is older than jobs_stale_seconds lost its worker and is retried.

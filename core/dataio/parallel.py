@@ -42,9 +42,11 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 def worker_count(settings) -> int:
-    """Worker processes for a large import: the ``import_workers`` setting, unset meaning one per CPU."""
+    """Worker processes for a large import: the ``import_workers`` setting, unset meaning one per
+    CPU but one — the importing process (reading, merging, the database) needs a core of its own:
+    on 2 CPUs one worker beat two, and each worker costs ~80 MB (docs/benchmarks.md, P1)."""
     wanted = getattr(settings, "import_workers", None)
-    return (os.cpu_count() or 1) if wanted is None else wanted
+    return max(0, (os.cpu_count() or 1) - 1) if wanted is None else wanted
 
 
 # -- in the worker process ------------------------------------------------------------
