@@ -125,12 +125,13 @@ def server_error(request, exc):
     return Template(template_name="core/refused.html", context={"message": message}, status_code=500)
 
 
-def feature_guard(connection, route_handler) -> None:
+async def feature_guard(connection, route_handler) -> None:
     """Switched-off features answer 404, also for handlers nested in a controller.
 
     ``collect_routes`` already leaves out top-level handlers and controllers
     whose feature is off; this guard covers a feature set on one handler
     inside an otherwise enabled controller (Litestar merges opts downwards).
+    Async on purpose: Litestar runs a sync guard in a thread, a hop on every request.
     """
     from litestar.exceptions import NotFoundException
 
