@@ -213,7 +213,7 @@ def check_reading(sample: bytes, encoding: str, *, detected: bool, best: str | N
         return Reading(encoding, detected)  # plain ASCII reads the same in every encoding
     misread = _utf8_misread(text, encoding) if not encoding.startswith("utf") else []
     if len(misread) * 2 >= min(len(words), 400):
-        return Reading(encoding, detected, " ".join(misread[:4])[:120], "" if encoding.startswith("utf") else "utf-8")
+        return Reading(encoding, detected, _sample_words(misread), "" if encoding.startswith("utf") else "utf-8")
     best = best or detect_encoding(sample)
     best_name = canonical(best)
     mess = _mess(text)
@@ -240,8 +240,12 @@ def _cyrillic_share(text: str) -> float:
     return sum(1 for c in wide if "\u0400" <= c <= "\u04ff") / len(wide)
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _sample_words(words: list[str]) -> str:
-    return " ".join(list(dict.fromkeys(words))[:4])[:120]
+    """A few words to show; control characters dropped (a NUL cannot even be stored in PostgreSQL text)."""
+    return _CONTROLS.sub("", " ".join(list(dict.fromkeys(words))[:4]))[:120]
 
 
 def file_reading(path: os.PathLike, encoding: str | None = None) -> tuple[Reading, bytes]:

@@ -161,7 +161,8 @@ class Reader:
                 yield line, values
                 continue
             if is_totals(values):  # before hidden columns go: "Итого" may stand in one of them
-                self.left_out["totals"].append([line, str(next(v for v in values if v not in (None, ""))).strip()])
+                first = str(next(v for v in values if v not in (None, ""))).strip()
+                self.left_out["totals"].append([line, first.replace("\x00", "")])
                 continue
             if hidden:
                 values = [v for i, v in enumerate(values) if i not in hidden]

@@ -238,3 +238,11 @@ async def test_the_mapping_screen_rereads_and_the_dry_run_keeps_the_choice(app_f
         status = (await client.get(dry.headers["location"] + "/status")).text
         assert 'data-count="created">3<' in status and 'data-count="rejected">0<' in status
         assert "totals row is skipped: line 8 (Итого)" in status and "leading zeros restored in 1 value" in status
+
+
+def test_a_garbled_sample_holds_no_control_characters():
+    """Found on PostgreSQL by the pipeline property test: the garbled words shown to the user went
+    into the run's JSON with a NUL, which PostgreSQL text cannot hold."""
+    sample = ("name\n" + "Ж\x00ёлтый дом\n" * 30).encode("utf-8")
+    reading = check_reading(sample, "cp1251", detected=False)
+    assert reading.garbled and "\x00" not in reading.garbled
