@@ -220,9 +220,13 @@ async def resume(request: Request, run_id: FromPath[str]) -> Redirect:
         raise NotFoundException()
     await ImportRun.update({ImportRun.status: "waiting", ImportRun.error: "", ImportRun.runner: ""}).where(
         ImportRun.id == run["id"])
-    job_id = await enqueue(request.app.state.kernel, "core.import", {"run_id": str(run["id"])},
-                           user_id=principal_of(request).user_id)
-    await ImportRun.update({ImportRun.job_id: job_id}).where(ImportRun.id == run["id"])
+    job = await _job(run)
+    if job is None or job["status"] != "queued":
+        # A job still queued for the run (its process died before a worker took it) will run
+        # it; a second job would race it from the same checkpoint.
+        job_id = await enqueue(request.app.state.kernel, "core.import", {"run_id": str(run["id"])},
+                               user_id=principal_of(request).user_id)
+        await ImportRun.update({ImportRun.job_id: job_id}).where(ImportRun.id == run["id"])
     return Redirect(f"/import/runs/{run['id']}", status_code=303)
 
 
