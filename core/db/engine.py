@@ -125,9 +125,21 @@ def redact(url: str | None) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
+async def keep_session(connection) -> None:
+    """What a PostgreSQL connection needs on its way back to the pool: nothing more.
+
+    asyncpg still rolls back a transaction left open and drops listeners before
+    calling this; what it skips is its reset query (advisory unlock, CLOSE ALL,
+    UNLISTEN, RESET ALL), one more round trip for *every* query, since Piccolo
+    takes a connection from the pool per query. Klientela sets no session
+    state on pooled connections: only ``SET LOCAL`` and transaction-level
+    advisory locks, which end with their transaction (tests/test_engine.py)."""
+
+
 async def start_pool(engine: Engine, settings: Settings) -> None:
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        await engine.start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max,
+                                           reset=keep_session)
     elif isinstance(engine, PooledSQLiteEngine):
         engine.open_pool()
 
