@@ -152,6 +152,24 @@ async def _rows(engine, sql: str) -> list[dict]:
     return [dict(r) for r in await engine.run_querystring(QueryString(sql)) or []]
 
 
+async def drop_stamp_triggers(engine=None) -> None:
+    """Take the stamp's triggers off before migrations run (``migrate_instance`` puts them back).
+
+    On PostgreSQL a trigger ``UPDATE OF`` columns depends on them: a migration
+    that drops or retypes a watched column would be refused while it stands."""
+    engine = engine or get_engine()
+    postgres = engine_kind(engine) == "postgres"
+    found = await _rows(
+        engine,
+        f"SELECT t.tgname AS name, c.relname AS tbl FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        f"WHERE NOT t.tgisinternal AND t.tgname LIKE '{TRIGGER_PREFIX}%'" if postgres else
+        f"SELECT name, tbl_name AS tbl FROM sqlite_master WHERE type = 'trigger' AND name LIKE '{TRIGGER_PREFIX}%'",
+    )
+    for r in found:
+        await engine.run_ddl(f'DROP TRIGGER IF EXISTS "{r["name"]}" ON "{r["tbl"]}"' if postgres
+                             else f'DROP TRIGGER IF EXISTS "{r["name"]}"')
+
+
 async def ensure_stamp(engine=None) -> list[str]:
     """Create the stamp's table and row and (re)install its triggers; returns what changed (nothing: up to date)."""
     engine = engine or get_engine()

@@ -22,7 +22,13 @@ def bound_kernel(settings: Settings, catalog=None) -> Kernel:
 
 async def migrate_instance(settings: Settings, catalog=None) -> list[str]:
     kernel = bound_kernel(settings, catalog)
-    ran = await migrations.migrate(app_configs(kernel.plugins))
+    configs = app_configs(kernel.plugins)
+    if await migrations.pending_count(configs):
+        from core.auth.stamp import drop_stamp_triggers
+
+        # A watched column may be dropped or changed by a migration; the triggers come back below.
+        await drop_stamp_triggers(get_engine(settings))
+    ran = await migrations.migrate(configs)
     # Not a Piccolo migration: one index per declared entity, whichever
     # plugin declares it (core.entities.search_index).
     from core.entities.search_index import ensure_search_indexes

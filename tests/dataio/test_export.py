@@ -238,25 +238,21 @@ async def test_a_russian_csv_is_semicolon_separated_with_labels_and_titles(kerne
 
 
 def test_labels_in_any_language_and_case_read_back_as_codes():
-    from core.dataio.readable import ImportValues
+    """What the export writes for people reads back: choice labels (core.dataio.choices), yes/no words."""
+    from core.dataio.choices import ChoiceCells
+    from core.dataio.readable import BooleanWords
     from core.entities.spec import Choice, Field
     from core.entities.validation import FieldError
 
-    tier = Field("tier", "choice", {"en": "Tier"}, choices=(Choice("gold", {"en": "Gold", "ru": "Золото"}),
-                                                             Choice("iron", {"en": "Iron", "ru": "Железо"}),
-                                                             Choice("same", {"en": "Gold", "ru": "Золото"})))
-    tags = Field("tags", "multi_choice", {"en": "Tags"}, choices=(Choice("a", {"en": "A, first", "ru": "А"}),
-                                                                  Choice("b", {"en": "B", "ru": "Б"})))
-    flag = Field("flag", "boolean", {"en": "Flag"})
-
-    class NoGate:
-        kernel = principal = None
-
-    values = ImportValues(NoGate(), [tier, tags, flag])
-    assert [values.value(tier, t) for t in ("iron", "ЖЕЛЕЗО", " Iron ", "gold")] == ["iron", "iron", "iron", "gold"]
-    assert values.value(tier, "Gold") == "gold"  # a code is always itself, whatever label looks like it
-    assert values.value(tier, "золото") == "золото"  # two choices share the label: left for validation to refuse
-    assert values.value(tags, "A, first; b") == ["a", "b"] and values.value(tags, "а,Б") == ["a", "b"]
-    assert [values.value(flag, w) for w in ("да", "Нет", "yes", "no", "true")] == [True, False, True, False, "true"]
+    tier = ChoiceCells(Field("tier", "choice", {"en": "Tier"}, choices=(Choice("gold", {"en": "Gold", "ru": "Золото"}),
+                                                                        Choice("iron", {"en": "Iron", "ru": "Железо"}),
+                                                                        Choice("same", {"en": "Gold", "ru": "Золото"}))))
+    tags = ChoiceCells(Field("tags", "multi_choice", {"en": "Tags"}, choices=(Choice("a", {"en": "A, first", "ru": "А"}),
+                                                                              Choice("b", {"en": "B", "ru": "Б"}))))
+    flag = BooleanWords()
+    assert [tier(t) for t in ("iron", "ЖЕЛЕЗО", " Iron ", "gold")] == ["iron", "iron", "iron", "gold"]
+    assert tier("Gold") == "gold"  # a code is always itself, whatever label looks like it
     with pytest.raises(FieldError):
-        values.value(Field("firm", "reference", {"en": "Firm"}, reference="contacts.client"), "Nobody Ltd")
+        tier("золото")  # two choices share the label: it names neither
+    assert tags("A, first; b") == ["a", "b"] and tags("а,Б") == ["a", "b"]
+    assert [flag(w) for w in ("да", "Нет", "yes", "no", "true")] == [True, False, True, False, "true"]
