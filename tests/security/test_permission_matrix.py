@@ -37,7 +37,13 @@ TOKEN = {"own": "ownrec", "teammate": "materec", "other_department": "otherrec",
 HX = {"HX-Request": "true", "HX-Target": "entity-rows"}
 # The entities' own text field the world's records are named in (titles, search, filters).
 TITLE = {"contacts.client": "name", "contacts.contact": "full_name", "contacts.link": "position",
-         "contacts.interaction": "subject", "contacts.task": "title", "contacts.event": "title"}
+         "contacts.interaction": "subject", "contacts.task": "title", "contacts.event": "title",
+         "sales.category": "name", "sales.product": "name", "sales.price_type": "name", "sales.price": "note",
+         "sales.pipeline": "name", "sales.stage": "name", "sales.deal": "name"}
+# Records the world's records refer to, made once by the administrator, in this order
+# (each entry's references point to earlier ones).
+ANCHORS = {"contacts.client": {}, "contacts.contact": {}, "sales.pipeline": {}, "sales.stage": {"pipeline": "sales.pipeline"},
+           "sales.product": {}, "sales.price_type": {}}
 # Where an export leaves the list screens: the Outlook files (vCard, iCalendar ``all=1``).
 SYNC = {"contacts.contact": "/contacts/sync/contacts.vcf", "contacts.interaction": "/contacts/sync/calendar.ics",
         "contacts.task": "/contacts/sync/calendar.ics", "contacts.event": "/contacts/sync/calendar.ics"}
@@ -138,6 +144,15 @@ class World:
         if key == "contacts.link":
             ends = {k: self.rows[(role, k, "read", "own")]["id"] if role else self.anchor[k] for k in ("contacts.client", "contacts.contact")}
             extra = {"contact": str(ends["contacts.contact"]), "client": str(ends["contacts.client"])}
+        elif key == "sales.stage":
+            extra = {"pipeline": str(self.anchor["sales.pipeline"])}
+        elif key == "sales.price":
+            extra = {"product": str(self.anchor["sales.product"]), "price_type": str(self.anchor["sales.price_type"]),
+                     "effective_from": soon.date().isoformat(), "price": "100.00"}
+        elif key == "sales.deal":
+            # The role's own client (which it reads if it reads anything) on the shared pipeline.
+            client = self.rows[(role, "contacts.client", "read", "own")]["id"] if role else self.anchor["contacts.client"]
+            extra = {"client": str(client), "pipeline": str(self.anchor["sales.pipeline"]), "stage": str(self.anchor["sales.stage"])}
         return extra
 
     async def stored(self, key: str, record_id) -> dict:
@@ -192,8 +207,9 @@ async def world(accounts):
     w = World(kernel, await principal_for_user(admin.id, via="system"), users, actors, f"mx{suffix}")
     async with write_transaction():  # one commit for the whole world
         w.anchor = {}
-        for key in ("contacts.client", "contacts.contact"):
-            anchor = await Gate(kernel, kernel.entities[key], w.admin).create({TITLE[key]: f"anchor {suffix}"})
+        for key, refs in ANCHORS.items():
+            values = {field: str(w.anchor[target]) for field, target in refs.items()}
+            anchor = await Gate(kernel, kernel.entities[key], w.admin).create({**values, TITLE[key]: f"anchor {suffix}"})
             w.anchor[key] = anchor["id"]
         for key in sorted(TITLE):
             for ownership in ("teammate", "other_department"):
@@ -398,8 +414,10 @@ class Walk:
             elif action == "restore":
                 r = await (c.post(f"{api}/{rid}/restore") if channel == "api" else c.post(f"{entity.url}/{rid}/restore"))
                 ok = r.status_code in (200, 303)
-            else:  # assign: give the record to a user of another department
-                r = await c.patch(f"{api}/{rid}", json={"owner_id": str(w.users["other_department"].id)},
+            else:  # assign: give the record to a user of another department (that user's own record to
+                # the actor: giving a record to its owner changes nothing, so it would prove nothing)
+                to = w.actors[self.role] if ownership == "other_department" else w.users["other_department"]
+                r = await c.patch(f"{api}/{rid}", json={"owner_id": str(to.id)},
                                   headers={"If-Match": f'"{row["version"]}"'})
                 ok = r.status_code == 200
             assert ok or r.status_code in (400, 404), f"{key} {action} via {channel} on {ownership}: {r.status_code} {r.text[:300]}"
