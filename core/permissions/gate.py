@@ -117,7 +117,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         entity = kernel.entities.get(key)
         if entity is None:
             raise NotFound(key)
-        return cls(kernel, entity, principal, await active_custom_fields(key))
+        return cls(kernel, entity, principal, await active_custom_fields(key, principal.stamp))
 
     # -- what the principal may see -------------------------------------------
 
@@ -501,10 +501,11 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         return {k: (data[k], masked.get(k)) for k in data if k in masked and masked.get(k) != data[k]}
 
 
-async def active_custom_fields(key: str) -> list[Field]:
+async def active_custom_fields(key: str, stamp: int | None = None) -> list[Field]:
+    """The entity's active custom fields, as of ``stamp`` (the request's principal's) or later."""
     from core.custom_fields.definitions import list_fields
 
-    return await list_fields(key)
+    return await list_fields(key, stamp=stamp)
 
 
 def _reading(action: str) -> str:
