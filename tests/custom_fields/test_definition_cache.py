@@ -1,5 +1,5 @@
 """Custom field definitions kept per worker behind the principal stamp
-(core.custom_fields.cache): read once per stamp, and every write path — the
+(core.auth.stamped_cache): read once per stamp, and every write path — the
 definitions API, the REST API, a plugin's own SQL — moves the stamp, so the
 next gate sees the change (on both engines)."""
 

@@ -1,5 +1,5 @@
 """Custom field definitions are kept per worker behind the principal stamp
-(``core.custom_fields.cache``), so ``core_custom_field`` gets the stamp's triggers.
+(``core.auth.stamped_cache``), so ``core_custom_field`` gets the stamp's triggers.
 
 Nothing to do here: ``migrate_instance`` installs the triggers after every
 migration (``ensure_stamp``, from ``core.auth.stamp.watched_tables``). This
