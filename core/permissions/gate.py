@@ -166,7 +166,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
                 cursor = encode_cursor([plan.offset + plan.limit])
         if plan.sparse:
             return Page(rows=[{n: r.get(n) for n in plan.sparse} for r in rows], next_cursor=cursor, keyset=plan.keyset)
-        return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
+        return Page(rows=rows if self._reads_every_field else [self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
 
     def list_query(self, req: ListRequest) -> "ListQuery":
         """The SQL :meth:`list` runs for ``req`` (checked as :meth:`list` checks it), and what
@@ -311,6 +311,12 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
     def _mask(self, row: dict) -> dict:
         names = self._readable_names
         return {k: v for k, v in row.items() if k in names}
+
+    @cached_property
+    def _reads_every_field(self) -> bool:
+        """No field of the entity is hidden from this principal (a list's rows, read with the
+        fields' own columns only, then need no masking)."""
+        return len(self._readable_names) == len(self.fields)
 
     @cached_property
     def _readable_names(self) -> frozenset[str]:
