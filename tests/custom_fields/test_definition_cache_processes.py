@@ -5,22 +5,12 @@ very next request to the other."""
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from core.testing.clients import login
 from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
-from core.testing.server import running_server
 
 FIELDS = "/api/fields/contacts/client"
 ASKING_FOR_IT = "/api/contacts/client?fields=name,stamped"
-
-
-@pytest.fixture(scope="module")
-def two_servers(accounts, tmp_path_factory):
-    env = {"KLIENTELA_JOBS_IN_PROCESS": "false"}  # no job worker of theirs claims other tests' jobs
-    with running_server(accounts.database_url, tmp_path_factory.mktemp("serve-a"), env=env) as a:
-        with running_server(accounts.database_url, tmp_path_factory.mktemp("serve-b"), env=env) as b:
-            yield a, b
 
 
 async def test_a_definition_changed_through_one_process_holds_on_the_next_request_to_the_other(two_servers, kernel):
