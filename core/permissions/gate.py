@@ -117,7 +117,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         entity = kernel.entities.get(key)
         if entity is None:
             raise NotFound(key)
-        return cls(kernel, entity, principal, await active_custom_fields(key))
+        return cls(kernel, entity, principal, await active_custom_fields(key, principal.stamp))
 
     # -- what the principal may see -------------------------------------------
 
@@ -166,7 +166,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
                 cursor = encode_cursor([plan.offset + plan.limit])
         if plan.sparse:
             return Page(rows=[{n: r.get(n) for n in plan.sparse} for r in rows], next_cursor=cursor, keyset=plan.keyset)
-        return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
+        return Page(rows=rows if self._reads_every_field else [self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
 
     def list_query(self, req: ListRequest) -> "ListQuery":
         """The SQL :meth:`list` runs for ``req`` (checked as :meth:`list` checks it), and what
@@ -311,6 +311,12 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
     def _mask(self, row: dict) -> dict:
         names = self._readable_names
         return {k: v for k, v in row.items() if k in names}
+
+    @cached_property
+    def _reads_every_field(self) -> bool:
+        """No field of the entity is hidden from this principal (a list's rows, read with the
+        fields' own columns only, then need no masking)."""
+        return len(self._readable_names) == len(self.fields)
 
     @cached_property
     def _readable_names(self) -> frozenset[str]:
@@ -501,10 +507,11 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         return {k: (data[k], masked.get(k)) for k in data if k in masked and masked.get(k) != data[k]}
 
 
-async def active_custom_fields(key: str) -> list[Field]:
+async def active_custom_fields(key: str, stamp: int | None = None) -> list[Field]:
+    """The entity's active custom fields, as of ``stamp`` (the request's principal's) or later."""
     from core.custom_fields.definitions import list_fields
 
-    return await list_fields(key)
+    return await list_fields(key, stamp=stamp)
 
 
 def _reading(action: str) -> str:
