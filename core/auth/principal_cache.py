@@ -49,12 +49,13 @@ class Entry:
     by_address: dict[str, Principal] = field(default_factory=dict)
 
     def principal_from(self, ip: str) -> Principal:
-        """The principal with the request's address (a frozen copy per address: ``replace`` costs ~10 µs)."""
+        """The principal with the request's address (a frozen copy per address: ``replace`` costs ~10 µs),
+        carrying the stamp it was checked under (an entry is used only while that stamp is current)."""
         found = self.by_address.get(ip)
         if found is None:
             if len(self.by_address) >= 8:
                 self.by_address.clear()
-            found = self.by_address[ip] = replace(self.principal, ip=ip)
+            found = self.by_address[ip] = replace(self.principal, ip=ip, stamp=self.stamp)
         return found
 
 

@@ -8,6 +8,11 @@ very stamp; otherwise it rebuilds it from the database. So a role or grant
 change, a deactivation or a revocation made through any worker or process
 takes effect on the next request everywhere.
 
+Custom field definitions are kept the same way (:mod:`core.custom_fields.cache`),
+behind the same number: the request's principal carries the stamp it was
+checked under, so the definitions cost no second read. A definition change
+also drops the kept principals — a rebuild each, for a change made rarely.
+
 The stamp is moved by **triggers in the database**, not by the code that
 writes, so no write path can forget it: the admin screens, the CLI, an
 import, a plugin's raw SQL, a foreign-key cascade, a test's direct insert.
@@ -47,13 +52,15 @@ READ = f"SELECT n FROM {TABLE} WHERE id = 1"
 
 
 def watched_tables() -> list[type[Table]]:
-    """The tables a principal is built from (see :mod:`core.auth.principals`)."""
+    """The tables a principal is built from (see :mod:`core.auth.principals`), and the
+    custom field definitions (:mod:`core.custom_fields.cache`)."""
     from core.auth.tables import ApiToken, Department, Session, TeamMember, User
+    from core.custom_fields.tables import CustomField
     from core.permissions.tables import RoleFieldRule, RoleGrant, UserRole
 
     # Roles and teams themselves are not read into a principal (a role's label,
     # a team's name); deleting one cascades to the watched rows that are.
-    return [User, UserRole, RoleGrant, RoleFieldRule, TeamMember, Department, Session, ApiToken]
+    return [User, UserRole, RoleGrant, RoleFieldRule, TeamMember, Department, Session, ApiToken, CustomField]
 
 
 # table -> column -> why an update of only this column changes no principal.

@@ -117,7 +117,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         entity = kernel.entities.get(key)
         if entity is None:
             raise NotFound(key)
-        return cls(kernel, entity, principal, await active_custom_fields(key))
+        return cls(kernel, entity, principal, await active_custom_fields(key, principal.stamp))
 
     # -- what the principal may see -------------------------------------------
 
@@ -517,10 +517,11 @@ async def count_each(queries: list[QueryString]) -> list[int]:
     return [counts[i] for i in range(len(queries))]
 
 
-async def active_custom_fields(key: str) -> list[Field]:
+async def active_custom_fields(key: str, stamp: int | None = None) -> list[Field]:
+    """The entity's active custom fields, as of ``stamp`` (the request's principal's) or later."""
     from core.custom_fields.definitions import list_fields
 
-    return await list_fields(key)
+    return await list_fields(key, stamp=stamp)
 
 
 def _reading(action: str) -> str:

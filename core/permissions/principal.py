@@ -47,6 +47,11 @@ class Principal:
     name: str = ""  # the user's display name (the shell shows it)
     # A temporary password must be replaced before anything else (web sessions).
     must_change_password: bool = False
+    # The cache stamp (core.auth.stamp) this request's principal was checked under, read
+    # when the request began; None when no request read it (jobs, the CLI). What else a
+    # worker keeps behind that stamp (custom field definitions) is then current without a
+    # second read.
+    stamp: int | None = None
 
     @property
     def is_authenticated(self) -> bool:
