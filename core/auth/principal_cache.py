@@ -114,14 +114,10 @@ class PrincipalCache:
         entry = self._get(key, current)
         if entry is None:
             row = await principals.user_row(user_id)
-            principal = await principals.build(row, via=via) if row is not None and row["is_active"] else None
+            principal = await principals.build(row, via=via) if principals.user_may_act(row) else None
             entry = Entry(current, row or {}, principal)
             self._put(key, entry)
-        if entry.principal is None:
-            return None
-        if issued_at is not None and principals.issued_before_deactivation(issued_at, entry.row["deactivated_at"]):
-            return None
-        return entry.principal
+        return entry.principal if principals.user_may_act(entry.row, issued_at) else None
 
     async def token(self, prefix: str, secret: str, now: datetime) -> Entry | None:
         """The token ``kl_<prefix>_<secret>`` if it is usable now, else None."""

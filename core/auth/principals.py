@@ -209,11 +209,15 @@ async def principal_for_user(user_id: UUID, via: str = "job", issued_at: datetim
     :func:`core.auth.principal_cache.user_principal`.
     """
     row = await user_row(user_id)
-    if row is None or not row["is_active"]:
-        return None
-    if issued_at is not None and issued_before_deactivation(issued_at, row["deactivated_at"]):
-        return None
-    return await build(row, via=via)
+    return await build(row, via=via) if user_may_act(row, issued_at) else None
+
+
+def user_may_act(row: dict | None, issued_at: datetime | None = None) -> bool:
+    """Whether the user of ``row`` (:func:`user_row`) may act now: active and, with ``issued_at``
+    (a credential's creation time), not deactivated since that credential was issued."""
+    if not row or not row["is_active"]:
+        return False
+    return issued_at is None or not issued_before_deactivation(issued_at, row["deactivated_at"])
 
 
 async def user_row(user_id: UUID) -> dict | None:
@@ -226,4 +230,4 @@ async def user_row(user_id: UUID) -> dict | None:
     return rows[0] if rows else None
 
 
-__all__ = ["build", "session_row", "token_row", "token_may_be_usable", "token_usable", "parse_token", "principal_for_user", "user_row", "utcnow"]
+__all__ = ["build", "session_row", "token_row", "token_may_be_usable", "token_usable", "parse_token", "principal_for_user", "user_row", "user_may_act", "utcnow"]
