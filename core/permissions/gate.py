@@ -235,11 +235,16 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         so one query string means the same on every channel, then ignored.
         ``action``: "export" or "report" counts what that action reaches."""
         self._order(list(sort))
+        rows = await self.engine.run_querystring(self.count_query(filters, search, action=action))
+        return int(rows[0]["n"])
+
+    def count_query(self, filters: list[Filter] = (), search: str = "", *, action: str = "read") -> QueryString:
+        """The SQL :meth:`count` runs (one row, column ``n``), for :func:`count_each` to run
+        several gates' counts in one statement."""
         where = self._where(_reading(action), extra=self._filters(list(filters)) + self._search(search))
         if where is None:
             raise NotFound(self.entity.key)
-        rows = await self.engine.run_querystring(QueryString(f"SELECT count(*) AS n FROM {quote(self.table)} WHERE {{}}", where))
-        return int(rows[0]["n"])
+        return QueryString(f"SELECT count(*) AS n FROM {quote(self.table)} WHERE {{}}", where)
 
     async def groups(self, by: str, *, period: str | None = None, sums: list[str] | tuple[str, ...] = (),
                      filters: list[Filter] = (), search: str = "", action: str = "read",
@@ -505,6 +510,17 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         """Fields whose stored value differs from what the editor sent: (sent, stored)."""
         masked = self._mask(current)
         return {k: (data[k], masked.get(k)) for k in data if k in masked and masked.get(k) != data[k]}
+
+
+async def count_each(queries: list[QueryString]) -> list[int]:
+    """The counts of several :meth:`Gate.count_query` s (of any entities), in their order, in one
+    statement: one round trip instead of one per count (the home page counts every entity)."""
+    if not queries:
+        return []
+    parts = " UNION ALL ".join(f"SELECT {i} AS i, c{i}.n AS n FROM ({{}}) AS c{i}" for i in range(len(queries)))
+    rows = await get_engine().run_querystring(QueryString(parts, *queries))
+    counts = {int(r["i"]): int(r["n"]) for r in rows}
+    return [counts[i] for i in range(len(queries))]
 
 
 async def active_custom_fields(key: str, stamp: int | None = None) -> list[Field]:
