@@ -6,11 +6,14 @@ next gate sees the change (on both engines)."""
 from dataclasses import replace
 
 from core.auth import stamp
+from core.auth.tokens import create_token
+from core.auth.users import user_by_email
 from core.custom_fields import definitions as defs
 from core.custom_fields.tables import CustomField
 from core.db.engine import write_transaction
 from core.permissions.gate import Gate
 from core.permissions.principal import Principal
+from core.testing.fixtures import ADMIN_EMAIL
 from tests.custom_fields.test_types import add_field
 
 CLIENT = "contacts.client"
@@ -65,14 +68,34 @@ async def test_a_field_added_in_a_transaction_is_seen_inside_it(kernel):
 
 async def test_requests_read_no_definitions_until_one_changes(api):
     await add_field(api, name="tier", type="text", label="Tier")
+    admin = await user_by_email(ADMIN_EMAIL)
+    _row, token = await create_token(admin.id, "definitions kept")
+    bearer = {"Authorization": f"Bearer {token}"}  # a token wins over the session cookie
     assert (await api.get("/api/contacts/client?fields=name,tier")).status_code == 200
     loads = defs._kept.loads
     for _ in range(3):
         assert (await api.get("/api/contacts/client?fields=name,tier")).status_code == 200
         assert (await api.get("/contacts/client/")).status_code == 200
+        assert (await api.get("/api/contacts/client?fields=name,tier", headers=bearer)).status_code == 200
     assert defs._kept.loads == loads
 
     # Changed past the definitions code: the very next request sees it.
     await CustomField.delete().where(CustomField.name == "tier")
     assert (await api.get("/api/contacts/client?fields=name,tier")).status_code == 400
     assert (await api.get("/api/fields/contacts/client")).json()["items"] == []
+
+
+async def test_a_requests_principal_carries_the_stamp_it_was_checked_under(kernel):
+    """What lets a gate skip a second read of the stamp: the kept principal says which stamp it holds under."""
+    from core.auth import principals
+    from core.auth.common import utcnow
+    from core.auth.principal_cache import PrincipalCache
+
+    admin = await user_by_email(ADMIN_EMAIL)
+    _row, token = await create_token(admin.id, "stamp carried")
+    prefix, secret = principals.parse_token(token)
+    kept = PrincipalCache()
+    assert (await kept.token(prefix, secret, utcnow())).principal_from("127.0.0.1").stamp == await stamp.current()
+    # A definition change moves the stamp: the principal is rebuilt under the new one.
+    await CustomField(entity=CLIENT, name="moved", type="text", label_en="Moved", choices=[]).save()
+    assert (await kept.token(prefix, secret, utcnow())).principal_from("127.0.0.1").stamp == await stamp.current()
