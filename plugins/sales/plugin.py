@@ -69,3 +69,10 @@ def menu_items(kernel, request):
             permission="sales.product.read",
         )
     ]
+
+
+@hookimpl
+async def record_checks(kernel, entity, values, current, principal):
+    from plugins.sales.catalog import wiring
+
+    return await wiring.record_checks(kernel, entity, values, current, principal)
