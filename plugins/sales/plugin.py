@@ -13,7 +13,9 @@ REFERENCE_DATA = ("category", "product", "price_type", "price", "pipeline", "sta
 
 @hookimpl
 def register_routes(kernel):
-    return [overview_controller(NAME, tables=[Product], permission="sales.product.read")]
+    from plugins.sales.catalog import wiring as catalog
+
+    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *catalog.routes(kernel)]
 
 
 @hookimpl
@@ -60,14 +62,18 @@ def register_default_grants(kernel):
 
 @hookimpl
 def menu_items(kernel, request):
+    from plugins.sales.catalog import wiring as catalog
+
     return [
+        # The entry opens what a seller works from; its pages are sub-items (core/web/menu.py).
         MenuItem(
             key=NAME,
             label={"en": "Sales", "ru": "Продажи"},
-            url="/sales/",
+            url="/sales/product/",
             order=20,
             permission="sales.product.read",
-        )
+        ),
+        *catalog.menu(kernel),
     ]
 
 
@@ -76,3 +82,17 @@ async def record_checks(kernel, entity, values, current, principal):
     from plugins.sales.catalog import wiring
 
     return await wiring.record_checks(kernel, entity, values, current, principal)
+
+
+@hookimpl
+async def on_demo(kernel):
+    from plugins.sales.catalog import wiring as catalog
+
+    await catalog.on_demo(kernel)
+
+
+@hookimpl
+def import_match_rules(kernel, entity):
+    from plugins.sales.catalog import wiring as catalog
+
+    return catalog.import_match_rules(entity)
