@@ -96,3 +96,17 @@ def import_match_rules(kernel, entity):
     from plugins.sales.catalog import wiring as catalog
 
     return catalog.import_match_rules(entity)
+
+
+@hookimpl
+async def record_panels(kernel, entity, record, principal):
+    from plugins.sales.catalog import wiring as catalog
+
+    return await catalog.panels(kernel, entity, record, principal)
+
+
+@hookimpl
+async def inapplicable_fields(kernel, entity, values, principal):
+    from plugins.sales.catalog import wiring as catalog
+
+    return await catalog.inapplicable_fields(kernel, entity, values, principal)

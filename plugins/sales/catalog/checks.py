@@ -2,7 +2,8 @@
 
 * a price type: only a selling one can be the default for deals, and only
   one is (``pricing.default_price_type`` must not have to guess);
-* a category: never its own ancestor (the tree must stay a tree).
+* a category: never its own ancestor (the tree must stay a tree);
+* a product: values of properties only within their categories (properties.py).
 
 Each reads what it compares with through the query gate of the writer.
 """
@@ -20,6 +21,10 @@ async def check(kernel, entity, values: dict, current: dict | None, principal) -
         return await _one_default(kernel, values, current, principal)
     if entity.key == "sales.category":
         return await _no_cycle(kernel, values, current, principal)
+    if entity.key == "sales.product":
+        from plugins.sales.catalog.properties import check_product
+
+        return await check_product(kernel, values, current, principal)
     return None
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
 
 from core.i18n.timezones import today
 from core.permissions.errors import NotFound
@@ -82,3 +83,28 @@ class CatalogScreens(Controller):
             "base_choices": sorted((t for t in [result.base, *result.columns] if t and t.get("purpose") == "sale"),
                                    key=lambda t: (t.get("name") or "").casefold()),
             "query": {k: v for k, v in params.items() if k in ("on", "category", "base", "q") and v}})
+
+    @post("/categories/{category_id:str}/properties", opt={"permission": "sales.category.write"},
+          name="sales:category-property-attach")
+    async def attach_property(self, request: Request, category_id: FromPath[str]) -> Redirect:
+        from litestar.exceptions import ValidationException
+
+        from plugins.sales.catalog.properties import attach
+
+        form = await request.form()
+        try:
+            await attach(request.app.state.kernel, principal_of(request), category_id, form.get("field") or "")
+        except KeyError:
+            from core.i18n import _
+
+            raise ValidationException(_("No custom field of products has this name.")) from None
+        return Redirect(f"/sales/category/{category_id}", status_code=303)
+
+    @post("/categories/{category_id:str}/properties/remove", opt={"permission": "sales.category.write"},
+          name="sales:category-property-detach")
+    async def detach_property(self, request: Request, category_id: FromPath[str]) -> Redirect:
+        from plugins.sales.catalog.properties import detach
+
+        form = await request.form()
+        await detach(request.app.state.kernel, principal_of(request), category_id, form.get("field") or "")
+        return Redirect(f"/sales/category/{category_id}", status_code=303)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from core.entities.ids import as_uuid
 from core.permissions.errors import NotFound
 from core.permissions.gate import Gate
 
@@ -76,6 +77,7 @@ async def load_tree(kernel, principal) -> Tree:
         gate = await Gate.open(kernel, CATEGORY, principal)
         async for rows in gate.iterate(["name", "parent", "position", "code"]):
             for row in rows:
+                row = {**row, "id": as_uuid(row["id"]), "parent": as_uuid(row["parent"]) if row.get("parent") else None}
                 tree.nodes[row["id"]] = row
     except NotFound:
         return tree

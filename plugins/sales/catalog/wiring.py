@@ -53,3 +53,15 @@ def import_match_rules(entity) -> list:
     if entity.key in ("sales.price_type", "sales.category"):
         return [MatchRule(("name",), {"en": "same name", "ru": "то же наименование"})]
     return []
+
+
+async def panels(kernel, entity, record, principal) -> list:
+    from plugins.sales.catalog.properties import category_panel
+
+    return await category_panel(kernel, entity, record, principal)
+
+
+async def inapplicable_fields(kernel, entity, values, principal) -> list:
+    from plugins.sales.catalog.properties import inapplicable
+
+    return await inapplicable(kernel, entity, values, principal)
