@@ -110,3 +110,10 @@ async def inapplicable_fields(kernel, entity, values, principal):
     from plugins.sales.catalog import wiring as catalog
 
     return await catalog.inapplicable_fields(kernel, entity, values, principal)
+
+
+@hookimpl
+def record_actions(kernel, entity, record, principal):
+    from plugins.sales.catalog import wiring as catalog
+
+    return catalog.actions(kernel, entity, record, principal)

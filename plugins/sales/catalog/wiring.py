@@ -65,3 +65,14 @@ async def inapplicable_fields(kernel, entity, values, principal) -> list:
     from plugins.sales.catalog.properties import inapplicable
 
     return await inapplicable(kernel, entity, values, principal)
+
+
+def actions(kernel, entity, record, principal) -> list:
+    from core.hooks.contributions import RecordAction
+
+    # A new product from its category's page: the form opens with the category chosen, so its
+    # properties (properties.py) are there to fill in at once.
+    if entity.key != "sales.category":
+        return []
+    return [RecordAction("sales.new_product", {"en": "New product here", "ru": "Новый товар в категории"},
+                         url=f"/sales/product/new?category={record['id']}", permission="sales.product.create", order=40)]

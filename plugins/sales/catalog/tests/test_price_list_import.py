@@ -81,7 +81,7 @@ async def test_a_catalogue_from_1c_headers_matched_by_article(kernel, admin, cat
     laptops = await catalog.category("Ноутбуки")
     rows = ["Артикул;Номенклатура;Группа;Ед. изм.;Ставка НДС;Вид номенклатуры",
             f"NB-{m}-7;Ноутбук iRU Калибр 14TLG;{laptops['name']};шт;22%;Товар",
-            f"SRV-{m}-8;Настройка рабочего места;;ч;Без НДС;Услуга"]
+            f"SRV-{m}-8;Настройка рабочего места {m};;ч;Без НДС;Услуга"]
     path = tmp_path / "catalogue.csv"
     path.write_bytes("\n".join(rows).encode("cp1251"))
     run = await run_import(kernel, await create_run(kernel, "sales.product", admin, path), admin)

@@ -57,7 +57,8 @@ async def test_a_property_applies_to_its_category_and_below_only(kernel, catalog
     back = await gate.update(laptop["id"], {"category": str(laptops["id"])}, moved["version"])
     assert str(back[screen]) == "15.6"
     # The category pages say what applies: its own, and what comes from above.
-    assert "Screen, inches" in (await client.get(f"/sales/category/{laptops['id']}")).text
+    laptops_page = (await client.get(f"/sales/category/{laptops['id']}")).text
+    assert "Screen, inches" in laptops_page and f"/sales/product/new?category={laptops['id']}" in laptops_page
     gaming_page = (await client.get(f"/sales/category/{gaming['id']}")).text
     assert "Screen, inches" in gaming_page and laptops["name"] in gaming_page
     detached = await client.post(f"/sales/categories/{laptops['id']}/properties/remove", data={"field": screen})
