@@ -99,3 +99,28 @@ async def test_a_catalogue_from_1c_headers_matched_by_article(kernel, admin, cat
     assert (again["created"], again["updated"]) == (0, 1), again
     rules = [r.fields for r in match_rules(kernel, kernel.entities["sales.product"])]
     assert rules == [("sku",), ("name",)]
+
+
+async def test_the_mapping_screen_gives_every_row_the_price_type_and_date(app_factory, admin, catalog):
+    from core.jobs.api import run_worker
+    from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, serving
+
+    items, supplier = await priced(catalog)
+    app = app_factory(jobs_in_process=False)
+    kernel = app.state.kernel
+    text = f"Артикул;Наименование;Цена\nNB-{catalog.marker}-1;Ноутбук;61 000\n".encode("cp1251")
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as client:
+        sent = await client.post("/import/sales/price/", files={"file": ("price.csv", text, "text/csv")})
+        run_url = sent.headers["location"]
+        mapping = (await client.get(run_url)).text
+        assert 'id="same-values"' in mapping and 'name="set_field_0"' in mapping
+        chosen = {"col_0": "product", "col_2": "price", "set_field_0": "price_type", "set_value_0": supplier["name"],
+                  "set_field_1": "effective_from", "set_value_1": "15.03.2026"}
+        twice = await client.post(run_url, data={**chosen, "set_field_1": "price", "action": "run"})
+        assert twice.status_code == 422 and "already taken by column" in twice.text  # a column's field cannot be given again
+        done = await client.post(run_url, data={**chosen, "action": "run"})
+        assert done.status_code == 303
+        await run_worker(kernel.settings, once=True, kernel=kernel, poll=0.05, signals=False)
+        status = await client.get(run_url + "/status")
+        assert 'data-count="created">1<' in status.text, status.text
+    assert await price_on(kernel, admin, items[0]["id"], supplier["id"], date(2026, 3, 15)) == Decimal("61000.00")
