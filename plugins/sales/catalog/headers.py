@@ -39,6 +39,7 @@ PRICE = {
                        "Effective date", "Start date", "Price date"),
     "price": ("Цена, руб.", "Цена с НДС", "Цена без НДС", "Цена за ед.", "Цена за единицу", "Стоимость", "Unit price",
               "Price, RUB", "Cost"),
+    "note": ("Примечание", "Комментарий", "Источник цены", "Note", "Comment", "Remarks"),
 }
 
 PRICE_TYPE = {
