@@ -84,27 +84,28 @@ class CatalogScreens(Controller):
                                    key=lambda t: (t.get("name") or "").casefold()),
             "query": {k: v for k, v in params.items() if k in ("on", "category", "base", "q") and v}})
 
-    @post("/categories/{category_id:str}/properties", opt={"permission": "sales.category.write"},
+    # Under the category's own URL, as core's record routes are (the IDOR walk fills their id).
+    @post("/category/{record_id:str}/properties", opt={"permission": "sales.category.write"},
           name="sales:category-property-attach")
-    async def attach_property(self, request: Request, category_id: FromPath[str]) -> Redirect:
+    async def attach_property(self, request: Request, record_id: FromPath[str]) -> Redirect:
         from litestar.exceptions import ValidationException
 
         from plugins.sales.catalog.properties import attach
 
         form = await request.form()
         try:
-            await attach(request.app.state.kernel, principal_of(request), category_id, form.get("field") or "")
+            await attach(request.app.state.kernel, principal_of(request), record_id, form.get("field") or "")
         except KeyError:
             from core.i18n import _
 
             raise ValidationException(_("No custom field of products has this name.")) from None
-        return Redirect(f"/sales/category/{category_id}", status_code=303)
+        return Redirect(f"/sales/category/{record_id}", status_code=303)
 
-    @post("/categories/{category_id:str}/properties/remove", opt={"permission": "sales.category.write"},
+    @post("/category/{record_id:str}/properties/remove", opt={"permission": "sales.category.write"},
           name="sales:category-property-detach")
-    async def detach_property(self, request: Request, category_id: FromPath[str]) -> Redirect:
+    async def detach_property(self, request: Request, record_id: FromPath[str]) -> Redirect:
         from plugins.sales.catalog.properties import detach
 
         form = await request.form()
-        await detach(request.app.state.kernel, principal_of(request), category_id, form.get("field") or "")
-        return Redirect(f"/sales/category/{category_id}", status_code=303)
+        await detach(request.app.state.kernel, principal_of(request), record_id, form.get("field") or "")
+        return Redirect(f"/sales/category/{record_id}", status_code=303)

@@ -27,9 +27,9 @@ async def test_a_property_applies_to_its_category_and_below_only(kernel, catalog
     laptops = await catalog.category("Laptops", computers)
     gaming = await catalog.category("Gaming laptops", laptops)
     kitchen = await catalog.category("Kitchen")
-    attached = await client.post(f"/sales/categories/{laptops['id']}/properties", data={"field": screen})
+    attached = await client.post(f"/sales/category/{laptops['id']}/properties", data={"field": screen})
     assert attached.status_code == 303
-    assert (await client.post(f"/sales/categories/{laptops['id']}/properties", data={"field": "nope"})).status_code == 400
+    assert (await client.post(f"/sales/category/{laptops['id']}/properties", data={"field": "nope"})).status_code == 400
     # On every channel: the API takes the value on a gaming laptop (a subcategory) and refuses it on a kettle.
     laptop = await client.post("/api/sales/product", json={"name": f"Laptop {catalog.marker}", "category": str(gaming["id"]),
                                                            screen: "15.6"})
@@ -61,7 +61,7 @@ async def test_a_property_applies_to_its_category_and_below_only(kernel, catalog
     assert "Screen, inches" in laptops_page and f"/sales/product/new?category={laptops['id']}" in laptops_page
     gaming_page = (await client.get(f"/sales/category/{gaming['id']}")).text
     assert "Screen, inches" in gaming_page and laptops["name"] in gaming_page
-    detached = await client.post(f"/sales/categories/{laptops['id']}/properties/remove", data={"field": screen})
+    detached = await client.post(f"/sales/category/{laptops['id']}/properties/remove", data={"field": screen})
     assert detached.status_code == 303
     assert f'name="{screen}"' in (await client.get(f"/sales/product/{kettle['id']}/edit")).text  # an ordinary field again
 
