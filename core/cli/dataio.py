@@ -85,6 +85,9 @@ def _load_mapping(value: str | None):
 @click.option("--unknown-user", type=click.Choice(UNKNOWN_USER), default=None,
               help="A user column (the responsible user) naming no active user: reject the row (default), "
               "or make the importing user (--user) responsible.")
+@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE",
+              help="Give every row this value for a field the file has no column for (repeatable): "
+                   "--set price_type=\"Supplier\" --set effective_from=01.03.2026.")
 @click.option("--save-mapping", help="Save the mapping used as a template under this name.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ods"]), help="Default: from the file.")
 @click.option("--encoding", help="CSV encoding (default: detected).")
@@ -145,7 +148,7 @@ def _fail(lines: list[str]) -> int:
 
 async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, mapping_arg=None, key=None,
                   on_match="update", unknown_user=None, save_mapping=None, fmt=None, encoding=None, delimiter=None,
-                  read=None, rejects=None, show_mapping=False, batch_rows=None) -> int:
+                  read=None, rejects=None, show_mapping=False, batch_rows=None, values=()) -> int:
     from core.dataio.importer import (BATCH_ROWS, ImportError_, create_run, find_unfinished, get_run, key_choices, open_gate,
                                       preview, run_import)
     from core.dataio.liveness import this_runner
@@ -174,6 +177,11 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
             mapping.key = key
         if unknown_user is not None:
             mapping.unknown_user = unknown_user
+        for pair in values:
+            name, sep, text = pair.partition("=")
+            if not sep or not name.strip():
+                return _fail([_("--set takes FIELD=VALUE, not {text}.").format(text=pair)])
+            mapping.values[name.strip()] = text.strip()
         if shown.format == "csv":
             # The encoding actually used (given or detected), never the detector's first idea.
             line = (_("{file}: {format}, encoding {encoding} (given), delimiter {delimiter}") if encoding else
@@ -202,6 +210,9 @@ async def _import(kernel, principal, entity: str, path: Path, *, dry_run=False, 
         for title in shown.header:
             chosen = mapping.columns.get(title)
             click.echo(f"  {title:40} → {target(chosen) if chosen else _('(not imported)')}")
+        every_row = _("(every row)")
+        for name, text in mapping.values.items():
+            click.echo(f"  {every_row:40} → {target(name)} = {text}")
         click.echo(_("Key: {key}").format(key=target(mapping.key) if mapping.key else _("none: rows are matched by the entity's match rules")))
         if show_mapping:
             click.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))

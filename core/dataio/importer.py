@@ -66,7 +66,7 @@ def key_choices(gate) -> tuple[str, ...]:
 def check_mapping(gate, mapping: Mapping, header: list[str]) -> None:
     """The mapping fits the header, names only fields the user may write, keys on a valid key."""
     check(mapping, header, importable_fields(gate), key_choices(gate))
-    gate.check_write_keys([t for t in mapping.columns.values() if t in gate.fields], creating=True)
+    gate.check_write_keys([t for t in [*mapping.columns.values(), *mapping.values] if t in gate.fields], creating=True)
 
 
 READ_OPTIONS = ("sheet", "header_row", "header_rows", "hidden")

@@ -132,9 +132,15 @@ class Mapping:
     columns: dict[str, str] = field(default_factory=dict)  # header -> target
     key: str = ""
     unknown_user: str = "reject"  # one of UNKNOWN_USER
+    # field -> the text every row gives it, read as a cell would be: what a file has no column
+    # for (a supplier's price list names neither the price type nor the date its prices start).
+    values: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict:
-        return {"columns": dict(self.columns), "key": self.key, "unknown_user": self.unknown_user}
+        out = {"columns": dict(self.columns), "key": self.key, "unknown_user": self.unknown_user}
+        if self.values:
+            out["values"] = dict(self.values)
+        return out
 
     @classmethod
     def from_json(cls, data) -> "Mapping":
@@ -143,7 +149,12 @@ class Mapping:
         if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
             raise MappingError({"mapping": _("A mapping is an object with \"columns\" (header to field) and \"key\".")})
         columns = {str(k): str(v) for k, v in (data.get("columns") or {}).items() if v}
-        return cls(columns=columns, key=str(data.get("key") or ""), unknown_user=str(data.get("unknown_user") or "reject"))
+        values = data.get("values") or {}
+        if not isinstance(values, dict):
+            raise MappingError({"mapping": _("\"values\" is an object: field to the value every row gives it.")})
+        values = {str(k): str(v) for k, v in values.items() if k and v is not None and str(v).strip()}
+        return cls(columns=columns, key=str(data.get("key") or ""), unknown_user=str(data.get("unknown_user") or "reject"),
+                   values=values)
 
 
 def check(mapping: Mapping, header: list[str], fields: list[Field], composite: tuple[str, ...] = ()) -> None:
@@ -163,6 +174,12 @@ def check(mapping: Mapping, header: list[str], fields: list[Field], composite: t
                                                                                           other=seen[target])
         else:
             seen[target] = title
+    for target in mapping.values:
+        if target not in by_name:
+            errors[f"value:{target}"] = _("Unknown field {name}, or you may not set it.").format(name=target)
+        elif target in seen:
+            errors[f"value:{target}"] = _("Field {name} is already taken by column {other}.").format(
+                name=_label(by_name[target], target), other=seen[target])
     if not any(t != EXTERNAL_KEY for t in mapping.columns.values()):
         errors.setdefault("columns", _("Map at least one column to a field."))
     if mapping.key in composite:

@@ -118,16 +118,21 @@ class Matcher:
         spec = self.merge.gate.fields[name]
         return field_sql(spec, self.merge.kind, alias)
 
+    def _textual(self, name: str) -> bool:
+        """Is the field compared as text, where "" means no value? Not a native reference or uuid
+        column: PostgreSQL's uuid type has no "" (comparing with it is an error, not false)."""
+        spec = self.merge.gate.fields[name]
+        return spec.type in TEXT_TYPES and (spec.custom or spec.type not in ("reference", "uuid"))
+
     def _present(self, name: str, alias: str) -> str:
         expr = self._expr(name, alias)
-        if self.merge.gate.fields[name].type in TEXT_TYPES:
+        if self._textual(name):
             return f"({expr} IS NOT NULL AND {expr} <> '')"
         return f"({expr} IS NOT NULL)"
 
     def _blank_equal(self, name: str) -> str:
-        spec = self.merge.gate.fields[name]
         s, t = self._expr(name, "s"), self._expr(name, "t")
-        if spec.type in TEXT_TYPES:
+        if self._textual(name):
             return f"COALESCE({t}, '') = COALESCE({s}, '')"
         return self.merge._not_distinct(t, s)
 

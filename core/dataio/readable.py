@@ -72,14 +72,15 @@ class _Targets:
         return self.gates[key]
 
 
-async def rows_where(target, name: str, values: list[str]):
-    """Rows of ``target`` (id and title) whose field ``name`` is one of ``values``, page after page
-    (the export's titles of referenced records, the import's records named by id or title)."""
+async def rows_where(target, name: str, values: list[str], shown: str | None = None):
+    """Rows of ``target`` (id and title, or the field ``shown``) whose field ``name`` is one of
+    ``values``, page after page (the export's titles of referenced records, the import's records
+    named by id, title or a lookup field)."""
     from core.entities.sql import Filter
     from core.permissions.errors import NotFound, Refused
     from core.permissions.gate import MAX_LIMIT, ListRequest
 
-    title = target.entity.title_field
+    title = shown or target.entity.title_field
     for start in range(0, len(values), TITLE_CHUNK):
         req = ListRequest(filters=[Filter(name, "in", values[start:start + TITLE_CHUNK])], sort=["id"], limit=MAX_LIMIT)
         while True:

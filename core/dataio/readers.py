@@ -221,10 +221,14 @@ def detect_delimiter(lines: list[str]) -> str:
 
     ``csv.Sniffer`` guesses wrong on short files and quoted headers; parsing
     the sample with each candidate and preferring the same column count on
-    every row (then more columns) is what people mean by "the delimiter".
+    every row (then on most rows, then more columns) is what people mean by
+    "the delimiter". The count compared with is the rows' most common one, not
+    the first row's: a title line above the header ("Прайс-лист на 01.03.2026")
+    is one column whatever the delimiter, and a ``;`` file whose prices hold
+    decimal commas must not read as a ``,`` file for it.
     """
     text = "".join(lines)
-    best, best_score = ",", (-1, -1)
+    best, best_score = ",", (False, -1.0, -1)
     for candidate in DELIMITERS:
         try:
             rows = [r for r in csv.reader(io.StringIO(text), delimiter=candidate) if r][:50]
@@ -233,8 +237,9 @@ def detect_delimiter(lines: list[str]) -> str:
         if not rows:
             continue
         counts = [len(r) for r in rows[:-1]] or [len(rows[0])]  # the last sampled row may be cut
-        consistent = sum(1 for c in counts if c == counts[0])
-        score = (counts[0] > 1 and consistent == len(counts), counts[0])
+        usual = max(sorted(set(counts), reverse=True), key=counts.count)  # most common; on a tie the wider
+        consistent = sum(1 for c in counts if c == usual)
+        score = (usual > 1 and consistent == len(counts), consistent / len(counts) if usual > 1 else 0.0, usual)
         if score > best_score:
             best, best_score = candidate, score
     return best

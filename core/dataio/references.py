@@ -10,7 +10,8 @@ validating a row is a dictionary look-up and never a query.
 
 Each text resolves to one id, or to the reason it names none:
 
-* an entity record: by id, or by its title (``Entity.title_field``), read
+* an entity record: by id, by one of its lookup fields (``Entity.lookup_fields``:
+  a product's article), or by its title (``Entity.title_field``), read
   through the query gate — so a record the user may not read is not found,
   exactly as if it did not exist (no probing of hidden records). A title
   that several readable records carry is refused, naming how many;
@@ -160,15 +161,21 @@ class References:
         ids = {t: as_id(t) for t in texts}
         visible = {rid async for rid, _title in rows_where(target, "id", sorted({str(i) for i in ids.values() if i}))}
         out.update({t: i for t, i in ids.items() if i is not None and str(i) in visible})
-        title = target.fields.get(target.entity.title_field)
-        if title is None or not target.readable(title.name):
-            return out  # no title to name a record by: ids only
-        matches: dict[str, list[UUID]] = {}
-        async for rid, text in rows_where(target, title.name, sorted({t for t, i in ids.items() if i is None and _fits(title, t)})):
-            matches.setdefault(text, []).append(UUID(rid))
-        for text, found in matches.items():
-            if text in out:
-                out[text] = found[0] if len(found) == 1 else Unresolved(spec.reference, len(found))
+        # Then by the entity's lookup fields (a product's article), then by its title: the
+        # first field that some readable record holds the text in decides. A field the
+        # user may not read names nothing (ids only, without a readable title).
+        pending = {t for t, i in ids.items() if i is None}
+        for name in (*target.entity.lookup_fields, target.entity.title_field):
+            named = target.fields.get(name)
+            if named is None or not target.readable(name) or not pending:
+                continue
+            matches: dict[str, list[UUID]] = {}
+            async for rid, text in rows_where(target, name, sorted(t for t in pending if _fits(named, t)), shown=name):
+                matches.setdefault(text, []).append(UUID(rid))
+            for text, found in matches.items():
+                if text in pending:
+                    out[text] = found[0] if len(found) == 1 else Unresolved(spec.reference, len(found))
+                    pending.discard(text)
         return out
 
 

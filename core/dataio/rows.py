@@ -112,6 +112,10 @@ class RowPlan:
                 self.key_column = index
             elif target:
                 self.columns.append((index, by_name[target]))
+        # The values the mapping gives every row (a price list's price type and date) are read
+        # as cells of columns after the file's own: the same readers and checks as any cell.
+        self.constants = [text for name, text in mapping.values.items() if name in by_name]
+        self.columns += [(len(header) + n, by_name[name]) for n, name in enumerate(n for n in mapping.values if n in by_name)]
         self.fields = [f for _, f in self.columns]
         self.cells = CellReading(self.fields, current_locale())  # the importer sets the run's own locale
         self.key = mapping.key
@@ -161,7 +165,7 @@ class RowPlan:
     def reference_texts(self, batch: list[tuple[int, list | BadRow]]) -> dict[str, set[str]]:
         """The distinct texts of each reference column of the batch (field name -> texts)."""
         return {spec.name: {cell_text(coerce(spec, self._cell(values, i))) for _, values in batch
-                            if not isinstance(values, BadRow) and i < len(values)}
+                            if not isinstance(values, BadRow) and (i < len(values) or i >= self.width)}
                 for i, spec in self.columns if spec.type == "reference"}
 
     async def check_rows(self, batch: list[tuple[int, list | BadRow]]) -> tuple[list[Prepared], list[Rejection]]:
@@ -182,7 +186,7 @@ class RowPlan:
                 continue
             data, errors = {}, {}
             for index, spec in self.columns:
-                value = coerce(spec, self.cells.read(spec, row[index] if index < len(row) else None))
+                value = coerce(spec, self.cells.read(spec, self._at(row, index)))
                 read = self.readers.get(spec.name)
                 if read is not None:
                     try:
@@ -217,8 +221,16 @@ class RowPlan:
         return accepted, rejected
 
     def _cell(self, values: list, index: int):
+        if index >= self.width:
+            return self._at(values, index)
         value = values[index] if index < len(values) else None
         return unguard(value) if self.guarded else value
+
+    def _at(self, row: list, index: int):
+        """The row's cell ``index``, or past the header's width the mapping's value for every row."""
+        if index >= self.width:
+            return self.constants[index - self.width]
+        return row[index] if index < len(row) else None
 
     def _key(self, clean: dict, row: list) -> str:
         if self.key_fields:  # empty when its first field is: a key without its main part names nothing

@@ -136,6 +136,7 @@ async def _mapping_context(request: Request, run: dict, errors: dict | None = No
             "templates": await list_templates(run["entity"]), "errors": errors or {}, "composite_keys": keys,
             "match_rules": rule_names, "on_match": run.get("on_match") or "update", **_reading_context(shown, fields),
             "error_sentences": error_sentences,
+            "same_values": _same_value_slots(shown.mapping),
             # The choice for a user naming nobody: offered when the entity has a user column at all.
             "users_mapped": any(f.type == "reference" and f.reference == "core.user" for f in fields)}
 
@@ -247,7 +248,21 @@ def _form_mapping(form, header: list[str]) -> Mapping:
         target = (form.get(f"col_{index}") or "").strip()
         if target:
             columns[title] = target
-    return Mapping(columns, (form.get("key") or "").strip(), (form.get("unknown_user") or "reject").strip())
+    values = {}
+    for index in range(SAME_VALUE_SLOTS):
+        target, text = (form.get(f"set_field_{index}") or "").strip(), (form.get(f"set_value_{index}") or "").strip()
+        if target and text:
+            values[target] = text
+    return Mapping(columns, (form.get("key") or "").strip(), (form.get("unknown_user") or "reject").strip(), values)
+
+
+SAME_VALUE_SLOTS = 3  # "the same value in every row" pairs the mapping screen offers
+
+
+def _same_value_slots(mapping: Mapping) -> list[tuple[str, str]]:
+    """The mapping's values for every row as the screen's (field, text) pairs, empty ones after."""
+    pairs = list(mapping.values.items())[:SAME_VALUE_SLOTS]
+    return pairs + [("", "")] * (SAME_VALUE_SLOTS - len(pairs))
 
 
 @post("/import/runs/{run_id:str}", name="core:import-start", opt=OWN, include_in_schema=False)

@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from core.entities import feedback
+from core.entities.applicable import applicable
 from core.entities.forms import form_values
 from core.entities.inline_edit import inline_handlers
 from core.entities.list_view import list_context
@@ -109,7 +110,8 @@ def entity_pages(entity: Entity) -> type[Controller]:
         if any(f.name == entity.owner_field for f in editable(g)):
             values[entity.owner_field] = g.principal.user_id  # responsible: the creator, unless changed
         values.update(prefill(request.query_params, editable(g)))  # a related list's "new": ?client=<id>
-        return await _form(request, g, {"fields": editable(g), "values": values, "errors": {}, "record": None})
+        fields = await applicable(g, editable(g), values)
+        return await _form(request, g, {"fields": fields, "values": values, "errors": {}, "record": None})
 
     @post("/new/check", opt={"entity_action": "create"}, name=f"{key}:check", status_code=200)
     async def check(self, request: Request) -> Template:
@@ -125,7 +127,8 @@ def entity_pages(entity: Entity) -> type[Controller]:
         from core.entities.warnings import record_warnings
 
         g = await gate(request)
-        fields = editable(g)
+        # The fields that apply to what the form holds (a product's category decides its properties).
+        fields = await applicable(g, editable(g), (await form_values(request, editable(g)))[0])
         data, _ = await form_values(request, fields)
         # Warnings (a likely duplicate...) ask for a confirmation once: the form
         # comes back with them and a "save anyway" that sends _confirm.
@@ -156,7 +159,7 @@ def entity_pages(entity: Entity) -> type[Controller]:
         # After a quick create the page reloads only this part (htmx, see detail.html).
         if request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "record-related":
             return _template(request, entity, "record_related", related)
-        fields = [f for f in g.readable_fields if f.name != "deleted_at"]
+        fields = await applicable(g, [f for f in g.readable_fields if f.name != "deleted_at"], row)
         shown = (await display_rows(g, [row], fields, principal))[0]
         can_write = g.principal.can(entity.permission("write"))
         return _template(request, entity, "detail", {
@@ -174,13 +177,14 @@ def entity_pages(entity: Entity) -> type[Controller]:
     async def edit_form(self, request: Request, record_id: FromPath[str]) -> Template:
         g = await gate(request)
         row = await g.get(record_id, action="write")
-        return await _form(request, g, {"fields": editable(g), "values": row, "errors": {}, "record": row})
+        return await _form(request, g, {"fields": await applicable(g, editable(g), row), "values": row, "errors": {},
+                                        "record": row})
 
     @post("/{record_id:str}", opt={"entity_action": "write"}, name=f"{key}:update")
     async def update(self, request: Request, record_id: FromPath[str]) -> Template | Redirect:
         g = await gate(request)
         current = await g.get(record_id, action="write")
-        fields = editable(g)
+        fields = await applicable(g, editable(g), current)  # what the edit form showed: only those are written
         data, version = await form_values(request, fields)
         try:
             row = await g.update(record_id, data, version)

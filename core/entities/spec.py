@@ -130,6 +130,9 @@ class Entity:
     order: tuple[str, ...] = ("-created_at",)  # "-" for descending; id breaks ties
     relations: tuple[Relation, ...] = ()
     title_field: str = "name"
+    # Further fields a file may name a record by in a reference column (a product by its
+    # article), tried before the title: core.dataio.references.
+    lookup_fields: tuple[str, ...] = ()
     owner_field: str = "owner_id"  # the responsible user: what "own" scope means
     feature: str | None = None
     icon: str = ""
@@ -156,6 +159,7 @@ class Entity:
         if len({s.key for s in self.sections}) != len(self.sections):
             raise ValueError(f"entity {self.key}: duplicate section keys")
         for group, values in (("list_columns", self.list_columns), ("search_fields", self.search_fields),
+                              ("lookup_fields", self.lookup_fields),
                               ("sections", placed), ("key_facts", self.key_facts)):
             unknown = [v for v in values if v not in known]
             if unknown:

@@ -205,6 +205,22 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def inapplicable_fields(self, kernel, entity, values, principal):
+        """Return names of fields that do not apply to a record with these ``values``.
+
+        Called when a record page, an edit form or a new-record form of
+        ``entity`` is shown: ``values`` are the stored row (page, edit form) or
+        what the form holds (a new form's defaults and prefill, a refused
+        save's input). Core leaves the named fields out of that page or form;
+        their stored values are kept, and show again once the field applies
+        again. For fields that apply to some records only — a product's
+        properties of another category (the sales plugin). Refusing values
+        written through other channels (API, import) is ``record_checks``'
+        part. Implement only for your own entities (compare ``entity.key``).
+        Async allowed. Returns a list.
+        """
+
+    @hookspec
     def record_warnings(self, kernel, entity, values, principal):
         """Return warnings (translated strings) about a record about to be created.
 

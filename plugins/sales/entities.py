@@ -6,6 +6,8 @@ from these declarations (docs/entities.md). Screens of the plugin's own
 """
 
 from core.entities.spec import Choice, Entity, Field, Relation, Section, label
+from plugins.contacts.headers import with_synonyms
+from plugins.sales.catalog import headers
 from plugins.sales.tables import Category, Deal, Pipeline, Price, PriceType, Product, Stage
 from plugins.sales.units import UNIT_CHOICES
 from plugins.sales.vat import VAT_CHOICES
@@ -27,13 +29,13 @@ CATEGORY = Entity(
     table=Category,
     label=label("Product category", "Категория товаров"),
     plural=label("Product categories", "Категории товаров"),
-    fields=(
+    fields=with_synonyms((
         Field("name", "text", label("Name", "Наименование"), required=True, max_length=300),
         Field("parent", "reference", label("Parent category", "Родительская категория"), reference="sales.category"),
         Field("code", "text", label("Code", "Код"), max_length=64),
         Field("position", "integer", label("Order", "Порядок"), min_value=0, max_value=1_000_000, summable=False),
         Field("description", "long_text", label("Description", "Описание"), max_length=10000),
-    ),
+    ), headers.CATEGORY),
     list_columns=("name", "parent", "code"),
     search_fields=("name", "code"),
     order=("position", "name"),
@@ -45,7 +47,7 @@ PRODUCT = Entity(
     table=Product,
     label=label("Product", "Номенклатура"),
     plural=label("Products and services", "Товары и услуги"),
-    fields=(
+    fields=with_synonyms((
         Field("name", "text", label("Name", "Наименование"), required=True, max_length=300),
         Field("sku", "text", label("Article", "Артикул"), max_length=64, indexed=True, prefix_filter=True),
         Field("kind", "choice", label("Kind", "Вид"), choices=PRODUCT_KINDS, default="goods", required=True),
@@ -54,11 +56,12 @@ PRODUCT = Entity(
         Field("vat_rate", "choice", label("VAT rate", "Ставка НДС"), choices=VAT_CHOICES, default="22", required=True),
         Field("active", "boolean", label("Active", "Используется"), default=True),
         Field("description", "long_text", label("Description", "Описание"), max_length=20000),
-    ),
+    ), headers.PRODUCT),
     list_columns=("name", "sku", "kind", "category", "unit", "vat_rate", "active"),
     search_fields=("name", "sku"),
     order=("name",),
     title_field="name",
+    lookup_fields=("sku",),  # a price list names the product by its article (or its name)
     key_facts=("sku", "kind", "category", "unit", "vat_rate"),
     sections=(
         Section("product", label("Product", "Номенклатура"), ("name", "sku", "kind", "category", "unit", "vat_rate", "active")),
@@ -71,7 +74,7 @@ PRICE_TYPE = Entity(
     table=PriceType,
     label=label("Price type", "Вид цен"),
     plural=label("Price types", "Виды цен"),
-    fields=(
+    fields=with_synonyms((
         Field("name", "text", label("Name", "Наименование"), required=True, max_length=200),
         Field("purpose", "choice", label("Purpose", "Назначение"), choices=PRICE_PURPOSES, default="sale", required=True),
         Field("currency", "text", label("Currency (ISO code)", "Валюта (код ISO)"), max_length=3, pattern=r"[A-Z]{3}",
@@ -79,7 +82,7 @@ PRICE_TYPE = Entity(
         Field("vat_included", "boolean", label("Prices include VAT", "Цена включает НДС"), default=True),
         Field("counterparty", "reference", label("Supplier or competitor", "Поставщик или конкурент"), reference="contacts.client"),
         Field("is_default", "boolean", label("Default for deals", "По умолчанию в сделках"), default=False),
-    ),
+    ), headers.PRICE_TYPE),
     list_columns=("name", "purpose", "currency", "vat_included", "counterparty", "is_default"),
     search_fields=("name",),
     order=("name",),
@@ -91,13 +94,13 @@ PRICE = Entity(
     table=Price,
     label=label("Price", "Цена"),
     plural=label("Prices", "Цены"),
-    fields=(
+    fields=with_synonyms((
         Field("product", "reference", label("Product", "Номенклатура"), reference="sales.product", required=True),
         Field("price_type", "reference", label("Price type", "Вид цен"), reference="sales.price_type", required=True),
         Field("effective_from", "date", label("Effective from", "Действует с"), required=True, indexed=True),
         Field("price", "money", label("Price", "Цена"), required=True, min_value=0, summable=False),
         Field("note", "text", label("Source or note", "Источник или примечание"), max_length=300),
-    ),
+    ), headers.PRICE),
     list_columns=("product", "price_type", "effective_from", "price", "note"),
     search_fields=("note",),
     order=("-effective_from",),

@@ -15,7 +15,9 @@ SELLING = ("deal", "quote", "invoice")
 
 @hookimpl
 def register_routes(kernel):
-    return [overview_controller(NAME, tables=[Product], permission="sales.product.read")]
+    from plugins.sales.catalog import wiring as catalog
+
+    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *catalog.routes(kernel)]
 
 
 @hookimpl
@@ -64,12 +66,58 @@ def register_default_grants(kernel):
 
 @hookimpl
 def menu_items(kernel, request):
+    from plugins.sales.catalog import wiring as catalog
+
     return [
+        # The entry opens what a seller works from; its pages are sub-items (core/web/menu.py).
         MenuItem(
             key=NAME,
             label={"en": "Sales", "ru": "Продажи"},
-            url="/sales/",
+            url="/sales/product/",
             order=20,
             permission="sales.product.read",
-        )
+        ),
+        *catalog.menu(kernel),
     ]
+
+
+@hookimpl
+async def record_checks(kernel, entity, values, current, principal):
+    from plugins.sales.catalog import wiring
+
+    return await wiring.record_checks(kernel, entity, values, current, principal)
+
+
+@hookimpl
+async def on_demo(kernel):
+    from plugins.sales.catalog import wiring as catalog
+
+    await catalog.on_demo(kernel)
+
+
+@hookimpl
+def import_match_rules(kernel, entity):
+    from plugins.sales.catalog import wiring as catalog
+
+    return catalog.import_match_rules(entity)
+
+
+@hookimpl
+async def record_panels(kernel, entity, record, principal):
+    from plugins.sales.catalog import wiring as catalog
+
+    return await catalog.panels(kernel, entity, record, principal)
+
+
+@hookimpl
+async def inapplicable_fields(kernel, entity, values, principal):
+    from plugins.sales.catalog import wiring as catalog
+
+    return await catalog.inapplicable_fields(kernel, entity, values, principal)
+
+
+@hookimpl
+def record_actions(kernel, entity, record, principal):
+    from plugins.sales.catalog import wiring as catalog
+
+    return catalog.actions(kernel, entity, record, principal)

@@ -182,3 +182,15 @@ def test_random_bytes_are_refused_as_a_whole_not_read_as_rows(tmp_path, seed):
     path.write_bytes(random.Random(seed).randbytes(5000))
     with pytest.raises(ReadError, match="cannot be read as text"):
         open_reader(path).close()
+
+
+def test_a_title_line_does_not_hide_the_delimiter_of_a_semicolon_file_with_decimal_commas():
+    from core.dataio.readers import detect_delimiter
+
+    # A supplier's price list: a title above the header, prices and names holding commas.
+    lines = ["Прайс-лист ООО «ТехноОпт» на 01.03.2026\n", "\n", "Артикул;Наименование;Цена\n",
+             "NB-1;Ноутбук 16/512;64 350,00\n", "MON-2;Монитор 23,8\";13 990\n", "CAB-3;Кабель, бухта;17,40\n",
+             "X-9;Товар, которого нет;100\n"]
+    assert detect_delimiter(lines) == ";"
+    assert detect_delimiter(["a,b,c\n", "1,2,3\n", "4,5,6\n"]) == ","  # a plain file as before
+    assert detect_delimiter(["Title\n", "a\tb\n", "1\t2\n", "3\t4\n"]) == "\t"
