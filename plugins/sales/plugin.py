@@ -18,13 +18,16 @@ def register_routes(kernel):
 
 @hookimpl
 def register_entities(kernel):
+    from plugins.sales.discounts import wiring as discounts
     from plugins.sales.entities import ENTITIES
 
-    return ENTITIES
+    return [*ENTITIES, *discounts.entities()]
 
 
 @hookimpl
 def register_permissions(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *entity_permissions("sales", "category"),
         *entity_permissions("sales", "product"),
@@ -33,6 +36,7 @@ def register_permissions(kernel):
         *entity_permissions("sales", "pipeline"),
         *entity_permissions("sales", "stage"),
         *entity_permissions("sales", "deal"),
+        *discounts.permissions(),
         *entity_permissions("sales", "quote"),
         *entity_permissions("sales", "invoice"),
         *entity_permissions("sales", "process", feature="sales.business_processes"),
@@ -41,11 +45,14 @@ def register_permissions(kernel):
 
 @hookimpl
 def register_default_grants(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *role_grants("head_of_sales", NAME, **dict.fromkeys(
             ("read", "create", "write", "delete", "restore", "export", "import", "report", "assign"), "department")),
-        *role_grants("sales_manager", NAME, read="team", create="own", write="own", delete="own",
-                     restore="own", export="own", report="team"),
+        *discounts.except_discount_rules(role_grants("sales_manager", NAME, read="team", create="own", write="own",
+                                                     delete="own", restore="own", export="own", report="team"),
+                                         register_permissions(kernel)),
         *role_grants("marketer", NAME, read="all", report="all"),
         *role_grants("read_only", NAME, read="all"),
         # The catalogue and the pipelines are shared reference data: every seller reads all of
@@ -55,12 +62,16 @@ def register_default_grants(kernel):
             *role_grants("head_of_sales", NAME, entity, **dict.fromkeys(
                 ("read", "create", "write", "delete", "restore", "export", "import", "report"), "all")),
         )),
+        *discounts.grants(),
     ]
 
 
 @hookimpl
 def menu_items(kernel, request):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
+        *discounts.menu(),
         MenuItem(
             key=NAME,
             label={"en": "Sales", "ru": "Продажи"},
@@ -69,3 +80,17 @@ def menu_items(kernel, request):
             permission="sales.product.read",
         )
     ]
+
+
+@hookimpl
+async def record_checks(kernel, entity, values, current, principal):
+    from plugins.sales.discounts.checks import check_rule
+
+    return await check_rule(kernel, entity, values, current, principal)
+
+
+@hookimpl
+async def on_demo(kernel):
+    from plugins.sales.discounts.demo import load
+
+    await load(kernel)
