@@ -94,3 +94,10 @@ async def on_demo(kernel):
     from plugins.sales.discounts.demo import load
 
     await load(kernel)
+
+
+@hookimpl
+async def record_panels(kernel, entity, record, principal):
+    from plugins.sales.discounts.words import panels
+
+    return await panels(kernel, entity, record, principal)
