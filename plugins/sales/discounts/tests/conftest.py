@@ -1,8 +1,8 @@
 """A catalogue, clients and rules for the discount tests, written through the gate.
 
 Rules are global: every active rule applies to every document. Each test
-therefore runs with only the rules it writes switched on (others, a demo's
-say, are switched off for the test and back on after it).
+therefore runs with only the rules it writes switched on
+(``plugins.sales.discounts.testing.only_new_rules``).
 """
 
 from __future__ import annotations
@@ -57,13 +57,7 @@ class World:
 
 @pytest.fixture
 async def world(app_factory):
-    from plugins.sales.discounts.tables import DiscountRule
+    from plugins.sales.discounts.testing import only_new_rules
 
-    kernel = app_factory().state.kernel
-    others = [r["id"] for r in await DiscountRule.select(DiscountRule.id).where(DiscountRule.active == True)]  # noqa: E712
-    if others:
-        await DiscountRule.update({DiscountRule.active: False}).where(DiscountRule.id.is_in(others))
-    yield World(kernel)
-    await DiscountRule.update({DiscountRule.active: False}).where(DiscountRule.active == True)  # noqa: E712
-    if others:
-        await DiscountRule.update({DiscountRule.active: True}).where(DiscountRule.id.is_in(others))
+    async with only_new_rules():
+        yield World(app_factory().state.kernel)
