@@ -113,7 +113,8 @@ async def discounts_for(kernel, principal, *, client: dict, lines: list[LineInpu
 
 def manual_discount_refusal(principal, percent: Decimal, settings) -> str | None:
     """None when the user may give this manual discount; else the reason, in the user's language."""
-    from core.i18n import _
+    from core.i18n import _, current_locale
+    from core.i18n.formatting import format_number
 
     try:
         percent = Decimal(percent)
@@ -125,4 +126,4 @@ def manual_discount_refusal(principal, percent: Decimal, settings) -> str | None
     if percent <= limit or principal.can(OVER_LIMIT):
         return None
     return _("A discount over {limit} % needs the permission to give discounts over the limit; "
-             "ask the head of sales.").format(limit=format(limit.normalize(), "f"))
+             "ask the head of sales.").format(limit=format_number(limit, current_locale()))

@@ -57,7 +57,7 @@ def test_the_refusal_is_in_the_users_language(app_factory):
     principal = Principal(user_id=None, language="ru")
     with use_locale("ru", catalogs):
         reason = manual_discount_refusal(principal, D("15"), DiscountSettings(manual_limit=D("12.5")))
-    assert "12.5 %" in reason and "скидк" in reason.casefold(), reason
+    assert "12,5 %" in reason and "скидк" in reason.casefold(), reason
     with use_locale("en", catalogs):
         assert "12.5 %" in manual_discount_refusal(principal, D("15"), DiscountSettings(manual_limit=D("12.5")))
 
