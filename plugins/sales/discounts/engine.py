@@ -23,6 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
+from plugins.sales.discounts.reading import Reader
 from plugins.sales.discounts.rules import Rule, active_rules
 from plugins.sales.discounts.settings import DiscountSettings, discount_settings
 
@@ -89,13 +90,14 @@ async def discounts_for(kernel, principal, *, client: dict, lines: list[LineInpu
     """
     settings = settings or discount_settings()
     manual_only = all(line.manual_percent is not None for line in lines)
-    rules = [] if manual_only else await active_rules(kernel, principal, on)
+    reader = Reader(kernel, principal)
+    rules = [] if manual_only else await active_rules(reader, on)
     document = sum((gross(line) for line in lines), Decimal("0.00"))
     context = None
     if rules:
         from plugins.sales.discounts.matching import MatchContext
 
-        context = await MatchContext.build(kernel, principal, client, [line.product_id for line in lines])
+        context = await MatchContext.build(reader, client, [line.product_id for line in lines])
     out = []
     for line in lines:
         if line.manual_percent is not None:

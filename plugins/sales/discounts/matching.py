@@ -20,23 +20,21 @@ from core.entities.query_params import QueryPairs, list_request
 from core.entities.sql import Filter
 from core.permissions.errors import GateError
 from core.permissions.gate import ListRequest
-from plugins.contacts.reading import all_rows, open_gate
 from plugins.sales.discounts.rules import Rule
 
 MAX_DEPTH = 50  # a category tree deeper than this is a cycle somebody typed, not a catalogue
 
 
 class MatchContext:
-    def __init__(self, kernel, principal, client_id, ancestors: dict[UUID, frozenset[UUID]]):
-        self.kernel = kernel
-        self.principal = principal
+    def __init__(self, reader, client_id, ancestors: dict[UUID, frozenset[UUID]]):
+        self.reader = reader
         self.client_id = client_id
         self.ancestors = ancestors  # product id -> its category and every category above it
         self._clients: dict[tuple, bool] = {}
 
     @classmethod
-    async def build(cls, kernel, principal, client: dict, product_ids: list[UUID]) -> "MatchContext":
-        return cls(kernel, principal, (client or {}).get("id"), await category_paths(kernel, principal, product_ids))
+    async def build(cls, reader, client: dict, product_ids: list[UUID]) -> "MatchContext":
+        return cls(reader, (client or {}).get("id"), await category_paths(reader, product_ids))
 
     async def applies(self, rule: Rule, product_id: UUID, quantity: Decimal, gross: Decimal, document: Decimal) -> bool:
         if rule.product is not None and rule.product != product_id:
@@ -62,7 +60,7 @@ class MatchContext:
     async def _ask_client_gate(self, pairs) -> bool:
         if self.client_id is None:
             return False
-        gate = await open_gate(self.kernel, "contacts.client", self.principal)
+        gate = await self.reader.gate("contacts.client")
         if gate is None:
             return False
         try:
@@ -74,19 +72,19 @@ class MatchContext:
         return bool(page.rows)
 
 
-async def category_paths(kernel, principal, product_ids: list[UUID]) -> dict[UUID, frozenset[UUID]]:
+async def category_paths(reader, product_ids: list[UUID]) -> dict[UUID, frozenset[UUID]]:
     """Each product's category with all its ancestors, read through the gate."""
     ids = list(dict.fromkeys(str(p) for p in product_ids if p))
     if not ids:
         return {}
-    products = await all_rows(kernel, "sales.product", principal, filters=[Filter("id", "in", ids)])
+    products = await reader.rows("sales.product", filters=[Filter("id", "in", ids)])
     parent: dict[UUID, UUID | None] = {}
     wanted = {p["category"] for p in products if p.get("category")}
     for _ in range(MAX_DEPTH):
         wanted -= set(parent)
         if not wanted:
             break
-        rows = await all_rows(kernel, "sales.category", principal, filters=[Filter("id", "in", [str(c) for c in wanted])])
+        rows = await reader.rows("sales.category", filters=[Filter("id", "in", [str(c) for c in wanted])])
         for row in rows:
             parent[row["id"]] = row.get("parent")
         parent.update({c: None for c in wanted if c not in parent})  # unreadable: the path stops there

@@ -80,14 +80,11 @@ class Rule:
         return pairs
 
 
-async def active_rules(kernel, principal, on: date) -> list[Rule]:
-    """The active rules in force on ``on`` that ``principal`` may read in full."""
-    from core.permissions.gate import Gate
-    from plugins.contacts.reading import all_rows, open_gate
-
-    gate: Gate | None = await open_gate(kernel, KEY, principal)
+async def active_rules(reader, on: date) -> list[Rule]:
+    """The active rules in force on ``on`` that the reader's principal may read in full."""
+    gate = await reader.gate(KEY)
     if gate is None or not all(gate.readable(name) for name in DECIDING):
         return []
     # Sorted on a deciding field: the default sort (by name) is refused to a user the name is hidden from.
-    rows = await all_rows(kernel, KEY, principal, filters=[Filter("active", "eq", True)], sort=["-priority"], cap=5000)
+    rows = await reader.rows(KEY, filters=[Filter("active", "eq", True)], sort=["-priority"])
     return [rule for rule in map(Rule.from_row, rows) if rule.in_force(on) and rule.percent > 0]
