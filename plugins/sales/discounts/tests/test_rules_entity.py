@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.permissions.errors import Invalid
 
@@ -86,3 +88,16 @@ async def test_the_demo_rules_are_loaded_once_in_the_instances_language(world):
     assert by_name["Key clients (importance A) 7 %"]["importance"] == "high"
     assert D(str(by_name["Wholesale from 10 pcs 5 %"]["min_quantity"])) == D("10")
     await DiscountRule.delete().where(DiscountRule.name.is_in(names))  # no other test should meet them
+
+
+TYPED = st.lists(st.sampled_from(list("region_=&?%_:/.,«»Кa1 \\'\"") + ["__contains", "__in", "__isnull", "importance"]),
+                 max_size=12).map("".join)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segment=TYPED, field=TYPED, value=TYPED)
+async def test_whatever_is_typed_into_the_client_conditions_is_saved_or_refused_never_a_server_error(client, segment, field, value):
+    answer = await client.post("/api/sales/discount_rule", json={
+        "name": "Typed", "percent": "1", "active": False, "client_filter": segment, "client_field": field,
+        "client_field_value": value})
+    assert answer.status_code in (201, 400, 422), (answer.status_code, answer.text[:300])
