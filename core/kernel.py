@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 import pluggy
 
@@ -56,6 +56,8 @@ class Kernel:
     edition: Edition
     resolution: Resolution
     pm: pluggy.PluginManager = field(repr=False)
+    # Answers worked out once per app (:meth:`once`).
+    _once: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def plugins(self) -> tuple[Manifest, ...]:
@@ -72,6 +74,22 @@ class Kernel:
     def collect(self, hook_name: str, **kwargs) -> list:
         """Call a ``register_*`` hook and flatten the lists it returns."""
         return flatten(getattr(self.pm.hook, hook_name)(kernel=self, **kwargs))
+
+    def once(self, key, make: Callable[[], T]) -> T:
+        """What ``make()`` returns, worked out the first time ``key`` is asked for and kept
+        for the life of this app.
+
+        For hooks called on every page whose answer cannot change while the app
+        runs — it depends on the enabled plugins and features only, never on the
+        request (the menu's items, the home page's widgets, an entity's views):
+        core calls them once and filters the kept list per request (by
+        permission), instead of calling every implementation and building
+        their contributions again on every page."""
+        try:
+            return self._once[key]
+        except KeyError:
+            found = self._once[key] = make()
+            return found
 
     def collect_by_plugin(self, hook_name: str, **kwargs) -> list[tuple[str, list]]:
         """Call a ``register_*`` hook per implementation, keeping who returned what.

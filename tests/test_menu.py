@@ -73,3 +73,47 @@ async def test_the_client_list_offers_its_views_and_marks_the_list(client):
     assert '<a href="/contacts/client/board" aria-current="page">Board</a>' in board
     calendar = (await client.get("/contacts/calendar/")).text
     assert '<a href="/contacts/calendar/" aria-current="page">Calendar</a>' in calendar
+
+
+async def test_page_hooks_whose_answer_cannot_change_are_called_once_per_app_and_still_filtered_per_user(app_factory, make_user):
+    """menu_items, dashboard_widgets and entity_views depend on the enabled plugins only:
+    core asks once per app and filters the kept answers by each user's permissions."""
+    import types
+
+    from core.dashboard.charts import Chart, Series
+    from core.hooks import hookimpl
+    from core.hooks.contributions import DashboardWidget, EntityView
+    from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, serving
+
+    calls = {"menu_items": 0, "dashboard_widgets": 0, "entity_views": 0}
+
+    @hookimpl
+    def menu_items(kernel, request):
+        calls["menu_items"] += 1
+        return [MenuItem(key="kept", label={"en": "Kept entry"}, url="/kept/", order=95, permission="core.user.read")]
+
+    @hookimpl
+    def dashboard_widgets(kernel, request):
+        calls["dashboard_widgets"] += 1
+        return [DashboardWidget("kept.chart", {"en": "Kept widget"}, "core/dashboard/chart_widget.html",
+                                lambda r: {"chart": Chart("bar", "Kept chart", ("x",), (Series("n", (1,)),))},
+                                permission="core.user.read")]
+
+    @hookimpl
+    def entity_views(kernel, entity):
+        calls["entity_views"] += 1
+        return [EntityView("kept", {"en": "Kept view"}, "/kept/", order=50, permission="core.user.read")]
+
+    app = app_factory()
+    app.state.kernel.pm.register(types.SimpleNamespace(menu_items=menu_items, dashboard_widgets=dashboard_widgets,
+                                                       entity_views=entity_views), name="test-kept")
+    plain = await make_user(roles=["read_only"])
+    async with serving(app, login=(ADMIN_EMAIL, ADMIN_PASSWORD)) as admin, serving(app, login=(plain.email, USER_PASSWORD)) as user:
+        for _ in range(2):
+            home = (await admin.get("/")).text
+            assert "Kept entry" in home and "Kept widget" in home
+            assert "Kept view" in (await admin.get("/contacts/client/")).text
+            home = (await user.get("/")).text  # no core.user.read: the same kept answers, filtered
+            assert "Kept entry" not in home and "Kept widget" not in home
+            assert "Kept view" not in (await user.get("/contacts/client/")).text
+    assert calls == {"menu_items": 1, "dashboard_widgets": 1, "entity_views": 1}

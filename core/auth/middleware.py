@@ -40,6 +40,7 @@ from core.auth.guard import CsrfRefused
 from core.auth.principal_cache import PrincipalCache
 from core.auth.sessions import SESSION_COOKIE, Lifetimes
 from core.permissions.principal import ANONYMOUS, Principal
+from core.web.cookies import scope_cookies
 
 TOKEN_TOUCH_EVERY = sessions.TOUCH_EVERY
 
@@ -70,7 +71,6 @@ class AuthMiddleware(ASGIMiddleware):
         return self._lifetimes[1]
 
     async def handle(self, scope, receive, send, next_app) -> None:
-        request: Request = Request(scope, receive)
         settings = scope["litestar_app"].state.kernel.settings
         ip = client_address(scope, settings)
         state = scope.setdefault("state", {})
@@ -82,7 +82,7 @@ class AuthMiddleware(ASGIMiddleware):
         if raw_token is not None:
             principal = await self._token_principal(raw_token, ip, now)
         else:
-            token = request.cookies.get(SESSION_COOKIE)
+            token = scope_cookies(scope).get(SESSION_COOKIE)  # parsed once, shared with i18n and flash
             if token:
                 life = self.lifetimes(settings)
                 entry = await self.principals.session(sessions.session_id(token), now, life)
@@ -108,7 +108,7 @@ class AuthMiddleware(ASGIMiddleware):
         # replaces that session.
         own_csrf = scope.get("route_handler") is not None and scope["route_handler"].opt.get("own_csrf")
         if scope["method"] not in SAFE_METHODS and principal.via == "session" and not own_csrf:
-            if not tokens_match(await submitted_token(request), state["session"]["csrf_token"]):
+            if not tokens_match(await submitted_token(Request(scope, receive)), state["session"]["csrf_token"]):
                 raise CsrfRefused()
 
         if cookie_out is None:

@@ -1,4 +1,4 @@
-"""Principals of sessions and API tokens, kept in process memory between requests.
+"""Principals of sessions, API tokens and users, kept in process memory between requests.
 
 Building a principal takes three queries (the session or token row with its
 user, the roles' grants and field rules, the team and department members);
@@ -18,6 +18,12 @@ another worker may have recorded activity since), a token's secret, expiry,
 revocation and its user's deactivation.
 
 The per-request ``ip`` is not part of a kept principal; the middleware sets it.
+
+Jobs and calendar feeds act as a user, not through a session or token
+(:func:`user_principal`): their principals are kept per user and kind of
+caller (``via``) in one cache per process, under the same stamp, so a job
+started by a user whose roles changed, or a feed of a user deactivated a
+moment ago, sees the change on its very next run or request.
 """
 
 from __future__ import annotations
@@ -43,12 +49,13 @@ class Entry:
     by_address: dict[str, Principal] = field(default_factory=dict)
 
     def principal_from(self, ip: str) -> Principal:
-        """The principal with the request's address (a frozen copy per address: ``replace`` costs ~10 µs)."""
+        """The principal with the request's address (a frozen copy per address: ``replace`` costs ~10 µs),
+        carrying the stamp it was checked under (an entry is used only while that stamp is current)."""
         found = self.by_address.get(ip)
         if found is None:
             if len(self.by_address) >= 8:
                 self.by_address.clear()
-            found = self.by_address[ip] = replace(self.principal, ip=ip)
+            found = self.by_address[ip] = replace(self.principal, ip=ip, stamp=self.stamp)
         return found
 
 
@@ -99,6 +106,19 @@ class PrincipalCache:
         self._put(key, entry)
         return entry
 
+    async def user(self, user_id, via: str, issued_at: datetime | None = None) -> Principal | None:
+        """:func:`core.auth.principals.principal_for_user`, kept: None for an inactive user, or for a
+        credential issued before the user's last deactivation (checked on every call, from the kept row)."""
+        current = await stamp.current()
+        key = f"u{via}:{user_id}"
+        entry = self._get(key, current)
+        if entry is None:
+            row = await principals.user_row(user_id)
+            principal = await principals.build(row, via=via) if principals.user_may_act(row) else None
+            entry = Entry(current, row or {}, principal)
+            self._put(key, entry)
+        return entry.principal if principals.user_may_act(entry.row, issued_at) else None
+
     async def token(self, prefix: str, secret: str, now: datetime) -> Entry | None:
         """The token ``kl_<prefix>_<secret>`` if it is usable now, else None."""
         current = await stamp.current()
@@ -116,3 +136,18 @@ class PrincipalCache:
         if entry.principal is None or not principals.token_usable(entry.row, secret, now):
             return None
         return entry
+
+
+# Jobs, feeds and reminders of this process (requests have their app's cache, in the auth middleware).
+_users = PrincipalCache()
+
+
+def users_cache() -> PrincipalCache:
+    return _users
+
+
+async def user_principal(user_id, via: str = "job", issued_at: datetime | None = None) -> Principal | None:
+    """The principal of the user ``user_id`` acting through ``via`` ("job", "feed"...), kept in
+    this process under the stamp; None when the user is inactive or, with ``issued_at``, when
+    that credential predates their last deactivation (see ``principal_for_user``)."""
+    return await _users.user(user_id, via, issued_at)

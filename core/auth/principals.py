@@ -204,17 +204,30 @@ async def principal_for_user(user_id: UUID, via: str = "job", issued_at: datetim
     A credential a plugin keeps for the user (a feed URL's secret, say) passes
     its creation time as ``issued_at``: one issued before the user's last
     deactivation gives None, so reactivating a user revives none of them.
+
+    Built from the database on every call; jobs and feeds use the kept one,
+    :func:`core.auth.principal_cache.user_principal`.
     """
+    row = await user_row(user_id)
+    return await build(row, via=via) if user_may_act(row, issued_at) else None
+
+
+def user_may_act(row: dict | None, issued_at: datetime | None = None) -> bool:
+    """Whether the user of ``row`` (:func:`user_row`) may act now: active and, with ``issued_at``
+    (a credential's creation time), not deactivated since that credential was issued."""
+    if not row or not row["is_active"]:
+        return False
+    return issued_at is None or not issued_before_deactivation(issued_at, row["deactivated_at"])
+
+
+async def user_row(user_id: UUID) -> dict | None:
+    """The user row a principal is built from, with ``deactivated_at``; None when there is no such user."""
     rows = await fetch(
         "SELECT " + _USER_COLUMNS + ", u.deactivated_at FROM core_user u "
         "LEFT JOIN core_department d ON d.id = u.department WHERE u.id = {}",
         user_id,
     )
-    if not rows or not rows[0]["is_active"]:
-        return None
-    if issued_at is not None and issued_before_deactivation(issued_at, rows[0]["deactivated_at"]):
-        return None
-    return await build(rows[0], via=via)
+    return rows[0] if rows else None
 
 
-__all__ = ["build", "session_row", "token_row", "token_may_be_usable", "token_usable", "parse_token", "principal_for_user", "utcnow"]
+__all__ = ["build", "session_row", "token_row", "token_may_be_usable", "token_usable", "parse_token", "principal_for_user", "user_row", "user_may_act", "utcnow"]

@@ -8,6 +8,12 @@ very stamp; otherwise it rebuilds it from the database. So a role or grant
 change, a deactivation or a revocation made through any worker or process
 takes effect on the next request everywhere.
 
+Custom field definitions and users' names are kept the same way, behind
+the same number (:mod:`core.auth.stamped_cache`): the request's principal
+carries the stamp it was checked under, so they cost no second read. A
+definition change also drops the kept principals — a rebuild each, for a
+change made rarely.
+
 The stamp is moved by **triggers in the database**, not by the code that
 writes, so no write path can forget it: the admin screens, the CLI, an
 import, a plugin's raw SQL, a foreign-key cascade, a test's direct insert.
@@ -47,13 +53,15 @@ READ = f"SELECT n FROM {TABLE} WHERE id = 1"
 
 
 def watched_tables() -> list[type[Table]]:
-    """The tables a principal is built from (see :mod:`core.auth.principals`)."""
+    """The tables a principal is built from (see :mod:`core.auth.principals`), and the
+    custom field definitions (kept per worker too, :mod:`core.auth.stamped_cache`)."""
     from core.auth.tables import ApiToken, Department, Session, TeamMember, User
+    from core.custom_fields.tables import CustomField
     from core.permissions.tables import RoleFieldRule, RoleGrant, UserRole
 
     # Roles and teams themselves are not read into a principal (a role's label,
     # a team's name); deleting one cascades to the watched rows that are.
-    return [User, UserRole, RoleGrant, RoleFieldRule, TeamMember, Department, Session, ApiToken]
+    return [User, UserRole, RoleGrant, RoleFieldRule, TeamMember, Department, Session, ApiToken, CustomField]
 
 
 # table -> column -> why an update of only this column changes no principal.

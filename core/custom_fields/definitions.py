@@ -1,9 +1,11 @@
 """Custom field definitions: the one API the UI, the REST API and the CLI use.
 
-Definitions are rows of ``core_custom_field``; :func:`list_fields` reads them
-on every call (one indexed query) rather than caching them in the process, so
-a field added through one worker is live in every other worker at once and
-no restart is needed (P9: no state in process memory that can go stale).
+Definitions are rows of ``core_custom_field``. :func:`list_fields` and
+:func:`list_definitions` serve them from each worker's memory, kept behind
+the principal stamp that database triggers move with every change of those
+rows (:mod:`core.auth.stamped_cache`): a field added through one worker is
+live on the next request in every other worker, and no restart is needed
+(P9: nothing kept in process memory is used once the database says it moved).
 
 Rules, each refused with a message saying why (``DefinitionError.errors``
 maps a form field to its message):
@@ -40,6 +42,7 @@ from uuid import UUID
 
 from piccolo.querystring import QueryString
 
+from core.auth.stamped_cache import StampedCache
 from core.custom_fields import indexes
 from core.custom_fields.field_input import (
     CHOICE_TYPES, CUSTOM_TYPES, EDITABLE, UNIQUE_TYPES, DefinitionError, build_spec, known_entity, parse_choices,
@@ -129,14 +132,24 @@ async def _rows(entity_key: str, name: str | None = None) -> list[dict]:
     return await query.order_by(CustomField.position).order_by(CustomField.name)
 
 
-async def list_definitions(entity_key: str, *, include_retired: bool = False) -> list[Definition]:
-    defs = [_definition(r) for r in await _rows(entity_key)]
-    return defs if include_retired else [d for d in defs if d.retired_at is None]
+async def _read_definitions(entity_keys: list[str]) -> dict[str, tuple[Definition, ...]]:
+    return {key: tuple(_definition(r) for r in await _rows(key)) for key in entity_keys}
 
 
-async def list_fields(entity_key: str, *, include_retired: bool = False) -> list[Field]:
-    """The entity's custom fields, in their screen order; read from the database every call."""
-    return [d.field for d in await list_definitions(entity_key, include_retired=include_retired)]
+# Per worker, behind the principal stamp: the triggers on core_custom_field move it.
+_kept: StampedCache[str, tuple[Definition, ...]] = StampedCache(_read_definitions)
+
+
+async def list_definitions(entity_key: str, *, include_retired: bool = False, stamp: int | None = None) -> list[Definition]:
+    """The entity's definitions in their screen order, as of ``stamp`` (a request's
+    ``Principal.stamp``) or later; kept per worker (:mod:`core.auth.stamped_cache`)."""
+    defs = await _kept.get(entity_key, stamp)
+    return list(defs) if include_retired else [d for d in defs if d.retired_at is None]
+
+
+async def list_fields(entity_key: str, *, include_retired: bool = False, stamp: int | None = None) -> list[Field]:
+    """The entity's custom fields, in their screen order (see :func:`list_definitions`)."""
+    return [d.field for d in await list_definitions(entity_key, include_retired=include_retired, stamp=stamp)]
 
 
 async def get_definition(entity_key: str, name: str) -> Definition:

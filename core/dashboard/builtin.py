@@ -3,7 +3,8 @@
 * Unread notifications — the latest five, with a link to all.
 * My jobs — queued, running or retrying background jobs I started.
 * My records (bars) — per entity, how many records I am responsible for
-  (``Gate.count`` with my id as owner: the gate decides what I may count).
+  (each gate's count with my id as owner: the gate decides what I may count;
+  all entities' counts in one statement, ``count_each``).
 * My changes, last 14 days (line) — from the audit trail, my own actions.
 * A funnel per entity that declares a ``board_field`` — its column counts
   (``Gate.groups``, core.permissions.grouping), i.e. the pipeline at a glance: a report, shown to who holds
@@ -48,18 +49,21 @@ async def my_jobs(request):
 
 async def my_records(request):
     from core.entities.sql import Filter
-    from core.permissions.gate import Gate
+    from core.permissions.gate import Gate, count_each
 
     kernel, principal, lang = request.app.state.kernel, principal_of(request), _lang(request)
-    labels, values = [], []
+    counted = []  # (entity, the gate's count query)
     for entity in kernel.entities.values():
         if not principal.can(entity.permission("read")):
             continue
         try:
             gate = await Gate.open(kernel, entity.key, principal)
-            n = await gate.count([Filter(entity.owner_field, "eq", str(principal.user_id))])
+            counted.append((entity, gate.count_query([Filter(entity.owner_field, "eq", str(principal.user_id))])))
         except (NotFound, Refused):
             continue  # e.g. the owner field is hidden from this user
+    labels, values = [], []
+    # Every entity's count in one statement: one round trip, however many entities the edition has.
+    for (entity, _query), n in zip(counted, await count_each([q for _e, q in counted])):
         if n:
             labels.append(entity.plural.get(lang) or entity.plural.get("en"))
             values.append(n)

@@ -20,11 +20,17 @@ class Loaded:
     failed: bool = False
 
 
+def all_widgets(kernel) -> tuple[DashboardWidget, ...]:
+    """Every widget of this app's home page (features gated), in default order: asked of
+    the plugins once per app (``request=None``), since only the enabled plugins and
+    features decide it; each widget's ``load`` runs per request."""
+    return kernel.once("dashboard_widgets", lambda: tuple(sorted(
+        kernel.features.gate(kernel.collect("dashboard_widgets", request=None)), key=lambda w: (w.order, w.key))))
+
+
 def visible_widgets(kernel, request) -> list[DashboardWidget]:
-    widgets = kernel.features.gate(kernel.collect("dashboard_widgets", request=request))
     granted = principal_of(request).permissions
-    widgets = [w for w in widgets if w.permission is None or w.permission in granted]
-    return sorted(widgets, key=lambda w: (w.order, w.key))
+    return [w for w in all_widgets(kernel) if w.permission is None or w.permission in granted]
 
 
 async def load_widgets(kernel, request) -> list[Loaded]:

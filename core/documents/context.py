@@ -31,7 +31,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from core.documents.words import money_words, number_words, to_decimal
-from core.entities.values import display_rows
+from core.entities.values import display, reference_titles
 from core.i18n.timezones import to_zone, today
 from core.permissions.gate import Gate
 
@@ -120,7 +120,10 @@ async def record_context(kernel, entity_key: str, record_id, principal, *, lang:
 
 async def context_for(gate: Gate, row: dict, *, lang: str = "ru", currency: str = "RUB") -> dict:
     fields = [f for f in gate.readable_fields if f.name != "deleted_at"]
-    cells = (await display_rows(gate, [row], fields, gate.principal))[0]["cells"] if row else {}
+    # Values as the template's language writes them (a Russian contract says "Потенциальный"
+    # whoever prints it); references by the title the printing user may read.
+    titles = await reference_titles(gate, [row], fields, gate.principal) if row else {}
+    cells = {f.name: display(f, row.get(f.name), titles.get(f.name, {}), lang) for f in fields} if row else {}
     record, raw, words, labels = Fields(), Fields(), Fields(), Fields()
     for f in fields:
         value = row.get(f.name)

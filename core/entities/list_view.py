@@ -99,6 +99,9 @@ async def list_context(request, g, *, trash: bool) -> dict:
     req = widen_dates(g, list_request(params))
     req.trash = req.trash or trash
     columns = chosen_columns(g, params)
+    # Only what the rows show is read (a sparse page): a row's id, version and title, and its cells.
+    shown = [n for n in ("id", "version", g.entity.title_field) if g.readable(n)] + [f.name for f in columns]
+    req.fields = list(dict.fromkeys(shown))
     page = await g.list(req)
     rows = await display_rows(g, page.rows, columns, principal_of(request))
     query = query_dict(params)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
+from core.auth.stamped_cache import StampedCache
 from core.entities.ids import as_uuid
 from core.entities.spec import Field
 from core.entities.picker import DIRECTORY, TEAM, USER
@@ -25,9 +26,21 @@ def reference_target(field: Field) -> str | None:
     return field.reference if field.type == "reference" else None
 
 
+async def _user_titles(ids: list) -> dict:
+    from core.auth.tables import User
+
+    rows = await User.select(User.id, User.name, User.email).where(User.id.is_in(ids))
+    return {as_uuid(r["id"]): r["name"] or r["email"] for r in rows}
+
+
+# A user's name, as every list's responsible column shows it: kept per worker behind the
+# principal stamp, which every change of core_user moves (core.auth.stamped_cache).
+USER_TITLES: StampedCache = StampedCache(_user_titles)
+
+
 async def _titles_of(gate, target: str, ids: list[str], principal) -> dict[str, str]:
     """id -> title of the records of ``target`` the user may read: one query (per 500 ids)."""
-    from core.auth.tables import Team, User
+    from core.auth.tables import Team
     from core.entities.sql import Filter
     from core.permissions.gate import MAX_LIMIT, Gate, ListRequest
 
@@ -36,8 +49,8 @@ async def _titles_of(gate, target: str, ids: list[str], principal) -> dict[str, 
         if not ids:
             return {}
     if target == USER:
-        rows = await User.select(User.id, User.name, User.email).where(User.id.is_in(ids))
-        return {str(r["id"]): r["name"] or r["email"] for r in rows}
+        found = await USER_TITLES.get_many(ids, getattr(principal, "stamp", None))
+        return {str(k): title for k, title in found.items()}
     if target == TEAM:
         return {str(r["id"]): r["name"] for r in await Team.select(Team.id, Team.name).where(Team.id.is_in(ids))}
     try:
@@ -76,40 +89,69 @@ async def reference_titles(gate, rows: list[dict], fields: list[Field], principa
 
 def display(field: Field, value: Any, titles: dict[str, str], lang: str = "en") -> dict[str, Any]:
     """What a cell shows, and where it links to (references only)."""
-    if value is None or value == "" or value == []:
-        return {"text": "", "url": None}
-    if field.type == "choice":
-        return {"text": field.choice_label(value, lang), "url": None}
-    if field.type == "multi_choice":
-        return {"text": ", ".join(field.choice_label(v, lang) for v in value), "url": None}
-    if field.type == "boolean":
-        return {"text": "✓" if value else "—", "url": None}
+    return cell_for(field, titles, lang)(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _choice_text(labels: dict[str, str], value: Any) -> Any:
+    try:
+        return labels.get(value, value)
+    except TypeError:  # not a choice at all (unhashable): shown as stored, as before
+        return value
+
+
+def cell_for(field: Field, titles: dict[str, str], lang: str = "en") -> Callable[[Any], dict[str, Any]]:
+    """:func:`display` of one column, as a function of the value: what depends only on the
+    column (its choices' labels in ``lang``, the link's path) is worked out once, not per row."""
+    kind = field.type
+    if kind in ("choice", "multi_choice"):
+        # The first choice of a value wins, as in Field.choice_label.
+        labels = {c.value: c.label.get(lang) or c.label.get("en") or c.value for c in reversed(field.choices)}
+        if kind == "choice":
+            return lambda v: {"text": "", "url": None} if _blank(v) else {"text": _choice_text(labels, v), "url": None}
+        return lambda v: {"text": "", "url": None} if _blank(v) else {"text": ", ".join(_choice_text(labels, x) for x in v), "url": None}
+    if kind == "boolean":
+        return lambda v: {"text": "", "url": None} if _blank(v) else {"text": "✓" if v else "—", "url": None}
     target = reference_target(field)
     if target:
-        key = str(value)
         if target in DIRECTORY:
-            return {"text": titles.get(key, "—"), "url": None}
-        if key in titles:
-            plugin, name = field.reference.split(".", 1)
-            return {"text": titles[key], "url": f"/{plugin}/{name}/{key}"}
-        return {"text": "—", "url": None}  # not visible to this user: reveal nothing
+            return lambda v: {"text": "", "url": None} if _blank(v) else {"text": titles.get(str(v), "—"), "url": None}
+        plugin, name = field.reference.split(".", 1)
+        path = f"/{plugin}/{name}/"
+
+        def reference(v: Any) -> dict[str, Any]:
+            if _blank(v):
+                return {"text": "", "url": None}
+            key = str(v)
+            if key in titles:
+                return {"text": titles[key], "url": path + key}
+            return {"text": "—", "url": None}  # not visible to this user: reveal nothing
+
+        return reference
+    return lambda v: {"text": "", "url": None} if _blank(v) else {"text": _plain_text(kind, v, lang), "url": None}
+
+
+def _plain_text(kind: str, value: Any, lang: str) -> str:
     # Dates and numbers as the reader's language writes them (22.11.2026, 1 234,50).
-    if field.type == "datetime":
-        return {"text": format_datetime(value, "short", lang) if hasattr(value, "strftime") else str(value), "url": None}
-    if field.type == "date":
-        return {"text": format_date(value, "short", lang) if hasattr(value, "strftime") else str(value), "url": None}
-    if field.type == "integer":
+    if kind == "datetime":
+        return format_datetime(value, "short", lang) if hasattr(value, "strftime") else str(value)
+    if kind == "date":
+        return format_date(value, "short", lang) if hasattr(value, "strftime") else str(value)
+    if kind == "integer":
         # A four-digit integer is written whole, so a year reads 2023, not "2,023" or
         # "2 023"; from five digits on the reader's grouping helps (12,345). CLDR's
         # "minimum grouping digits" of 2, as Spanish and Polish write numbers anyway.
-        return {"text": format_number(value, lang, grouping=abs(int(value)) >= 10000), "url": None}
-    if field.type == "decimal":
-        return {"text": format_number(value, lang), "url": None}
-    if field.type == "money":
-        return {"text": format_money(value, locale=lang), "url": None}
-    if field.type == "phone":
-        return {"text": readable_phone(str(value), lang), "url": None}
-    return {"text": str(value), "url": None}
+        return format_number(value, lang, grouping=abs(int(value)) >= 10000)
+    if kind == "decimal":
+        return format_number(value, lang)
+    if kind == "money":
+        return format_money(value, locale=lang)
+    if kind == "phone":
+        return readable_phone(str(value), lang)
+    return str(value)
 
 
 @lru_cache(maxsize=4096)
@@ -138,8 +180,11 @@ def readable_phone(value: str, lang: str = "en") -> str:
 async def display_rows(gate, rows: list[dict], fields: list[Field], principal) -> list[dict]:
     titles = await reference_titles(gate, rows, fields, principal)
     lang = getattr(principal, "language", "en")
+    columns = [(f.name, cell_for(f, titles.get(f.name, {}), lang)) for f in fields]
+    title = gate.entity.title_field
     out = []
     for row in rows:
-        cells = {f.name: display(f, row.get(f.name), titles.get(f.name, {}), lang) for f in fields}
-        out.append({"id": row["id"], "version": row.get("version"), "title": row.get(gate.entity.title_field), "cells": cells})
+        get = row.get
+        cells = {name: cell(get(name)) for name, cell in columns}
+        out.append({"id": row["id"], "version": get("version"), "title": get(title), "cells": cells})
     return out

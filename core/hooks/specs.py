@@ -3,7 +3,8 @@
 Families by verb (see docs/hooks.md):
 
 * ``register_*`` — called once while an app is built; return declarations.
-* plural nouns (``menu_items``) — called per request; return contributions.
+* plural nouns (``menu_items``) — contributions to pages; called per request, or once per app
+  when the answer cannot depend on the request (each spec says which).
 * ``on_*`` — events; return value ignored.
 * ``resolve_*`` — the only ``firstresult`` hooks.
 
@@ -103,24 +104,28 @@ class KlientelaSpecs:
 
     @hookspec
     def menu_items(self, kernel, request):
-        """Return :class:`~core.hooks.contributions.MenuItem` s for this request.
+        """Return :class:`~core.hooks.contributions.MenuItem` s for the main navigation.
 
-        Called for every full page render. Core drops items whose feature is
-        off or whose permission the user lacks, then sorts by ``order``.
-        ``request`` is ``None`` when core lists what a plugin would add (the
-        dry run of ``klientela plugin enable``): return the full list then.
+        Called once per app, with ``request`` ``None``: return the full list
+        (it may depend on ``kernel`` — settings, features — never on who asks).
+        Core keeps the list, drops items whose feature is off, sorts by
+        ``order``, and on every page leaves out the items whose permission
+        the user lacks. The dry run of ``klientela plugin enable`` calls it
+        the same way.
         """
 
     @hookspec
     def entity_views(self, kernel, entity):
         """Return :class:`~core.hooks.contributions.EntityView` s: the views of ``entity``'s records.
 
-        Called when a list, board, calendar or map page of ``entity`` (an
-        :class:`~core.entities.spec.Entity`) is rendered, for its view
-        switcher. Core contributes the list of every entity and the board of
-        an entity with a choice field; a plugin adds the views it serves (a
-        calendar of interactions, a map of clients). Core drops views whose
-        feature is off or whose permission the user lacks. Returns a list.
+        Called once per app and entity (an :class:`~core.entities.spec.Entity`),
+        the first time a list, board, calendar or map page of it is rendered,
+        for its view switcher: the answer may depend on ``kernel`` and
+        ``entity``, never on who asks. Core contributes the list of every
+        entity and the board of an entity with a choice field; a plugin adds
+        the views it serves (a calendar of interactions, a map of clients).
+        Core keeps the views, drops those whose feature is off, and on every
+        page those whose permission the user lacks. Returns a list.
         """
 
     @hookspec
@@ -151,9 +156,11 @@ class KlientelaSpecs:
     def dashboard_widgets(self, kernel, request):
         """Return :class:`~core.hooks.contributions.DashboardWidget` s for the "my day" home page.
 
-        Called when the home page is rendered. Core drops widgets whose
-        feature is off or whose permission the user lacks, sorts by ``order``,
-        then calls each widget's ``load(request)`` (async allowed) for the
+        Called once per app, with ``request`` ``None``: return every widget
+        (it may depend on ``kernel``, never on who asks). Core keeps them,
+        drops widgets whose feature is off, sorts by ``order``; on every home
+        page it leaves out those whose permission the user lacks and calls
+        each remaining widget's ``load(request)`` (async allowed) for the
         context of its template; ``load`` returning ``None`` hides the widget.
         Read entity rows through the query gate with the request's principal.
         Returns a list.

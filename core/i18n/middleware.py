@@ -11,9 +11,6 @@ variable, read by the formatting filters and the form inputs
 
 from __future__ import annotations
 
-from dataclasses import replace
-from http.cookies import SimpleCookie
-
 from litestar.config.app import AppConfig
 from litestar.enums import ScopeType
 from litestar.plugins import InitPluginProtocol
@@ -23,6 +20,7 @@ from core.i18n import (_catalogs, reset_locale, reset_timezone, reset_timezone_o
                        set_timezone_own)
 from core.i18n.negotiate import COOKIE, choose
 from core.i18n.timezones import effective_timezone
+from core.web.cookies import scope_cookies
 
 
 def _header(scope, name: bytes) -> str:
@@ -33,16 +31,8 @@ def _header(scope, name: bytes) -> str:
 
 
 def _cookie(scope, name: str) -> str:
-    raw = _header(scope, b"cookie")
-    if not raw:
-        return ""
-    jar = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:  # a malformed Cookie header is the client's problem, not a 500
-        return ""
-    morsel = jar.get(name)
-    return morsel.value if morsel else ""
+    # Parsed once per request, shared with the auth and flash middlewares; a malformed header is no 500.
+    return scope_cookies(scope).get(name, "")
 
 
 def scope_language(scope, saved: str = "") -> str:
@@ -82,8 +72,8 @@ class LocaleMiddleware(ASGIMiddleware):
         tz = scope_timezone(scope, principal.timezone if signed_in else "")
         state["locale"] = lang
         state["timezone"] = tz
-        if principal is not None and (principal.language, principal.timezone) != (lang, tz):
-            state["principal"] = replace(principal, language=lang, timezone=tz)
+        if principal is not None:
+            state["principal"] = principal.localized(lang, tz)  # kept on the principal: no copy per request
         token = set_locale(lang)
         tz_token = set_timezone(tz)
         own_token = set_timezone_own(signed_in and principal.timezone == tz)  # their saved zone, still known

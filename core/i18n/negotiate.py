@@ -7,6 +7,8 @@ In order: the signed-in user's saved choice; the language switch's cookie
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import negotiate_locale
 
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -35,6 +37,7 @@ def accept_language(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+@lru_cache(maxsize=512)  # a browser sends the same header on every request
 def from_header(header: str) -> str | None:
     """The best of our languages for an ``Accept-Language`` header ("ru-RU" → "ru")."""
     preferred = accept_language(header or "")

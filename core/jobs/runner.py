@@ -1,8 +1,9 @@
 """Run one claimed job: the same code under procrastinate and the in-process worker.
 
-The attempt is already counted (the claim did it). Here: rebuild the
-starting user's principal (a deactivated user's job dies with a clear
-message, retrying cannot help), run the task with a heartbeat beside it,
+The attempt is already counted (the claim did it). Here: take the
+starting user's principal — kept between jobs under the principal stamp
+(``core.auth.principal_cache``); a deactivated user's job dies with a clear
+message, retrying cannot help — run the task with a heartbeat beside it,
 and record the outcome. Returns the outcome for the backend to act on
 (procrastinate schedules the retry of a ``failed`` job; the in-process
 worker finds it again when ``run_at`` comes).
@@ -18,7 +19,7 @@ import logging
 import traceback
 from dataclasses import dataclass
 
-from core.auth.principals import principal_for_user
+from core.auth.principal_cache import user_principal
 from core.i18n import use_locale, use_timezone
 from core.i18n.catalogs import app_catalogs
 from core.i18n.timezones import effective_timezone
@@ -43,7 +44,8 @@ class UserInactive(PermanentJobError):
 async def principal_of_job(job: dict) -> Principal:
     if job["user_id"] is None:
         return Principal(user_id=None, via="system")
-    principal = await principal_for_user(job["user_id"], via="job")
+    # Kept per user under the principal stamp: a change of their roles or a deactivation holds on the next run.
+    principal = await user_principal(job["user_id"], via="job")
     if principal is None:
         raise UserInactive(
             f"the user who started this job ({job['user_id']}) is deactivated or deleted; "

@@ -117,7 +117,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         entity = kernel.entities.get(key)
         if entity is None:
             raise NotFound(key)
-        return cls(kernel, entity, principal, await active_custom_fields(key))
+        return cls(kernel, entity, principal, await active_custom_fields(key, principal.stamp))
 
     # -- what the principal may see -------------------------------------------
 
@@ -166,7 +166,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
                 cursor = encode_cursor([plan.offset + plan.limit])
         if plan.sparse:
             return Page(rows=[{n: r.get(n) for n in plan.sparse} for r in rows], next_cursor=cursor, keyset=plan.keyset)
-        return Page(rows=[self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
+        return Page(rows=rows if self._reads_every_field else [self._mask(r) for r in rows], next_cursor=cursor, keyset=plan.keyset)
 
     def list_query(self, req: ListRequest) -> "ListQuery":
         """The SQL :meth:`list` runs for ``req`` (checked as :meth:`list` checks it), and what
@@ -235,11 +235,16 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         so one query string means the same on every channel, then ignored.
         ``action``: "export" or "report" counts what that action reaches."""
         self._order(list(sort))
+        rows = await self.engine.run_querystring(self.count_query(filters, search, action=action))
+        return int(rows[0]["n"])
+
+    def count_query(self, filters: list[Filter] = (), search: str = "", *, action: str = "read") -> QueryString:
+        """The SQL :meth:`count` runs (one row, column ``n``), for :func:`count_each` to run
+        several gates' counts in one statement."""
         where = self._where(_reading(action), extra=self._filters(list(filters)) + self._search(search))
         if where is None:
             raise NotFound(self.entity.key)
-        rows = await self.engine.run_querystring(QueryString(f"SELECT count(*) AS n FROM {quote(self.table)} WHERE {{}}", where))
-        return int(rows[0]["n"])
+        return QueryString(f"SELECT count(*) AS n FROM {quote(self.table)} WHERE {{}}", where)
 
     async def groups(self, by: str, *, period: str | None = None, sums: list[str] | tuple[str, ...] = (),
                      filters: list[Filter] = (), search: str = "", action: str = "read",
@@ -311,6 +316,12 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
     def _mask(self, row: dict) -> dict:
         names = self._readable_names
         return {k: v for k, v in row.items() if k in names}
+
+    @cached_property
+    def _reads_every_field(self) -> bool:
+        """No field of the entity is hidden from this principal (a list's rows, read with the
+        fields' own columns only, then need no masking)."""
+        return len(self._readable_names) == len(self.fields)
 
     @cached_property
     def _readable_names(self) -> frozenset[str]:
@@ -501,10 +512,22 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         return {k: (data[k], masked.get(k)) for k in data if k in masked and masked.get(k) != data[k]}
 
 
-async def active_custom_fields(key: str) -> list[Field]:
+async def count_each(queries: list[QueryString]) -> list[int]:
+    """The counts of several :meth:`Gate.count_query` s (of any entities), in their order, in one
+    statement: one round trip instead of one per count (the home page counts every entity)."""
+    if not queries:
+        return []
+    parts = " UNION ALL ".join(f"SELECT {i} AS i, c{i}.n AS n FROM ({{}}) AS c{i}" for i in range(len(queries)))
+    rows = await get_engine().run_querystring(QueryString(parts, *queries))
+    counts = {int(r["i"]): int(r["n"]) for r in rows}
+    return [counts[i] for i in range(len(queries))]
+
+
+async def active_custom_fields(key: str, stamp: int | None = None) -> list[Field]:
+    """The entity's active custom fields, as of ``stamp`` (the request's principal's) or later."""
     from core.custom_fields.definitions import list_fields
 
-    return await list_fields(key)
+    return await list_fields(key, stamp=stamp)
 
 
 def _reading(action: str) -> str:

@@ -91,3 +91,13 @@ def server(accounts, tmp_path_factory) -> Iterator[str]:
             yield base
     except RuntimeError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="module")
+def two_servers(accounts, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """Two app processes on the session database, each keeping principals and definitions
+    in its own memory: a change made through one must hold on the next request to the other."""
+    env = {"KLIENTELA_JOBS_IN_PROCESS": "false"}  # no job worker of theirs claims other tests' jobs
+    with running_server(accounts.database_url, tmp_path_factory.mktemp("serve-a"), env=env) as a:
+        with running_server(accounts.database_url, tmp_path_factory.mktemp("serve-b"), env=env) as b:
+            yield a, b

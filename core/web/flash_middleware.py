@@ -6,7 +6,6 @@ imports the tables, does not import the web stack.
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
 from uuid import UUID
 
 from litestar.config.app import AppConfig
@@ -15,19 +14,12 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins import InitPluginProtocol
 
+from core.web.cookies import scope_cookies
 from core.web.flash import ADDED, COOKIE, KEEP, LOADED, MAX_SHOWN, SHOWN, Flash, flash_messages, log, waiting
 
 
 def _has_mark(scope) -> bool:
-    for key, value in scope.get("headers", ()):
-        if key == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed Cookie header: no mark
-                return False
-            return COOKIE in jar
-    return False
+    return COOKIE in scope_cookies(scope)  # parsed once per request, shared with auth and i18n
 
 
 def _mark(settings, on: bool) -> str:
@@ -63,11 +55,10 @@ class FlashMiddleware(ASGIMiddleware):
                         await Flash.delete().where(Flash.id.is_in([UUID(i) for i in shown]))
                     except Exception:  # shown again on the next page at worst
                         log.warning("shown flash messages not deleted", exc_info=True)
-                headers = MutableScopeHeaders.from_message(message)
                 if state.get(ADDED):
-                    headers.add("set-cookie", _mark(settings, True))
+                    MutableScopeHeaders.from_message(message).add("set-cookie", _mark(settings, True))
                 elif marked and LOADED in state and len(shown) == len(state[LOADED]) < MAX_SHOWN:
-                    headers.add("set-cookie", _mark(settings, False))  # nothing waits any more
+                    MutableScopeHeaders.from_message(message).add("set-cookie", _mark(settings, False))  # nothing waits any more
             await send(message)
 
         await next_app(scope, receive, send_with_mark)

@@ -15,12 +15,18 @@ from core.hooks.contributions import MenuItem
 from core.permissions.request import principal_of
 
 
+def all_menu_items(kernel) -> tuple[MenuItem, ...]:
+    """Every item of this app's menu (features gated), in menu order: asked of the
+    plugins once per app (``request=None``: the full list), since only the enabled
+    plugins and features decide it."""
+    return kernel.once("menu_items", lambda: tuple(sorted(
+        kernel.features.gate(kernel.collect("menu_items", request=None)), key=lambda i: (i.order, i.key))))
+
+
 def visible_menu(kernel, request) -> list[MenuItem]:
-    items = kernel.features.gate(kernel.collect("menu_items", request=request))
     # The auth middleware sets request.state.principal (anonymous: no permissions).
     granted = principal_of(request).permissions
-    items = [i for i in items if i.permission is None or i.permission in granted]
-    return sorted(items, key=lambda i: (i.order, i.key))
+    return [i for i in all_menu_items(kernel) if i.permission is None or i.permission in granted]
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,17 @@ def entity_views(kernel, request, entity) -> list[EntityView]:
         entity = kernel.entities.get(entity)
         if entity is None:
             return []
-    views = kernel.features.gate(kernel.collect("entity_views", entity=entity))
     granted = principal_of(request).permissions
-    views = [v for v in views if v.permission is None or v.permission in granted]
     seen, out = set(), []
-    for view in sorted(views, key=lambda v: (v.order, v.key)):
-        if view.key not in seen:  # the first contribution of a key wins
-            seen.add(view.key)
+    for view in all_entity_views(kernel, entity):
+        if (view.permission is None or view.permission in granted) and view.key not in seen:
+            seen.add(view.key)  # the first contribution of a key the user may open wins
             out.append(view)
     return out
+
+
+def all_entity_views(kernel, entity) -> tuple[EntityView, ...]:
+    """Every view of ``entity`` in this app (features gated), in order: asked of the plugins
+    once per app and entity, since only the enabled plugins and features decide it."""
+    return kernel.once(("entity_views", entity.key), lambda: tuple(sorted(
+        kernel.features.gate(kernel.collect("entity_views", entity=entity)), key=lambda v: (v.order, v.key))))

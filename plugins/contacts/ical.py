@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 import vobject
 from icalendar import Calendar, Event as VEvent
 
-from core.auth.principals import principal_for_user
+from core.auth.principal_cache import user_principal
 from core.permissions.errors import Invalid, Refused
 from core.permissions.gate import Gate
 from plugins.contacts import reading
@@ -47,7 +47,9 @@ async def feed_principal(token: str):
     row = await CalendarToken.select(CalendarToken.user_id, CalendarToken.created_at).where(
         CalendarToken.token_hash == token_hash(token)).first()
     # issued_at: a URL made before the user's last deactivation stays dead after a reactivation.
-    return await principal_for_user(row["user_id"], via="feed", issued_at=row["created_at"]) if row else None
+    # The principal is kept under the principal stamp (a calendar app polls the feed): a change
+    # of the user's roles or a deactivation holds on the next request all the same.
+    return await user_principal(row["user_id"], via="feed", issued_at=row["created_at"]) if row else None
 
 
 async def calendar_for(kernel, principal, start: datetime, end: datetime, mine_only: bool = True,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from uuid import UUID
 
-from core.auth.principals import principal_for_user
+from core.auth.principal_cache import user_principal
 from core.auth.tables import User
 from core.i18n import _, use_locale, use_timezone
 from core.i18n.formatting import format_date, format_datetime
@@ -89,7 +89,7 @@ async def deliver(kernel, now: datetime | None = None) -> dict:
     sent = emailed = failed = 0
     users = await User.select(User.id, User.email).where(User.is_active == True)  # noqa: E712
     for user in users:
-        principal = await principal_for_user(user["id"])
+        principal = await user_principal(user["id"])  # kept between runs under the principal stamp
         if principal is None:
             continue
         # Each user's reminders are written in their language and on their clock (their

@@ -19,7 +19,7 @@ from core.permissions.gate import Gate, active_custom_fields
 async def workflow_gate(kernel, key: str, principal, writable: tuple[str, ...]) -> Gate:
     entity = kernel.entities[key]
     fields = tuple(replace(f, readonly=False) if f.name in writable else f for f in entity.fields)
-    return Gate(kernel, replace(entity, fields=fields), principal, await active_custom_fields(key))
+    return Gate(kernel, replace(entity, fields=fields), principal, await active_custom_fields(key, principal.stamp))
 
 
 def local_datetime(raw: str | None):

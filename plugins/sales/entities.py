@@ -96,8 +96,10 @@ PRICE = Entity(
         Field("price_type", "reference", label("Price type", "Вид цен"), reference="sales.price_type", required=True),
         Field("effective_from", "date", label("Effective from", "Действует с"), required=True, indexed=True),
         Field("price", "money", label("Price", "Цена"), required=True, min_value=0, summable=False),
+        Field("note", "text", label("Source or note", "Источник или примечание"), max_length=300),
     ),
-    list_columns=("product", "price_type", "effective_from", "price"),
+    list_columns=("product", "price_type", "effective_from", "price", "note"),
+    search_fields=("note",),
     order=("-effective_from",),
     title_field="effective_from",
 )

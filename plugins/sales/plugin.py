@@ -9,6 +9,8 @@ from plugins.sales.tables import Product
 NAME = "sales"
 # Entities every seller reads in full (not per team): what is sold and how deals move.
 REFERENCE_DATA = ("category", "product", "price_type", "price", "pipeline", "stage")
+# What a seller makes and works on.
+SELLING = ("deal", "quote", "invoice")
 
 
 @hookimpl
@@ -50,9 +52,10 @@ def register_default_grants(kernel):
     return [
         *role_grants("head_of_sales", NAME, **dict.fromkeys(
             ("read", "create", "write", "delete", "restore", "export", "import", "report", "assign"), "department")),
-        *discounts.except_discount_rules(role_grants("sales_manager", NAME, read="team", create="own", write="own",
-                                                     delete="own", restore="own", export="own", report="team"),
-                                         register_permissions(kernel)),
+        # A seller works their own deals (quotes, invoices) and sees the team's.
+        *(grant for entity in SELLING for grant in role_grants(
+            "sales_manager", NAME, entity, read="team", create="own", write="own", delete="own",
+            restore="own", export="own", report="team")),
         *role_grants("marketer", NAME, read="all", report="all"),
         *role_grants("read_only", NAME, read="all"),
         # The catalogue and the pipelines are shared reference data: every seller reads all of

@@ -66,6 +66,7 @@ class Price(EntityTable, tablename="sales_price"):
     price_type = ForeignKey(references=PriceType, null=True, on_delete=OnDelete.restrict, index=True)
     effective_from = Date()
     price = Numeric(digits=MONEY, null=True, default=None)
+    note = Varchar(length=300, default="")  # where the price comes from: a price list, a letter, a call
 
 
 # --- deals ---------------------------------------------------------------

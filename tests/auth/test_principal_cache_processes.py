@@ -4,24 +4,14 @@ in its own memory: a change made through one holds on the very next request to t
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from core.auth.tokens import create_token
 from core.auth.users import set_roles
 from core.testing.clients import login
 from core.testing.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, custom_role
-from core.testing.server import running_server
 from tests.auth.helpers import role_form
 
 READ = "contacts.client.read"
-
-
-@pytest.fixture(scope="module")
-def two_servers(accounts, tmp_path_factory):
-    env = {"KLIENTELA_JOBS_IN_PROCESS": "false"}  # no job worker of theirs claims other tests' jobs
-    with running_server(accounts.database_url, tmp_path_factory.mktemp("serve-a"), env=env) as a:
-        with running_server(accounts.database_url, tmp_path_factory.mktemp("serve-b"), env=env) as b:
-            yield a, b
 
 
 async def me(client: httpx.AsyncClient) -> httpx.Response:

@@ -14,12 +14,13 @@ from core.testing.fixtures import ADMIN_EMAIL, custom_role
 
 PARAM = re.compile(r"\{(\w+):(\w+)\}")
 SKIP_PREFIXES = ("/static/", "/_litestar/")
-TITLE = {"contacts.client": "name", "contacts.contact": "full_name"}
+# The text field a world's record is named in, where the entity's title is not text (a price's is its date).
+TITLE = {"contacts.client": "name", "contacts.contact": "full_name", "sales.price": "note"}
 
 
 def required_values(entity, records: dict) -> dict:
     """Values for an entity's required fields besides its title: a record made earlier for a
-    reference (the registry is sorted, so clients come before the links that need them), a date."""
+    reference (see :func:`in_reference_order`), a date, a number."""
     values = {}
     for f in entity.fields:
         if f.required and f.default is None and f.name != (TITLE.get(entity.key) or entity.title_field):
@@ -27,7 +28,29 @@ def required_values(entity, records: dict) -> dict:
                 values[f.name] = str(records[f.reference])
             elif f.type == "date":
                 values[f.name] = "2030-01-01"
+            elif f.type in ("integer", "decimal", "money"):
+                values[f.name] = "1"
     return values
+
+
+def in_reference_order(entities: dict) -> list:
+    """The entities, each after those its required references point to (a deal after its stage,
+    the stage after its pipeline), so :func:`required_values` finds a record for each."""
+    done: dict = {}
+
+    def visit(key, path=()):
+        if key in done or key not in entities:
+            return
+        if key in path:
+            raise ValueError(f"required references form a cycle: {' -> '.join((*path, key))}")
+        for f in entities[key].fields:
+            if f.required and f.type == "reference" and f.reference != key:
+                visit(f.reference, (*path, key))
+        done[key] = entities[key]
+
+    for key in entities:
+        visit(key)
+    return list(done.values())
 
 
 async def build_world(kernel, make_user, suffix: str) -> dict:
@@ -37,7 +60,8 @@ async def build_world(kernel, make_user, suffix: str) -> dict:
     admin = await User.objects().where(User.email == ADMIN_EMAIL).first()
     system = await principal_for_user(admin.id, via="system")
     records, trashed = {}, {}
-    for key, entity in kernel.entities.items():
+    for entity in in_reference_order(kernel.entities):
+        key = entity.key
         title = TITLE.get(key) or entity.title_field
         gate = Gate(kernel, entity, system)
         extra = required_values(entity, records)

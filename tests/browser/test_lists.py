@@ -105,3 +105,38 @@ def test_paging_by_htmx_keeps_the_state_and_the_url(admin_page):
     assert names_in_rows(page) == [f"{m} A3"]
     page.get_by_role("link", name="First page").click()
     expect(page.locator("#entity-rows tbody tr")).to_have_count(2)
+
+
+# Every word of every cell, and whether the browser split it over two lines.
+_SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll("#entity-rows td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_on_a_wide_screen_no_word_of_a_list_is_broken_across_lines(new_context, admin_state):
+    """At 1280 px, with the menu beside it, the client list's nine columns squeezed to a few
+    letters each ("Acme Supplie|s 110 Ltd", "Manche|ster", "office1|10@ex|ample.com")."""
+    context = new_context(storage_state=admin_state, viewport={"width": 1280, "height": 800})
+    page, m = context.new_page(), marker()
+    api = Api(page)
+    for i in range(3):
+        api.create(CLIENTS, name=f"{m} Acme Supplies {110 + i} Ltd", stage="regular", importance="low",
+                   region="Manchester", phone=f"+44 20 7522 98{10 + i}",
+                   email=f"office{110 + i}@example.com")
+    page.goto(f"{CLIENTS}/?q={m}")
+    expect(page.locator("#entity-rows tbody tr")).to_have_count(3)
+    assert page.evaluate(_SPLIT_WORDS) == []
+    context.close()

@@ -33,12 +33,15 @@ async def test_upload_map_dry_run_import_and_download_rejects(app_factory, kerne
         choice = {"col_0": "@key", "col_1": "name", "col_2": "email", "key": "@key"}
         dry = await client.post(run_url, data={**choice, "action": "dry"})
         assert dry.status_code == 303 and dry.headers["location"] != run_url
+        # A message says what started, on the run page the form leads to.
+        assert "Dry run started: clients.csv" in (await client.get(dry.headers["location"])).text
         await work(app)
         status = await client.get(dry.headers["location"] + "/status")
         assert 'data-status="done"' in status.text and 'data-count="created">2<' in status.text
         assert await client_rows() == []  # the dry run created nothing
         real = await client.post(run_url, data={**choice, "action": "run", "template_name": "Из 1С"})
         assert real.headers["location"] == run_url
+        assert "Import started: clients.csv" in (await client.get(run_url)).text
         await work(app)
         status = await client.get(run_url + "/status")
         assert 'data-count="created">2<' in status.text and 'data-count="rejected">1<' in status.text

@@ -165,3 +165,17 @@ async def test_pdf_through_libreoffice(client, client_record):
         assert got.status_code == 200, got.text
         assert got.content.startswith(b"%PDF") and got.headers["content-type"] == "application/pdf"
         assert client_record["name"] in pdf_text(got.content)
+
+
+async def test_a_document_prints_the_responsibles_name_and_choice_labels_not_ids_or_codes(client, client_record):
+    from core.auth.tables import User
+
+    owner = await User.select(User.name, User.email).where(User.id == client_record["owner_id"]).first()
+    made = await upload(client, docx_template("{{ labels.owner_id }}: {{ record.owner_id }}",
+                                              "{{ labels.stage }}: {{ record.stage }}"), "names.docx")
+    assert made.status_code == 201, made.text
+    got = await client.get(f"/api/documents/templates/{made.json()['id']}/render/{client_record['id']}")
+    assert got.status_code == 200, got.text
+    text = docx_text(got.content)
+    assert text[0] == f"Ответственный: {owner['name'] or owner['email']}" and str(client_record["owner_id"]) not in text[0]
+    assert text[1] == "Стадия отношений: Потенциальный"  # the label in the template's language, not "potential"

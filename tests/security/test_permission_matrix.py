@@ -37,16 +37,22 @@ TOKEN = {"own": "ownrec", "teammate": "materec", "other_department": "otherrec",
 HX = {"HX-Request": "true", "HX-Target": "entity-rows"}
 # The entities' own text field the world's records are named in (titles, search, filters).
 TITLE = {"contacts.client": "name", "contacts.contact": "full_name", "contacts.link": "position",
-         "contacts.interaction": "subject", "contacts.task": "title", "contacts.event": "title"}
+         "contacts.interaction": "subject", "contacts.task": "title", "contacts.event": "title",
+         "sales.category": "name", "sales.product": "name", "sales.price_type": "name", "sales.price": "note",
+         "sales.pipeline": "name", "sales.stage": "name", "sales.deal": "name"}
+# Records the world's records refer to, made once by the administrator, in this order
+# (each entry's references point to earlier ones).
+ANCHORS = {"contacts.client": {}, "contacts.contact": {}, "sales.pipeline": {}, "sales.stage": {"pipeline": "sales.pipeline"},
+           "sales.product": {}, "sales.price_type": {}}
 # Where an export leaves the list screens: the Outlook files (vCard, iCalendar ``all=1``).
 SYNC = {"contacts.contact": "/contacts/sync/contacts.vcf", "contacts.interaction": "/contacts/sync/calendar.ics",
         "contacts.task": "/contacts/sync/calendar.ics", "contacts.event": "/contacts/sync/calendar.ics"}
 # Per action, the channels it is tried on (every one must agree with the file).
 CHANNELS = {
     "read": ("page", "partial", "api", "filter", "search", "count", "board", "job", "picker"),
-    "create": ("api", "page"), "create_for": ("api",), "write": ("api", "page"), "delete": ("api", "page"),
-    "restore": ("api", "page"), "export": ("file", "job", "sync"), "import": ("gate",),
-    "report": ("completeness", "totals", "api"), "assign": ("api",),
+    "create": ("api", "page"), "create_for": ("api",), "write": ("api", "page", "partial", "bulk"),
+    "delete": ("api", "page", "bulk"), "restore": ("api", "page"), "export": ("file", "job", "sync"),
+    "import": ("gate",), "report": ("completeness", "totals", "api"), "assign": ("api", "page", "bulk"),
 }
 
 
@@ -138,6 +144,15 @@ class World:
         if key == "contacts.link":
             ends = {k: self.rows[(role, k, "read", "own")]["id"] if role else self.anchor[k] for k in ("contacts.client", "contacts.contact")}
             extra = {"contact": str(ends["contacts.contact"]), "client": str(ends["contacts.client"])}
+        elif key == "sales.stage":
+            extra = {"pipeline": str(self.anchor["sales.pipeline"])}
+        elif key == "sales.price":
+            extra = {"product": str(self.anchor["sales.product"]), "price_type": str(self.anchor["sales.price_type"]),
+                     "effective_from": soon.date().isoformat(), "price": "100.00"}
+        elif key == "sales.deal":
+            # The role's own client (which it reads if it reads anything) on the shared pipeline.
+            client = self.rows[(role, "contacts.client", "read", "own")]["id"] if role else self.anchor["contacts.client"]
+            extra = {"client": str(client), "pipeline": str(self.anchor["sales.pipeline"]), "stage": str(self.anchor["sales.stage"])}
         return extra
 
     async def stored(self, key: str, record_id) -> dict:
@@ -152,8 +167,8 @@ class World:
 
 
 # An attempt that may change its record gets a record of its own: (action, channel, ownership).
-MUTATIONS = [(a, c, o) for c in ("api", "page") for a in ("write", "delete") for o in LIVE]
-MUTATIONS += [("restore", c, "deleted") for c in ("api", "page")] + [("assign", "api", o) for o in LIVE]
+MUTATIONS = [(a, c, o) for a in ("write", "delete", "assign") for c in CHANNELS[a] for o in LIVE]
+MUTATIONS += [("restore", c, "deleted") for c in CHANNELS["restore"]]
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +207,9 @@ async def world(accounts):
     w = World(kernel, await principal_for_user(admin.id, via="system"), users, actors, f"mx{suffix}")
     async with write_transaction():  # one commit for the whole world
         w.anchor = {}
-        for key in ("contacts.client", "contacts.contact"):
-            anchor = await Gate(kernel, kernel.entities[key], w.admin).create({TITLE[key]: f"anchor {suffix}"})
+        for key, refs in ANCHORS.items():
+            values = {field: str(w.anchor[target]) for field, target in refs.items()}
+            anchor = await Gate(kernel, kernel.entities[key], w.admin).create({**values, TITLE[key]: f"anchor {suffix}"})
             w.anchor[key] = anchor["id"]
         for key in sorted(TITLE):
             for ownership in ("teammate", "other_department"):
@@ -386,23 +402,45 @@ class Walk:
         for action, channel, ownership in MUTATIONS:
             row = w.rows[(self.role, key, f"{action}-{channel}", ownership)]
             rid = str(row["id"])
+            version = str(row["version"])
+            # A refusal is 404 (as for a missing record), 400/422 for a refused field (the form
+            # again); the bulk form reports each record it left alone on a page of its own (200).
+            refused = (200, 404) if channel == "bulk" else (400, 404, 422)
             if action == "write":
                 new_title = f"{w.marker}-changed"
-                r = await (c.patch(f"{api}/{rid}", json={TITLE[key]: new_title}, headers={"If-Match": f'"{row["version"]}"'})
-                           if channel == "api" else
-                           c.post(f"{entity.url}/{rid}", data={TITLE[key]: new_title, "_version": str(row["version"])}))
-                ok = r.status_code in (200, 303)
+                if channel == "api":
+                    r = await c.patch(f"{api}/{rid}", json={TITLE[key]: new_title}, headers={"If-Match": f'"{version}"'})
+                elif channel == "page":
+                    r = await c.post(f"{entity.url}/{rid}", data={TITLE[key]: new_title, "_version": version})
+                elif channel == "partial":  # inline edit of one field on the record page
+                    r = await c.post(f"{entity.url}/{rid}/fields/{TITLE[key]}", data={TITLE[key]: new_title, "_version": version})
+                else:
+                    r = await c.post(f"{entity.url}/bulk", data={"action": "set", "ids": rid, "field": TITLE[key], "value": new_title})
+                ok = r.status_code in ((303,) if channel == "bulk" else (200, 303))
             elif action == "delete":
-                r = await (c.delete(f"{api}/{rid}") if channel == "api" else c.post(f"{entity.url}/{rid}/delete"))
-                ok = r.status_code in (204, 303)
+                if channel == "api":
+                    r = await c.delete(f"{api}/{rid}")
+                elif channel == "page":
+                    r = await c.post(f"{entity.url}/{rid}/delete")
+                else:
+                    r = await c.post(f"{entity.url}/bulk", data={"action": "delete", "ids": rid, "_confirm": "1"})
+                ok = r.status_code in ((303,) if channel == "bulk" else (204, 303))
             elif action == "restore":
                 r = await (c.post(f"{api}/{rid}/restore") if channel == "api" else c.post(f"{entity.url}/{rid}/restore"))
                 ok = r.status_code in (200, 303)
-            else:  # assign: give the record to a user of another department
-                r = await c.patch(f"{api}/{rid}", json={"owner_id": str(w.users["other_department"].id)},
-                                  headers={"If-Match": f'"{row["version"]}"'})
-                ok = r.status_code == 200
-            assert ok or r.status_code in (400, 404), f"{key} {action} via {channel} on {ownership}: {r.status_code} {r.text[:300]}"
+            else:  # assign: give the record to a user of another department (that user's own record to
+                # the actor: giving a record to its owner changes nothing, so it would prove nothing)
+                other = str((w.actors[self.role] if ownership == "other_department" else w.users["other_department"]).id)
+                if channel == "api":
+                    r = await c.patch(f"{api}/{rid}", json={"owner_id": other}, headers={"If-Match": f'"{version}"'})
+                elif channel == "page":  # the edit form's responsible field
+                    r = await c.post(f"{entity.url}/{rid}", data={"owner_id": other, "_version": version})
+                else:
+                    r = await c.post(f"{entity.url}/bulk", data={"action": "assign", "ids": rid, "user": other})
+                ok = r.status_code in ((303,) if channel == "bulk" else (200, 303))
+            assert ok or r.status_code in refused, f"{key} {action} via {channel} on {ownership}: {r.status_code} {r.text[:300]}"
+            if ok and action == "assign" and str((await w.stored(key, row["id"]))["owner_id"]) != other:
+                self.untouched.append(f"{key} assign via {channel} on {ownership} answered {r.status_code} but the owner stayed")
             if ok:
                 self.hit(action, channel, ownership)
             elif (await w.stored(key, row["id"]))["version"] != row["version"]:

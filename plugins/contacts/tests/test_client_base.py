@@ -91,6 +91,20 @@ async def test_a_stored_extension_is_saved_again_unchanged(client):
     assert again.json()["phones"] == row["phones"]
 
 
+async def test_the_edit_form_saves_a_stored_extension_unchanged(client):
+    """The bug as reported: Edit -> Save of a client whose phone has an extension, through the form."""
+    import html
+    import re
+
+    created = await client.post("/api/contacts/client", json={"name": unique("Form extension"), "phone": "8 800 555-35-35 доб. 12"})
+    row = created.json()
+    form = (await client.get(f"/contacts/client/{row['id']}/edit")).text
+    shown = html.unescape(re.search(r'<input[^>]*name="phone"[^>]*value="([^"]*)"', form).group(1))
+    saved = await client.post(f"/contacts/client/{row['id']}", data={"phone": shown, "_version": str(row["version"])})
+    assert saved.status_code == 303, saved.text[:2000]
+    assert (await client.get(f"/api/contacts/client/{row['id']}")).json()["phone"] == "+78005553535;ext=12"
+
+
 async def test_bad_identifiers_are_refused_per_field_and_nothing_is_written(client):
     name = unique("Bad ids")
     bad = await client.post("/api/contacts/client", json={

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from core.hooks.contributions import Permission
 from core.permissions.declare import entity_permissions, role_grants
 from plugins.sales.discounts.engine import OVER_LIMIT
@@ -21,27 +19,6 @@ def permissions() -> list[Permission]:
         Permission(OVER_LIMIT, label={"en": "Give manual discounts over the limit",
                                       "ru": "Давать ручные скидки сверх лимита"}),
     ]
-
-
-def except_discount_rules(grants: list, permissions: list[Permission]) -> list:
-    """Wildcard grants (``sales.*.create``) spelled out for every sales permission but the discount rules'.
-
-    Stock grants only widen (the widest of a role's grants wins), so a seller's
-    "create own" on ``sales.*`` would let them write a rule that discounts every
-    colleague's deals. A grant pattern cannot say "but", so the wildcard is
-    expanded over the plugin's own permissions (those of entities declared later
-    included, as the wildcard would have).
-    """
-    from fnmatch import fnmatchcase
-
-    out = []
-    for grant in grants:
-        if "*" not in grant.permission:
-            out.append(grant)
-            continue
-        out += [replace(grant, permission=p.name) for p in permissions
-                if fnmatchcase(p.name, grant.permission) and not p.name.startswith("sales.discount_rule.")]
-    return out
 
 
 def grants() -> list:
