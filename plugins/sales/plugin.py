@@ -22,13 +22,16 @@ def register_routes(kernel):
 
 @hookimpl
 def register_entities(kernel):
+    from plugins.sales.discounts import wiring as discounts
     from plugins.sales.entities import ENTITIES
 
-    return ENTITIES
+    return [*ENTITIES, *discounts.entities()]
 
 
 @hookimpl
 def register_permissions(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *entity_permissions("sales", "category"),
         *entity_permissions("sales", "product"),
@@ -37,6 +40,7 @@ def register_permissions(kernel):
         *entity_permissions("sales", "pipeline"),
         *entity_permissions("sales", "stage"),
         *entity_permissions("sales", "deal"),
+        *discounts.permissions(),
         *entity_permissions("sales", "quote"),
         *entity_permissions("sales", "invoice"),
         *entity_permissions("sales", "process", feature="sales.business_processes"),
@@ -45,6 +49,8 @@ def register_permissions(kernel):
 
 @hookimpl
 def register_default_grants(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *role_grants("head_of_sales", NAME, **dict.fromkeys(
             ("read", "create", "write", "delete", "restore", "export", "import", "report", "assign"), "department")),
@@ -61,12 +67,14 @@ def register_default_grants(kernel):
             *role_grants("head_of_sales", NAME, entity, **dict.fromkeys(
                 ("read", "create", "write", "delete", "restore", "export", "import", "report"), "all")),
         )),
+        *discounts.grants(),
     ]
 
 
 @hookimpl
 def menu_items(kernel, request):
     from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.discounts import wiring as discounts
 
     return [
         # The entry opens what a seller works from; its pages are sub-items (core/web/menu.py).
@@ -78,21 +86,32 @@ def menu_items(kernel, request):
             permission="sales.product.read",
         ),
         *catalog.menu(kernel),
+        *discounts.menu(),
     ]
 
 
 @hookimpl
 async def record_checks(kernel, entity, values, current, principal):
-    from plugins.sales.catalog import wiring
+    # Each part checks its own entities; one hook implementation per plugin, so the results are merged.
+    from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.discounts.checks import check_rule
 
-    return await wiring.record_checks(kernel, entity, values, current, principal)
+    merged = {"errors": {}, "values": {}}
+    for check in (catalog.record_checks, check_rule):
+        found = await check(kernel, entity, values, current, principal)
+        for key in merged:
+            merged[key].update((found or {}).get(key) or {})
+    return merged
 
 
 @hookimpl
 async def on_demo(kernel):
+    # The catalogue first: the discount rules name its products and categories.
     from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.discounts.demo import load
 
     await catalog.on_demo(kernel)
+    await load(kernel)
 
 
 @hookimpl
@@ -105,8 +124,9 @@ def import_match_rules(kernel, entity):
 @hookimpl
 async def record_panels(kernel, entity, record, principal):
     from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.discounts.words import panels
 
-    return await catalog.panels(kernel, entity, record, principal)
+    return [*await catalog.panels(kernel, entity, record, principal), *await panels(kernel, entity, record, principal)]
 
 
 @hookimpl

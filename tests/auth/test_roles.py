@@ -132,3 +132,22 @@ async def test_role_screens_are_closed_to_non_administrators(app_factory, make_u
         assert (await other.get("/admin/roles")).status_code == 404
         assert (await other.post("/admin/roles/read_only", data={READ: "none"})).status_code == 404
     assert (await Role.select(Role.edited).where(Role.key == "read_only").first())["edited"] is False
+
+
+async def test_saving_a_role_keeps_permissions_outside_the_matrix_columns(client):
+    # Permissions whose action is no column of the matrix (sharing views, exceeding the manual
+    # discount limit) are listed apart by label; saving the page once dropped them silently.
+    key = f"t_{uuid.uuid4().hex[:8]}"
+    made = await client.post("/admin/roles", data={"key": key, "label_en": "Copied head", "copy_from": "head_of_sales"})
+    assert made.status_code == 303
+    page = (await client.get(f"/admin/roles/{key}")).text
+    assert "Give manual discounts over the limit" in page
+    form = await role_form(client, key)
+    assert form["grant.sales.deal.discount_over_limit"] == "all" and form["grant.core.saved_view.share"] == "all"
+    assert (await client.post(f"/admin/roles/{key}", data=form)).status_code == 303
+    role = await Role.objects().where(Role.key == key).first()
+    kept = {r["permission"]: r["scope"] for r in await RoleGrant.select().where(RoleGrant.role == role.id)}
+    assert kept["sales.deal.discount_over_limit"] == "all" and kept["core.saved_view.share"] == "all"
+    assert (await client.post(f"/admin/roles/{key}", data={**form, "grant.sales.deal.discount_over_limit": "none"})).status_code == 303
+    kept = {r["permission"] for r in await RoleGrant.select().where(RoleGrant.role == role.id)}
+    assert "sales.deal.discount_over_limit" not in kept and "core.saved_view.share" in kept

@@ -37,29 +37,35 @@ async def _role_or_404(key: str) -> dict:
     return role
 
 
-def _matrix(kernel, grants: dict[str, str]) -> tuple[list[str], list[dict]]:
-    """Rows per entity (``plugin.entity``), a cell per action that exists."""
+def _matrix(kernel, grants: dict[str, str]) -> tuple[list[str], list[dict], list[dict]]:
+    """Rows per entity (``plugin.entity``), a cell per action that exists; and the permissions
+    whose action is not one of the matrix's columns (``core.saved_view.share``,
+    ``sales.deal.discount_over_limit``), listed apart by their labels. Each is a select of
+    the form: a permission the page did not show would read as "none" when saved."""
     rows: OrderedDict[str, dict] = OrderedDict()
+    others = []
     for permission in sorted(kernel.permissions(), key=lambda p: p.name):
         entity, action = permission.name.rsplit(".", 1)
-        rows.setdefault(entity, {"entity": entity, "cells": {}})["cells"][action] = {
-            "permission": permission.name, "scope": grants.get(permission.name, "none"),
-        }
+        cell = {"permission": permission.name, "scope": grants.get(permission.name, "none"), "label": permission.label}
+        if action in ACTIONS:
+            rows.setdefault(entity, {"entity": entity, "cells": {}})["cells"][action] = cell
+        else:
+            others.append(cell)
     actions = [a for a in ACTIONS if any(a in r["cells"] for r in rows.values())]
-    return actions, list(rows.values())
+    return actions, list(rows.values()), others
 
 
 async def _role_context(request: Request, role: dict, errors: dict | None = None) -> dict:
     kernel = request.app.state.kernel
     grants = {r["permission"]: r["scope"] for r in await RoleGrant.select(RoleGrant.permission, RoleGrant.scope).where(RoleGrant.role == role["id"])}
-    actions, rows = _matrix(kernel, grants)
+    actions, rows, others = _matrix(kernel, grants)
     rules = await RoleFieldRule.select().where(RoleFieldRule.role == role["id"]).order_by(RoleFieldRule.entity).order_by(RoleFieldRule.field)
     try:
         entities = {key: [f.name for f in entity.fields] for key, entity in kernel.entities.items()}
     except Exception:  # the registry is optional here: field rules then take free text
         entities = {}
     return {
-        "role": role, "actions": actions, "rows": rows, "scopes": SCOPES, "rules": rules, "access": ACCESS,
+        "role": role, "actions": actions, "rows": rows, "others": others, "scopes": SCOPES, "rules": rules, "access": ACCESS,
         "entities": entities, "locked": role["key"] == ADMINISTRATOR, "errors": errors or {},
         "members": await UserRole.count().where(UserRole.role == role["id"]),
     }
