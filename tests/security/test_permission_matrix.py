@@ -39,7 +39,7 @@ HX = {"HX-Request": "true", "HX-Target": "entity-rows"}
 TITLE = {"contacts.client": "name", "contacts.contact": "full_name", "contacts.link": "position",
          "contacts.interaction": "subject", "contacts.task": "title", "contacts.event": "title",
          "sales.category": "name", "sales.product": "name", "sales.price_type": "name", "sales.price": "note",
-         "sales.pipeline": "name", "sales.stage": "name", "sales.deal": "name"}
+         "sales.pipeline": "name", "sales.stage": "name", "sales.deal": "name", "sales.discount_rule": "name"}
 # Records the world's records refer to, made once by the administrator, in this order
 # (each entry's references point to earlier ones).
 ANCHORS = {"contacts.client": {}, "contacts.contact": {}, "sales.pipeline": {}, "sales.stage": {"pipeline": "sales.pipeline"},
@@ -149,6 +149,8 @@ class World:
         elif key == "sales.price":
             extra = {"product": str(self.anchor["sales.product"]), "price_type": str(self.anchor["sales.price_type"]),
                      "effective_from": soon.date().isoformat(), "price": "100.00"}
+        elif key == "sales.discount_rule":
+            extra = {"percent": "5"}
         elif key == "sales.deal":
             # The role's own client (which it reads if it reads anything) on the shared pipeline.
             client = self.rows[(role, "contacts.client", "read", "own")]["id"] if role else self.anchor["contacts.client"]
