@@ -69,3 +69,17 @@ def menu_items(kernel, request):
             permission="sales.product.read",
         )
     ]
+
+
+@hookimpl
+async def record_checks(kernel, entity, values, current, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.record_checks(kernel, entity, values, current, principal)
+
+
+@hookimpl
+async def on_records_written(kernel, entity, writes, principal):
+    from plugins.sales.deals import wiring
+
+    await wiring.records_written(kernel, entity, writes, principal)
