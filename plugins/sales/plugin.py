@@ -13,7 +13,9 @@ REFERENCE_DATA = ("category", "product", "price_type", "price", "pipeline", "sta
 
 @hookimpl
 def register_routes(kernel):
-    return [overview_controller(NAME, tables=[Product], permission="sales.product.read")]
+    from plugins.sales.deals import wiring as deals
+
+    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *deals.routes(kernel)]
 
 
 @hookimpl
@@ -60,6 +62,8 @@ def register_default_grants(kernel):
 
 @hookimpl
 def menu_items(kernel, request):
+    from plugins.sales.deals import wiring as deals
+
     return [
         MenuItem(
             key=NAME,
@@ -67,7 +71,8 @@ def menu_items(kernel, request):
             url="/sales/",
             order=20,
             permission="sales.product.read",
-        )
+        ),
+        *deals.menu(kernel),
     ]
 
 
@@ -83,3 +88,38 @@ async def on_records_written(kernel, entity, writes, principal):
     from plugins.sales.deals import wiring
 
     await wiring.records_written(kernel, entity, writes, principal)
+
+
+@hookimpl
+async def record_panels(kernel, entity, record, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.panels(kernel, entity, record, principal)
+
+
+@hookimpl
+async def record_actions(kernel, entity, record, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.actions(kernel, entity, record, principal)
+
+
+@hookimpl
+async def timeline_entries(kernel, entity, record, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.timeline(kernel, entity, record, principal)
+
+
+@hookimpl
+def register_template_globals(kernel):
+    from plugins.sales.deals import wiring
+
+    return wiring.template_globals(kernel)
+
+
+@hookimpl
+async def on_demo(kernel):
+    from plugins.sales.deals import wiring
+
+    await wiring.demo(kernel)
