@@ -78,9 +78,16 @@ def menu_items(kernel, request):
 
 @hookimpl
 async def record_checks(kernel, entity, values, current, principal):
-    from plugins.sales.deals import wiring
+    # Each part checks its own entities; one hook here, so the results are merged.
+    from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
 
-    return await wiring.record_checks(kernel, entity, values, current, principal)
+    merged = {"errors": {}, "values": {}}
+    for part in (catalog, deals):
+        found = await part.record_checks(kernel, entity, values, current, principal)
+        for key in merged:
+            merged[key].update((found or {}).get(key) or {})
+    return merged
 
 
 @hookimpl
