@@ -20,13 +20,16 @@ def register_routes(kernel):
 
 @hookimpl
 def register_entities(kernel):
+    from plugins.sales.discounts import wiring as discounts
     from plugins.sales.entities import ENTITIES
 
-    return ENTITIES
+    return [*ENTITIES, *discounts.entities()]
 
 
 @hookimpl
 def register_permissions(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *entity_permissions("sales", "category"),
         *entity_permissions("sales", "product"),
@@ -35,6 +38,7 @@ def register_permissions(kernel):
         *entity_permissions("sales", "pipeline"),
         *entity_permissions("sales", "stage"),
         *entity_permissions("sales", "deal"),
+        *discounts.permissions(),
         *entity_permissions("sales", "quote"),
         *entity_permissions("sales", "invoice"),
         *entity_permissions("sales", "process", feature="sales.business_processes"),
@@ -43,11 +47,14 @@ def register_permissions(kernel):
 
 @hookimpl
 def register_default_grants(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *role_grants("head_of_sales", NAME, **dict.fromkeys(
             ("read", "create", "write", "delete", "restore", "export", "import", "report", "assign"), "department")),
-        *role_grants("sales_manager", NAME, read="team", create="own", write="own", delete="own",
-                     restore="own", export="own", report="team"),
+        *discounts.except_discount_rules(role_grants("sales_manager", NAME, read="team", create="own", write="own",
+                                                     delete="own", restore="own", export="own", report="team"),
+                                         register_permissions(kernel)),
         *role_grants("marketer", NAME, read="all", report="all"),
         *role_grants("read_only", NAME, read="all"),
         # The catalogue and the pipelines are shared reference data: every seller reads all of
@@ -57,14 +64,17 @@ def register_default_grants(kernel):
             *role_grants("head_of_sales", NAME, entity, **dict.fromkeys(
                 ("read", "create", "write", "delete", "restore", "export", "import", "report"), "all")),
         )),
+        *discounts.grants(),
     ]
 
 
 @hookimpl
 def menu_items(kernel, request):
     from plugins.sales.deals import wiring as deals
+    from plugins.sales.discounts import wiring as discounts
 
     return [
+        *discounts.menu(),
         MenuItem(
             key=NAME,
             label={"en": "Sales", "ru": "Продажи"},
@@ -81,10 +91,11 @@ async def record_checks(kernel, entity, values, current, principal):
     # Each part checks its own entities; one hook here, so the results are merged.
     from plugins.sales.catalog import wiring as catalog
     from plugins.sales.deals import wiring as deals
+    from plugins.sales.discounts.checks import check_rule
 
     merged = {"errors": {}, "values": {}}
-    for part in (catalog, deals):
-        found = await part.record_checks(kernel, entity, values, current, principal)
+    for check in (catalog.record_checks, deals.record_checks, check_rule):
+        found = await check(kernel, entity, values, current, principal)
         for key in merged:
             merged[key].update((found or {}).get(key) or {})
     return merged
@@ -127,6 +138,9 @@ def register_template_globals(kernel):
 
 @hookimpl
 async def on_demo(kernel):
+    # The discount rules name products of the catalogue; the demo's deals get their discounts.
     from plugins.sales.deals import wiring
+    from plugins.sales.discounts.demo import load
 
+    await load(kernel)
     await wiring.demo(kernel)
