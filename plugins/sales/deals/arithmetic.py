@@ -1,8 +1,8 @@
 """A deal line's arithmetic, exact in ``Decimal`` (the rule every sales engineer shares).
 
 amount = round(quantity × price, 2) − discount amount, where the discount
-amount = quantity × price × percent / 100 to two places (ROUND_HALF_UP); a
-deal's amount is the sum of its lines' amounts. Values read back from SQLite
+amount = quantity × price × percent / 100 to two places (ROUND_HALF_UP, the
+discount engine's ``LineDiscount.amount``); a deal's amount is the sum of its lines' amounts. Values read back from SQLite
 (a REAL for a numeric column) are turned into decimals of their column's
 places first, so both engines add the same numbers.
 """
@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
-HUNDRED = Decimal(100)
 
 
 def exact(value, places: Decimal = CENT) -> Decimal | None:
@@ -25,18 +24,9 @@ def exact(value, places: Decimal = CENT) -> Decimal | None:
     return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
 
 
-def gross(quantity: Decimal, price: Decimal) -> Decimal:
-    return (quantity * price).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def discount_amount(quantity: Decimal, price: Decimal, percent: Decimal | None) -> Decimal:
-    if not percent:
-        return Decimal("0.00")
-    return (quantity * price * percent / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def line_amount(quantity: Decimal, price: Decimal, discount: Decimal) -> Decimal:
-    return gross(quantity, price) - discount
+    """round(quantity × price, 2) − the discount amount (the discount engine computes that one)."""
+    return (quantity * price).quantize(CENT, rounding=ROUND_HALF_UP) - discount
 
 
 def deal_amount(amounts) -> Decimal:

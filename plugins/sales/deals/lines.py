@@ -29,7 +29,7 @@ from core.entities.ids import as_uuid
 from core.i18n import _
 from core.permissions.errors import Invalid, NotFound
 from core.permissions.gate import Gate, ListRequest
-from plugins.sales.deals.arithmetic import CENT, MILLI, deal_amount, discount_amount, exact, line_amount
+from plugins.sales.deals.arithmetic import CENT, MILLI, deal_amount, exact, line_amount
 from plugins.sales.vat import VAT_CHOICES
 
 DEAL = "sales.deal"
@@ -193,8 +193,9 @@ async def check_input(kernel, principal, data: dict, current: dict | None = None
         errors["vat_rate"] = _("Choose one of the VAT rates.")
     if percent is not None:
         from plugins.sales.discounts.engine import manual_discount_refusal
+        from plugins.sales.discounts.settings import discount_settings
 
-        refusal = manual_discount_refusal(principal, percent, kernel.settings)
+        refusal = manual_discount_refusal(principal, percent, discount_settings())
         if refusal:
             errors["discount_percent"] = refusal
     if errors:
@@ -281,7 +282,7 @@ async def reprice(kernel, principal, gate: Gate, deal: dict) -> Decimal:
     amounts = []
     for row, given, found in zip(rows, inputs, discounts):
         percent = found.percent if found.percent else None
-        discount = discount_amount(given.quantity, given.price, percent)
+        discount = found.amount if percent else Decimal("0.00")
         amount = line_amount(given.quantity, given.price, discount)
         amounts.append(amount)
         await _sql('UPDATE "sales_deal_line" SET "discount_percent" = {}, "discount_amount" = {}, "discount_rule" = {}, '
