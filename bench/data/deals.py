@@ -7,13 +7,10 @@ the chunk at random (a client may have several deals, most have none).
 
 A deal is created on a day of the year up to ``as_of`` (weekdays busier),
 owned by its client's owner, in the "New business" pipeline (four in five)
-or "Upsell". It then walks the pipeline's stages as real deals do: from each
-open stage it moves on with the share of the seed's reference funnel
-(assessment 100 %, preparation 95 %, presentation 70 %, proposal 65 %,
-waiting 50 %, contract 48 %, closing 40 %) or is lost; one move in twelve
-skips a stage; days in a stage are exponential (mean twelve days). A deal whose
-next move falls after ``as_of`` stays open at its stage — so recent cohorts
-are mostly open, old ones closed, won or lost. Every stage entered is one
+or "Upsell". It then walks the pipeline's stages as the demo's deals do
+(``plugins.sales.deals.walk``: the seed's reference funnel as the odds of
+moving on, some stages skipped, the rest lost or won; a deal whose next move
+falls after ``as_of`` stays open at its stage). Every stage entered is one
 ``sales_deal_stage_log`` row (creation included), as the plugin writes them.
 
 Lines: one to four products of the generated catalogue, quantity, the
@@ -32,27 +29,11 @@ from decimal import Decimal
 from bench.data.activities import share
 from bench.data.rows import uuid7
 
-DAY_MS = 86_400_000
+from plugins.sales.deals.walk import DAY_MS, LOST_REASONS, PIPELINES, walk
+
 YEAR_DAYS = 365
 UPSELL_SHARE = 0.2
-SKIP_SHARE = 1 / 12
-MEAN_DAYS_IN_STAGE = 12.0
 LINES = (1, 1, 2, 2, 2, 3, 3, 4)
-
-# (name en, name ru, default probability, outcome, reference norm %: the cumulative share reaching it)
-NEW_BUSINESS = (
-    ("Assessment", "Оценка", 10, "open", 100), ("Preparation", "Подготовка", 15, "open", 95),
-    ("Presentation", "Презентация", 25, "open", 70), ("Proposal", "Предложение", 40, "open", 65),
-    ("Waiting", "Ожидание", 50, "open", 50), ("Contract", "Договор", 70, "open", 48),
-    ("Closing", "Закрытие", 90, "open", 40), ("Won", "Выиграна", 100, "won", None), ("Lost", "Проиграна", 0, "lost", None),
-)
-UPSELL = (
-    ("Need found", "Выявлена потребность", 20, "open", 100), ("Proposal", "Предложение", 50, "open", 70),
-    ("Contract", "Договор", 80, "open", 55), ("Won", "Выиграна", 100, "won", None), ("Lost", "Проиграна", 0, "lost", None),
-)
-PIPELINES = (("New business", "Новые продажи", NEW_BUSINESS), ("Upsell", "Допродажи", UPSELL))
-WON_AT_LAST = 0.85  # of the deals that reached the last open stage, the share won
-LOST_REASONS = ("Price too high", "Chose a competitor", "No budget this year", "Project postponed", "No answer")
 SOURCES = ("website", "referral", "exhibition", "cold call", "repeat", "")
 
 SYSTEM = ("id", "created_at", "updated_at", "created_by", "updated_by", "version", "deleted_at", "owner_id", "search_text", "custom")
@@ -108,12 +89,6 @@ class Deals:
     log: list[tuple] = field(default_factory=list)
 
 
-def pass_share(stages: tuple[Stage, ...], i: int) -> float:
-    """How likely a deal at open stage ``i`` moves on: the ratio of the next norm to this one."""
-    here, after = stages[i].norm, stages[i + 1].norm if i + 1 < len(stages) else None
-    return WON_AT_LAST if after is None else after / here
-
-
 def money(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
@@ -167,25 +142,9 @@ class DealMaker:
         owner = self.people[client["_owner"]]
         created = self.created_ms()
         deal_id = uuid7(created, rng)
-        stages, opened = pipeline.stages, pipeline.open
-        path = [(opened[0], created)]
-        i, at = 0, created
-        closed = None
-        while True:
-            step = int(rng.expovariate(1 / MEAN_DAYS_IN_STAGE) * DAY_MS) + 3_600_000
-            if at + step > self.end_ms:
-                break  # still at this stage today
-            at += step
-            if rng.random() >= pass_share(opened, i):
-                path.append((pipeline.lost, at))
-                closed = "lost"
-                break
-            if i + 1 >= len(opened):
-                path.append((pipeline.won, at))
-                closed = "won"
-                break
-            i += 2 if rng.random() < SKIP_SHARE and i + 2 < len(opened) else 1
-            path.append((opened[i], at))
+        opened = pipeline.open
+        path, closed = walk(rng, opened, pipeline.won, pipeline.lost, [x.norm for x in opened], created, self.end_ms)
+        closed = None if closed == "open" else closed
         stage, entered = path[-1]
         text = self.text
         deal_key, pipeline_key = self._v(deal_id), text[pipeline.id]
@@ -217,7 +176,7 @@ class DealMaker:
             self.search_text(row), "{}", name, self._v(client["id"]), pipeline_key, text[stage.id], stage.probability,
             money(total), "RUB", self.price_type_text, expected.isoformat() if self.as_text else expected,
             self._at(entered) if closed else None, status, SOURCES[int(rng.random() * len(SOURCES))], "",
-            LOST_REASONS[int(rng.random() * len(LOST_REASONS))] if closed == "lost" else "", "", self._at(entered)))
+            LOST_REASONS["en"][int(rng.random() * len(LOST_REASONS["en"]))] if closed == "lost" else "", "", self._at(entered)))
 
 
 async def catalogue_and_pipelines(kernel, seed: int) -> tuple[list[Pipeline], list[Product], object]:

@@ -109,10 +109,12 @@ async def _log_chunk(ids: list[UUID], chosen: dict[str, bool], now: datetime, au
             continue
         outcome = '(SELECT s."outcome" FROM "sales_stage" s WHERE s."id" = "sales_deal"."stage")'
         probability = '' if keep else ', "probability" = COALESCE((SELECT s."probability" FROM "sales_stage" s WHERE s."id" = "sales_deal"."stage"), "probability")'
-        await _sql(
-            f'UPDATE "sales_deal" SET "status" = COALESCE({outcome}, \'open\'), "stage_entered_at" = {{}}, '
-            f'"closed_at" = CASE WHEN {outcome} IN (\'won\', \'lost\') THEN {{}} ELSE NULL END{probability} '
-            f'WHERE "id" IN ({", ".join("{}" for _ in group)})', now, now, *group)
+        marks = ", ".join("{}" for _ in group)
+        await _sql(f'UPDATE "sales_deal" SET "status" = COALESCE({outcome}, \'open\'), "stage_entered_at" = {{}}{probability} '
+                   f'WHERE "id" IN ({marks})', now, *group)
+        # Then from the stored values: a parameter inside CASE would be untyped text on PostgreSQL.
+        await _sql(f'UPDATE "sales_deal" SET "closed_at" = CASE WHEN "status" IN (\'won\', \'lost\') THEN "stage_entered_at" '
+                   f'ELSE NULL END WHERE "id" IN ({marks})', *group)
 
 
 async def history(deal_id) -> list[dict]:
