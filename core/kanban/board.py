@@ -28,6 +28,7 @@ from core.permissions.gate import Gate, ListRequest
 
 NUMBER_TYPES = ("integer", "decimal", "money")
 PER_COLUMN = 50
+MAX_STRAYS = 20  # columns for values outside the board's own (a removed choice, another pipeline's stage)
 NO_VALUE = ""  # the column of rows without a value (its form value)
 
 
@@ -77,11 +78,11 @@ class Board:
 
 
 def _choice_fields(gate: Gate) -> list[Field]:
-    """What a board may group by: readable choice fields, and reference fields to another entity
-    (not to users or teams: a column per colleague is a report, not a board)."""
+    """What a board may group by: readable choice fields, and the entity's declared ``board_field``
+    when it is a reference (a deal's stage). Not any reference: a column per client of a
+    million would be no board."""
     return [f for f in gate.readable_fields if f.type == "choice" or (
-        f.type == "reference" and f.reference in gate.kernel.entities and f.name not in SYSTEM_FIELDS
-        and f.name != gate.entity.owner_field)]
+        f.type == "reference" and f.name == gate.entity.board_field and f.reference in gate.kernel.entities)]
 
 
 def _number_fields(gate: Gate) -> list[Field]:
@@ -185,9 +186,9 @@ async def load_board(gate: Gate, group: Field, summed: Field | None = None, *, s
         columns.insert(0, Column(NO_VALUE, _("No value"), accepts=not group.required))
     # Values no longer among the columns (a choice removed later, a stage of another
     # pipeline) still show, so no row hides; nothing may be dropped there.
-    for value in groups:
-        if value is not None and value not in known:
-            columns.append(Column(value, await _stray_label(gate, group, value, lang), accepts=False))
+    strays = [value for value in groups if value is not None and value not in known][:MAX_STRAYS]
+    labels = await _stray_labels(gate, group, strays)
+    columns += [Column(value, labels.get(value, "—"), accepts=False) for value in strays]
     for column in columns:
         found = groups.get(None if column.value == NO_VALUE else column.value)
         column.count = found.count if found else 0
@@ -202,12 +203,12 @@ async def load_board(gate: Gate, group: Field, summed: Field | None = None, *, s
     return Board(gate.entity, group, summed, columns, _choice_fields(gate), _number_fields(gate), search, chosen)
 
 
-async def _stray_label(gate: Gate, group: Field, value: str, lang: str) -> str:
+async def _stray_labels(gate: Gate, group: Field, values: list[str]) -> dict[str, str]:
     if group.type != "reference":
-        return str(value)
-    from core.kanban.columns import referenced_title
+        return {v: str(v) for v in values}
+    from core.kanban.columns import referenced_titles
 
-    return await referenced_title(gate, group, value)
+    return await referenced_titles(gate, group, values)
 
 
 async def move_card(gate: Gate, group: Field, record_id: str, to: str, version: Any, targets: list[Column] | None = None) -> dict:

@@ -87,10 +87,13 @@ async def reference_columns(gate: Gate, group: Field, partition: Partition | Non
     return [Column(str(r["id"]), _title(target.entity, r)) for r in rows]
 
 
-async def referenced_title(gate: Gate, group: Field, value: str) -> str:
-    """The title of a referenced row outside the board's columns (a stage of another pipeline)."""
+async def referenced_titles(gate: Gate, group: Field, values: list[str]) -> dict[str, str]:
+    """Titles of referenced rows outside the board's columns (a stage of another pipeline), in one read."""
+    if not values:
+        return {}
     try:
         target = await Gate.open(gate.kernel, group.reference, gate.principal)
-        return _title(target.entity, await target.get(value))
+        rows = (await target.list(ListRequest(filters=[Filter("id", "in", list(values))], limit=len(values)))).rows
     except GateError:
-        return "—"
+        return {}
+    return {str(r["id"]): _title(target.entity, r) for r in rows}

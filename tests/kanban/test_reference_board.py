@@ -110,3 +110,20 @@ def test_board_field_may_name_a_reference_field_not_a_text_one():
     with pytest.raises(ValueError, match="choice or reference"):
         Entity(key="t.ref", table=Deal, label=label("T", "T"), plural=label("T", "T"), fields=fields, list_columns=("name",),
                board_field="name")
+
+
+async def test_a_row_outside_the_columns_still_shows_where_nothing_may_be_dropped(kernel, client):
+    from piccolo.querystring import QueryString
+
+    from core.db.engine import get_engine
+
+    pipe, stages = await pipeline(kernel)
+    _other, other_stages = await pipeline(kernel)
+    who = await client_row(kernel)
+    row = await deal(kernel, who, pipe, stages[0])
+    # As data imported before the rule, or a stage moved to another pipeline later.
+    await get_engine().run_querystring(QueryString('UPDATE "sales_deal" SET "stage" = {} WHERE "id" = {}', other_stages[1]["id"], row["id"]))
+    page = await client.get(f"{BOARD}?pipeline={pipe['id']}&client={who['id']}")
+    got = heads(page.text)
+    assert got[-1][:2] == (other_stages[1]["name"], 1)
+    assert f'data-value="{other_stages[1]["id"]}" data-accepts="false"' in page.text
