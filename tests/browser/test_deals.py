@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import CLIENTS, Api, axe_violations, describe, marker, use_axe
+from tests.browser.helpers import CLIENTS, Api, axe_violations, board_column, describe, drag, marker, use_axe
 
 STAGES = (("Assessment", 10, "open"), ("Proposal", 40, "open"), ("Contract", 80, "open"), ("Won", 100, "won"),
           ("Lost", 0, "lost"))
@@ -89,19 +89,6 @@ def test_a_deal_from_a_client_card_with_two_lines_one_discounted_by_a_rule(admin
     expect(page.get_by_role("button", name="Add the line")).to_be_visible()
 
 
-def drag(page, card, target) -> None:
-    start, end = card.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + 10, start["y"] + 8)
-    page.mouse.down()
-    page.mouse.move(start["x"] + 30, start["y"] + 20, steps=5)
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=15)
-    page.mouse.up()
-
-
-def column(page, name):
-    return page.locator(".kanban-column").filter(has=page.locator(".kanban-label", has_text=name))
-
-
 def test_a_deal_dragged_across_its_pipelines_board(admin_context, sales):
     use_axe(admin_context)
     page, m = admin_context.new_page(), sales["m"]
@@ -112,15 +99,15 @@ def test_a_deal_dragged_across_its_pipelines_board(admin_context, sales):
                       stage=stages[0]["id"])
     page.goto(f"/sales/deal/board?pipeline={sales['pipeline']['id']}&client={client['id']}")
     expect(page.locator(".kanban-label")).to_have_text([s["name"] for s in stages])  # the pipeline's stages, in order
-    expect(column(page, stages[0]["name"]).locator(".kanban-count")).to_have_text("1")
+    expect(board_column(page, stages[0]["name"]).locator(".kanban-count")).to_have_text("1")
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         found = axe_violations(page)
         assert found == [], f"board, {scheme}:\n" + describe(found)
     with page.expect_response(lambda r: r.url.endswith("/board/move") and r.status == 200):
-        drag(page, page.locator(".kanban-card", has_text=f"{m} dragged deal"), column(page, stages[2]["name"]).locator(".kanban-cards"))
-    expect(column(page, stages[2]["name"]).locator(".kanban-count")).to_have_text("1")
-    expect(column(page, stages[0]["name"]).locator(".kanban-count")).to_have_text("0")
+        drag(page, page.locator(".kanban-card", has_text=f"{m} dragged deal"), board_column(page, stages[2]["name"]).locator(".kanban-cards"))
+    expect(board_column(page, stages[2]["name"]).locator(".kanban-count")).to_have_text("1")
+    expect(board_column(page, stages[0]["name"]).locator(".kanban-count")).to_have_text("0")
     moved = api.get("/sales/deal", deal["id"]).json()
     assert moved["stage"] == stages[2]["id"] and moved["probability"] == 80
     found = axe_violations(page)
