@@ -16,8 +16,10 @@ SELLING = ("deal", "quote", "invoice")
 @hookimpl
 def register_routes(kernel):
     from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
 
-    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *catalog.routes(kernel)]
+    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *catalog.routes(kernel),
+            *deals.routes(kernel)]
 
 
 @hookimpl
@@ -74,6 +76,7 @@ def register_default_grants(kernel):
 @hookimpl
 def menu_items(kernel, request):
     from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
     from plugins.sales.discounts import wiring as discounts
 
     return [
@@ -81,10 +84,11 @@ def menu_items(kernel, request):
         MenuItem(
             key=NAME,
             label={"en": "Sales", "ru": "Продажи"},
-            url="/sales/product/",
+            url="/sales/deal/",
             order=20,
             permission="sales.product.read",
         ),
+        *deals.menu(kernel),
         *catalog.menu(kernel),
         *discounts.menu(),
     ]
@@ -94,10 +98,11 @@ def menu_items(kernel, request):
 async def record_checks(kernel, entity, values, current, principal):
     # Each part checks its own entities; one hook implementation per plugin, so the results are merged.
     from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
     from plugins.sales.discounts.checks import check_rule
 
     merged = {"errors": {}, "values": {}}
-    for check in (catalog.record_checks, check_rule):
+    for check in (catalog.record_checks, deals.record_checks, check_rule):
         found = await check(kernel, entity, values, current, principal)
         for key in merged:
             merged[key].update((found or {}).get(key) or {})
@@ -105,13 +110,55 @@ async def record_checks(kernel, entity, values, current, principal):
 
 
 @hookimpl
-async def on_demo(kernel):
-    # The catalogue first: the discount rules name its products and categories.
+async def on_records_written(kernel, entity, writes, principal):
+    from plugins.sales.deals import wiring
+
+    await wiring.records_written(kernel, entity, writes, principal)
+
+
+@hookimpl
+async def record_panels(kernel, entity, record, principal):
     from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
+    from plugins.sales.discounts.words import panels
+
+    return [*await catalog.panels(kernel, entity, record, principal), *await deals.panels(kernel, entity, record, principal),
+            *await panels(kernel, entity, record, principal)]
+
+
+@hookimpl
+async def record_actions(kernel, entity, record, principal):
+    from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
+
+    return [*catalog.actions(kernel, entity, record, principal), *await deals.actions(kernel, entity, record, principal)]
+
+
+@hookimpl
+async def timeline_entries(kernel, entity, record, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.timeline(kernel, entity, record, principal)
+
+
+@hookimpl
+def register_template_globals(kernel):
+    from plugins.sales.deals import wiring
+
+    return wiring.template_globals(kernel)
+
+
+@hookimpl
+async def on_demo(kernel):
+    # The catalogue first: the discount rules name its products and categories, and the
+    # demo's deals take their prices and discounts from both.
+    from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
     from plugins.sales.discounts.demo import load
 
     await catalog.on_demo(kernel)
     await load(kernel)
+    await deals.demo(kernel)
 
 
 @hookimpl
@@ -122,22 +169,7 @@ def import_match_rules(kernel, entity):
 
 
 @hookimpl
-async def record_panels(kernel, entity, record, principal):
-    from plugins.sales.catalog import wiring as catalog
-    from plugins.sales.discounts.words import panels
-
-    return [*await catalog.panels(kernel, entity, record, principal), *await panels(kernel, entity, record, principal)]
-
-
-@hookimpl
 async def inapplicable_fields(kernel, entity, values, principal):
     from plugins.sales.catalog import wiring as catalog
 
     return await catalog.inapplicable_fields(kernel, entity, values, principal)
-
-
-@hookimpl
-def record_actions(kernel, entity, record, principal):
-    from plugins.sales.catalog import wiring as catalog
-
-    return catalog.actions(kernel, entity, record, principal)

@@ -82,3 +82,18 @@ class Api:
 
     def get(self, path: str, record_id: str):
         return self.page.request.get(f"/api{path}/{record_id}")
+
+
+def drag(page, card, target) -> None:
+    """Drag with the mouse in small steps, as a person does (Sortable follows pointer moves)."""
+    start, end = card.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + 10, start["y"] + 8)
+    page.mouse.down()
+    page.mouse.move(start["x"] + 30, start["y"] + 20, steps=5)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=15)
+    page.mouse.up()
+
+
+def board_column(page, label):
+    """A kanban board's column by its heading's label."""
+    return page.locator(".kanban-column").filter(has=page.locator(".kanban-label", has_text=label))

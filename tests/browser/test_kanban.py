@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import CLIENTS, Api, axe_violations, describe, marker, use_axe
+from tests.browser.helpers import CLIENTS, Api, axe_violations, board_column, describe, drag, marker, use_axe
 
 FIELDS = "/api/fields/contacts/client"
 
@@ -33,18 +33,8 @@ def board_fields(browser, browser_context_args, admin_state):
     context.close()
 
 
-def drag(page, card, target) -> None:
-    """Drag with the mouse in small steps, as a person does (Sortable follows pointer moves)."""
-    start, end = card.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + 10, start["y"] + 8)
-    page.mouse.down()
-    page.mouse.move(start["x"] + 30, start["y"] + 20, steps=5)
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=15)
-    page.mouse.up()
-
-
 def head(page, label):
-    return page.locator(".kanban-column").filter(has=page.locator(".kanban-label", has_text=label))
+    return board_column(page, label)
 
 
 def test_drag_and_drop_moves_a_card_and_updates_the_totals(admin_context, board_fields):

@@ -13,7 +13,8 @@ from core.permissions.principal import Principal
 
 ENTITY = "contacts.client"
 ACTIONS = ("read", "create", "write", "delete", "restore", "assign", "import", "export")
-CLEARED = ("contacts_contact", "contacts_client", "core_audit_change", "core_dataio_reject", "core_dataio_run",
+# Deals refer to clients (ON DELETE RESTRICT on PostgreSQL): other suites' deals go first.
+CLEARED = ("sales_deal_stage_log", "sales_deal_line", "sales_deal", "contacts_contact", "contacts_client", "core_audit_change", "core_dataio_reject", "core_dataio_run",
            "core_dataio_seen", "core_dataio_xkey", "core_dataio_mapping")
 
 

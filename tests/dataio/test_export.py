@@ -193,7 +193,8 @@ async def test_an_exported_csv_imports_back_exactly(kernel, tmp_path):
     g = gate(kernel, who)
     await write_export(g, ListRequest(sort=["name"]), export_columns(g, ["name", "email", "inn", "kpp"]), "csv", tmp_path / "r.csv")
     assert "'=SUM(1;2)" in {r[0] for r in read_csv(tmp_path / "r.csv")}  # guarded in the file
-    await get_engine().run_ddl("DELETE FROM contacts_client")
+    for table in ("sales_deal_stage_log", "sales_deal_line", "sales_deal", "contacts_client"):  # deals refer to clients
+        await get_engine().run_ddl(f"DELETE FROM {table}")
     run = await run_import(kernel, await create_run(kernel, ENTITY, who, tmp_path / "r.csv"), who)
     assert (run["created"], run["rejected"]) == (len(ROUND_TRIP), 0), run
     back = await gate(kernel, who).list(ListRequest(sort=["name"], limit=100))
