@@ -2,7 +2,7 @@
 
 Babel knows each locale's conventions (CLDR): ``1 234,5`` and ``22.11.2026`` in
 Russian, ``1,234.5`` and ``Nov 22, 2026`` in English. Templates use these as
-filters (``{{ value|number }}``, ``{{ when|datetime }}``, ``{{ amount|money("RUB") }}``);
+filters (``{{ value|number }}``, ``{{ share|percent }}``, ``{{ when|datetime }}``, ``{{ amount|money("RUB") }}``);
 Python code calls them directly. Each takes the current language unless told.
 Times are shown on the reader's wall clock: the current zone (the user's
 choice, else the instance's; :mod:`core.i18n.timezones`) unless told.
@@ -84,6 +84,19 @@ def format_money(value, currency: str | None = None, locale: str | None = None) 
     return babel_numbers.format_decimal(amount, format="#,##0.00", locale=_locale(locale))
 
 
+def format_percent(value, places: int = 1, locale: str | None = None) -> str:
+    """A share given in percent (``95.5``), as the reader's language writes it — 95.5% or
+    95,5 % — with exactly ``places`` decimals."""
+    if value is None or value == "":
+        return ""
+    locale_ = _locale(locale)
+    pattern = locale_.percent_formats.get(None).pattern  # "#,##0%" in English, "#,##0 %" in Russian
+    if places:
+        head, tail = pattern.rsplit("0", 1)
+        pattern = f"{head}0.{'0' * places}{tail}"
+    return babel_numbers.format_percent(Decimal(str(value)) / 100, format=pattern, locale=locale_)
+
+
 def _number(value):
     if isinstance(value, (int, float, Decimal)):
         return value
@@ -99,4 +112,5 @@ FILTERS = {
     "time": format_time,
     "number": format_number,
     "money": format_money,
+    "percent": format_percent,
 }

@@ -13,7 +13,7 @@ REFERENCE_DATA = ("category", "product", "price_type", "price", "pipeline", "sta
 
 @hookimpl
 def register_routes(kernel):
-    return [overview_controller(NAME, tables=[Product], permission="sales.product.read")]
+    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *funnel_wiring().routes(kernel)]
 
 
 @hookimpl
@@ -36,6 +36,7 @@ def register_permissions(kernel):
         *entity_permissions("sales", "quote"),
         *entity_permissions("sales", "invoice"),
         *entity_permissions("sales", "process", feature="sales.business_processes"),
+        *funnel_wiring().permissions(kernel),
     ]
 
 
@@ -67,5 +68,17 @@ def menu_items(kernel, request):
             url="/sales/",
             order=20,
             permission="sales.product.read",
-        )
+        ),
+        *funnel_wiring().menu(kernel),
     ]
+
+
+@hookimpl
+def dashboard_widgets(kernel, request):
+    return funnel_wiring().widgets(kernel)
+
+
+def funnel_wiring():
+    from plugins.sales.funnel import wiring
+
+    return wiring
