@@ -65,10 +65,14 @@ def format_time(value, format: str = "short", locale: str | None = None, tz: str
     return babel_dates.format_time(local, format=format, tzinfo=local.tzinfo, locale=_locale(locale))
 
 
-def format_number(value, locale: str | None = None, grouping: bool = True) -> str:
-    """``grouping=False`` writes the digits without thousands separators: a year reads 2023, not 2,023."""
+def format_number(value, locale: str | None = None, grouping: bool = True, places: int | None = None) -> str:
+    """``grouping=False`` writes the digits without thousands separators: a year reads 2023, not 2,023.
+    ``places`` writes exactly that many decimals (a column of figures: 5.0, -25.0)."""
     if value is None or value == "":
         return ""
+    if places is not None:
+        pattern = ("#,##0" if grouping else "0") + ("." + "0" * places if places else "")
+        return babel_numbers.format_decimal(_number(value), format=pattern, locale=_locale(locale))
     # decimal_quantization off: every stored digit is shown (CLDR's pattern would round to 3).
     return babel_numbers.format_decimal(_number(value), locale=_locale(locale), decimal_quantization=False,
                                         group_separator=grouping)
