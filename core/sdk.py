@@ -63,6 +63,7 @@ from core.hooks.contributions import (
     Schedule,
     SearchGroup,
     SearchHit,
+    WrittenRecord,
 )
 from core.i18n import N_, _, lazy
 from core.jobs.context import JobCancelled, JobContext, PermanentJobError
@@ -95,7 +96,7 @@ async def get_job(job_id, principal: Principal | None = None) -> dict:
 __all__ = [
     # hooks and what they return
     "hookimpl", "MenuItem", "Permission", "DefaultGrant", "JobKind", "MatchRule", "Schedule", "Backoff",
-    "DashboardWidget", "HealthCheck", "SearchHit", "SearchGroup", "RecordPanel", "RecordAction",
+    "DashboardWidget", "HealthCheck", "SearchHit", "SearchGroup", "RecordPanel", "RecordAction", "WrittenRecord",
     # entities
     "EntityTable", "new_id", "Entity", "Field", "Choice", "Relation", "Section", "label",
     # permissions and the query gate

@@ -29,6 +29,7 @@ from core.testing.cli import Instance
 from core.testing.databases import fresh_database_url
 
 CLIENTS = 300
+DEALS = 600
 OWNERS = 24
 
 
@@ -200,9 +201,9 @@ async def test_no_interaction_table_means_a_reason_not_rows():
 def test_sales_options_are_refused_with_the_reason(tmp_path):
     url = fresh_database_url(tmp_path, "sales")
     proc = Instance(data_dir=tmp_path / "data", database_url=url).run(
-        "bench", "data", "--clients", "10", "--sales-lines", "1000", "--deals", "5", "--database", url, timeout=120)
+        "bench", "data", "--clients", "10", "--sales-lines", "1000", "--invoices", "5", "--database", url, timeout=120)
     assert proc.returncode != 0
-    assert "--deals, --sales-lines: cannot be generated yet" in proc.stderr and "sales plugin" in proc.stderr
+    assert "--invoices, --sales-lines: cannot be generated yet" in proc.stderr and "sales plugin" in proc.stderr
 
 
 # -- the command, on the suite's engine ----------------------------------------------
@@ -251,7 +252,7 @@ def generated(tmp_path_factory):
         # Interactions by default (3 per client); --as-of fixes the day they are dated from.
         proc = Instance(data_dir=tmp / f"data-{label}", database_url=url).run(
             "bench", "data", "--clients", str(CLIENTS), "--seed", "5", "--as-of", "2026-06-01", "--database", url,
-            "--files", str(files), timeout=240)
+            "--files", str(files), "--deals", str(DEALS), timeout=240)
         assert proc.returncode == 0, f"klientela bench data failed:\n{proc.stdout}\n{proc.stderr}"
         runs.append((url, files, proc.stdout))
     return runs
@@ -264,7 +265,7 @@ async def test_command_writes_the_count_and_the_same_rows_for_the_same_seed(gene
     assert len(one) == CLIENTS
     assert one == two
     assert f"clients: {CLIENTS}" in out and "rows/s" in out
-    assert "not generated: interactions" not in out and "not generated: deals, invoices, sales lines" in out
+    assert "not generated: interactions" not in out and "not generated: invoices, sales lines" in out
     owners = {r["owner"] for r in one}
     assert len(owners) > 10 and all(o.startswith("sales-") for o in owners)  # spread over the sales managers
     assert all(r["version"] == 1 and r["deleted_at"] is None for r in one)
@@ -357,3 +358,45 @@ def test_a_database_with_clients_is_refused(generated):
     proc = Instance(data_dir=generated[0][1].parent / "again", database_url=url).run(
         "bench", "data", "--clients", "10", "--database", url, timeout=240)
     assert proc.returncode != 0 and "already holds" in (proc.stdout + proc.stderr)
+
+
+DEALS_SQL = ('SELECT d.id, d.name, d.client, s.name AS stage, d.status, d.amount, d.probability, d.closed_at, '
+             'd.stage_entered_at, d.lost_reason, d.version FROM sales_deal d JOIN sales_stage s ON s.id = d.stage ORDER BY d.id')
+
+
+@pytest.mark.slow
+async def test_command_writes_deals_with_lines_and_a_stage_history_the_same_for_the_same_seed(generated):
+    """Deals are the seed's, their amounts the exact sums of their lines, their history a walk through the stages."""
+    from decimal import Decimal
+
+    (url, _, out), (url_two, _, _) = generated
+    deals = await fetch(url, DEALS_SQL)
+    assert deals == await fetch(url_two, DEALS_SQL)
+    assert len(deals) == DEALS and f"deals: {DEALS}, lines:" in out
+    lines = await fetch(url, "SELECT deal, amount FROM sales_deal_line")
+    log = await fetch(url, "SELECT l.deal, l.stage, l.from_stage, l.entered_at, s.outcome, s.position, l.pipeline, "
+                           "s.pipeline AS stage_pipeline FROM sales_deal_stage_log l JOIN sales_stage s ON s.id = l.stage "
+                           "ORDER BY l.deal, l.entered_at")
+    sums: dict = {}
+    for line in lines:
+        sums[str(line["deal"])] = sums.get(str(line["deal"]), Decimal(0)) + Decimal(str(line["amount"]))
+    by_deal: dict = {}
+    for entry in log:
+        by_deal.setdefault(str(entry["deal"]), []).append(entry)
+        assert str(entry["pipeline"]) == str(entry["stage_pipeline"])
+    statuses = Counter(d["status"] for d in deals)
+    assert statuses["won"] and statuses["lost"] and statuses["open"]
+    skipped = 0
+    for deal in deals:
+        assert Decimal(str(deal["amount"])).quantize(Decimal("0.01")) == sums[str(deal["id"])]
+        history = by_deal[str(deal["id"])]
+        assert history[0]["from_stage"] is None and history[0]["position"] == 0  # created at the first stage
+        assert history[-1]["outcome"] == deal["status"]
+        assert str(history[-1]["entered_at"]) == str(deal["stage_entered_at"])
+        assert all(str(b["from_stage"]) == str(a["stage"]) for a, b in zip(history, history[1:]))
+        opened = [h["position"] for h in history if h["outcome"] == "open"]
+        assert opened == sorted(opened)
+        skipped += any(b - a > 1 for a, b in zip(opened, opened[1:]))
+        assert (deal["closed_at"] is None) == (deal["status"] == "open")
+        assert bool(deal["lost_reason"]) == (deal["status"] == "lost")
+    assert skipped  # some deals skip a stage

@@ -39,8 +39,10 @@ CUSTOM_FIELDS = (
 # Activities are made and written for this many clients at a time: the 150k activities of a
 # whole 50k-client chunk, as dicts and then rows, would hold ~0.4 GB at once.
 ACTIVITY_SLICE = 10_000
-SALES_LATER = "they arrive with the sales plugin's tables for deals, invoices and sales lines (it has products only)"
-NOT_GENERATED = {"deals, invoices, sales lines, products": SALES_LATER}
+SALES_LATER = "they arrive with the sales plugin's quotes and invoices (deals, their lines and the catalogue they sell are generated with --deals)"
+NOT_GENERATED = {"invoices, sales lines": SALES_LATER}
+DEAL = "sales.deal"
+DEAL_TABLES = ("sales_deal", "sales_deal_line", "sales_deal_stage_log")
 
 
 class DataError(RuntimeError):
@@ -53,6 +55,9 @@ class Report:
     duplicates: int = 0
     interactions: int = 0
     tasks: int = 0
+    deals: int = 0
+    deal_lines: int = 0
+    stage_log: int = 0
     as_of: date | None = None  # the reference day of the activities
     users: int = 0
     custom_fields: list[str] = field(default_factory=list)
@@ -74,6 +79,12 @@ class Report:
     def activities_per_second(self) -> float:
         """Interaction and assignment rows per second (made and written)."""
         return self.activities / self.seconds["activities"] if self.seconds.get("activities") else 0.0
+
+    @property
+    def deals_per_second(self) -> float:
+        """Deal, line and stage log rows per second (made and written)."""
+        rows = self.deals + self.deal_lines + self.stage_log
+        return rows / self.seconds["deals"] if self.seconds.get("deals") else 0.0
 
     @property
     def total_seconds(self) -> float:
@@ -144,21 +155,38 @@ async def activity_targets(kernel, interactions: int | None):
     return found, tasks if not isinstance(tasks, str) else None, None
 
 
+async def deal_tables(kernel, deals: int | None) -> str | None:
+    """Why deals cannot be written here, or None."""
+    from bench.data.tables import table_exists
+
+    if not deals:
+        return None
+    if DEAL not in kernel.entities:
+        return f"--deals {deals}: no entity {DEAL} (the sales plugin is not enabled, or too old)"
+    for table in DEAL_TABLES:
+        if not await table_exists(table):
+            return f"--deals {deals}: table {table} is not in this database (migrations not run?)"
+    return None
+
+
 async def generate(settings, clients: int, *, seed: int = DEFAULT_SEED, duplicates_share: float = DEFAULT_DUPLICATES_SHARE,
-                   interactions: int | None = 0, as_of: date | None = None,
+                   interactions: int | None = 0, as_of: date | None = None, deals: int = 0,
                    files: Path | None = None, progress: Callable[[str], None] | None = None) -> Report:
     """Write ``clients`` clients and ``interactions`` activities of them (None: :data:`PER_CLIENT` per client
-    when the contacts plugin's tables are there), dated up to ``as_of`` (default today, UTC)."""
+    when the contacts plugin's tables are there), dated up to ``as_of`` (default today, UTC), and ``deals``
+    deals of them with their lines and a year of stage history (``bench.data.deals``)."""
     from core.db.bootstrap import bound_kernel
     from core.entities.search_index import ensure_search_index
 
-    if clients < 0 or (interactions is not None and interactions < 0):
-        raise DataError("the numbers of clients and interactions cannot be negative")
+    if clients < 0 or (interactions is not None and interactions < 0) or deals < 0:
+        raise DataError("the numbers of clients, interactions and deals cannot be negative")
     say = progress or (lambda line: None)
     kernel = bound_kernel(settings)
     table = kernel.entities[ENTITY].table._meta.tablename
     if (existing := await client_count(table)) > 0:
         raise DataError(f"the database already holds {existing} clients; generate into a fresh database")
+    if no_deals := await deal_tables(kernel, deals):
+        raise DataError(no_deals)
     interaction_target, task_target, why_not = await activity_targets(kernel, interactions)
     if why_not:
         interactions = 0
@@ -186,6 +214,14 @@ async def generate(settings, clients: int, *, seed: int = DEFAULT_SEED, duplicat
     if interactions:
         maker = ActivityMaker(seed, interactions, clients, len(org.managers), Calendar(report.as_of), tasks=task_target is not None)
     writing = [t for t in (interaction_target, task_target) if t is not None and maker is not None]
+    deal_maker = None
+    if deals:
+        from bench.data.deals import DealMaker, catalogue_and_pipelines
+
+        pipelines, products, price_type = await catalogue_and_pipelines(kernel, seed)
+        deal_maker = DealMaker(seed, deals, clients, report.as_of, pipelines, products, price_type, owner_ids, as_text,
+                               search_text_function(kernel, DEAL))
+        await writer.drop_search_index(DEAL_TABLES[0])
     out = None
     if files is not None:
         from bench.data.files import ClientFiles, file_row
@@ -194,7 +230,7 @@ async def generate(settings, clients: int, *, seed: int = DEFAULT_SEED, duplicat
     await writer.drop_search_index()
     for t in writing:
         await writer.drop_search_index(t.table)
-    client_seconds = activity_seconds = 0.0
+    client_seconds = activity_seconds = deal_seconds = 0.0
     for chunk in client_chunks(seed, clients, duplicates_share, len(org.managers)):
         started = time.perf_counter()
         rows = [db_row(r, owner_ids[r["_owner"]], search_text, custom, as_text) for r in chunk.records]
@@ -215,22 +251,43 @@ async def generate(settings, clients: int, *, seed: int = DEFAULT_SEED, duplicat
                 report.interactions += len(made.interactions)
                 report.tasks += len(made.tasks)
             activity_seconds += time.perf_counter() - started
+        if deal_maker is not None:
+            started = time.perf_counter()
+            await write_deals(writer, deal_maker, chunk.records, report)
+            deal_seconds += time.perf_counter() - started
         say(f"{report.clients} clients ({report.clients / client_seconds:.0f} rows/s)"
             + (f", {report.activities} activities ({report.activities / activity_seconds:.0f} rows/s)" if maker else "")
-            + " written")
+            + (f", {report.deals} deals" if deal_maker else "") + " written")
     report.seconds["rows"] = client_seconds
     if maker is not None:
         report.seconds["activities"] = activity_seconds
+    if deal_maker is not None:
+        report.seconds["deals"] = deal_seconds
     if out is not None:
         started = time.perf_counter()
         report.files = out.close()
         report.seconds["files (closing the XLSX)"] = time.perf_counter() - started
     started = time.perf_counter()
-    for name in (table, *(t.table for t in writing)):
+    written = [t.table for t in writing] + (list(DEAL_TABLES) if deal_maker else [])
+    for name in (table, *(t.table for t in writing), *(DEAL_TABLES[:1] if deal_maker else ())):
         await ensure_search_index(name)
-    report.database_bytes = await writer.finish(*(t.table for t in writing))
+    report.database_bytes = await writer.finish(*written)
     report.seconds["search index"] = time.perf_counter() - started
     return report
+
+
+async def write_deals(writer, maker, records: list[dict], report: Report) -> None:
+    """The deals of a chunk's clients, slice by slice: deals, then their lines and stage log."""
+    from bench.data.deals import DEAL_COLUMNS, LINE_COLUMNS, LOG_COLUMNS
+
+    for at in range(0, len(records), ACTIVITY_SLICE):
+        made = maker.for_chunk(records[at:at + ACTIVITY_SLICE])
+        await writer.write_rows(DEAL_TABLES[0], DEAL_COLUMNS, made.deals)
+        await writer.write_rows(DEAL_TABLES[1], LINE_COLUMNS, made.lines)
+        await writer.write_rows(DEAL_TABLES[2], LOG_COLUMNS, made.log)
+        report.deals += len(made.deals)
+        report.deal_lines += len(made.lines)
+        report.stage_log += len(made.log)
 
 
 __all__ = ["generate", "Report", "DataError", "COLUMNS", "CUSTOM_FIELDS", "NOT_GENERATED", "SALES_LATER"]

@@ -78,7 +78,7 @@ def check_url(database_url: str | None) -> None:
         die("--database-url must start with sqlite:/// or postgresql://")
 
 
-SALES_OPTIONS = ("deals", "invoices", "sales_lines", "products")
+SALES_OPTIONS = ("invoices", "sales_lines", "products")
 
 
 @bench.command("data")
@@ -92,18 +92,20 @@ SALES_OPTIONS = ("deals", "invoices", "sales_lines", "products")
               "Default 3 per client when the contacts plugin's tables exist; 0 for none.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The activities' reference day (YYYY-MM-DD, default today UTC): three years of past work up to it, planned work after it.")
-@click.option("--deals", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's tables.")
-@click.option("--invoices", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's tables.")
-@click.option("--sales-lines", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's tables.")
+@click.option("--deals", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Deals of the clients (sales_deal), with their product lines and a year of stage history through two "
+              "pipelines (sales_deal_line, sales_deal_stage_log); a small catalogue and the pipelines are made for them.")
+@click.option("--invoices", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's invoices.")
+@click.option("--sales-lines", type=click.IntRange(min=0), default=None, help="Not available yet: arrives with the sales plugin's invoices.")
 @click.option("--products", type=click.IntRange(min=0), default=None,
-              help="Not available yet: products are generated with the deals and sales lines that sell them.")
+              help="Not available yet: --deals makes the small catalogue its lines sell.")
 @click.option("--database", "database_url", default=None,
               help="A throw-away database to migrate and fill (default sqlite:///bench-data.sqlite3 in the current folder; "
               "KLIENTELA_DATABASE_URL is ignored so an instance is never touched).")
 @click.option("--files", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write clients.csv, clients.xlsx and duplicates.csv of the same clients into this folder.")
 def data(clients: int, seed: int, duplicates_share: float, interactions: int | None, as_of, database_url: str | None,
-         files: Path | None, **sales: int | None) -> None:
+         files: Path | None, deals: int, **sales: int | None) -> None:
     """Fill a database with realistic clients and their activities for the benchmarks (bench/data, docs/benchmarks.md)."""
     import asyncio
 
@@ -124,7 +126,7 @@ def data(clients: int, seed: int, duplicates_share: float, interactions: int | N
         progress(f"database migrated for corp ({ctx.engine})")
         try:
             report = asyncio.run(generate(ctx.settings("corp"), clients, seed=seed, duplicates_share=duplicates_share,
-                                          interactions=interactions, as_of=as_of.date() if as_of else None,
+                                          interactions=interactions, as_of=as_of.date() if as_of else None, deals=deals,
                                           files=files.resolve() if files else None, progress=progress))
         except DataError as exc:
             die(str(exc))
@@ -134,8 +136,11 @@ def data(clients: int, seed: int, duplicates_share: float, interactions: int | N
     if "activities" in report.seconds:
         click.echo(f"interactions: {report.interactions}, assignments: {report.tasks} (up to {report.as_of}, planned work after it)")
         click.echo(f"activities: {report.seconds['activities']:.1f} s, {report.activities_per_second:,.0f} rows/s (built and written)")
+    if "deals" in report.seconds:
+        click.echo(f"deals: {report.deals}, lines: {report.deal_lines}, stages entered: {report.stage_log} (a year up to {report.as_of})")
+        click.echo(f"deals: {report.seconds['deals']:.1f} s, {report.deals_per_second:,.0f} rows/s (built and written)")
     for phase, seconds in report.seconds.items():
-        if phase not in ("rows", "activities"):
+        if phase not in ("rows", "activities", "deals"):
             click.echo(f"{phase}: {seconds:.1f} s")
     click.echo(f"total: {report.total_seconds:.1f} s")
     click.echo(f"database size: {report.database_bytes / 2**20:,.1f} MiB")

@@ -107,17 +107,29 @@ def funnel_loader(entity_key: str):
 
         kernel, lang = request.app.state.kernel, _lang(request)
         entity = kernel.entities[entity_key]
+        from core.entities.sql import Filter
+        from core.kanban.board import declared_columns
+        from core.kanban.columns import find_partition, reference_columns
+
+        field = entity.field(entity.board_field)
         try:
             gate = await Gate.open(kernel, entity_key, principal_of(request))
+            # A reference board (a deal's stage) shows its first partition (pipeline): its stages, its rows.
+            partition = await find_partition(gate, field, None, [], lang) if field.type == "reference" else None
+            filters = [Filter(partition.field.name, "eq", partition.value)] if partition else []
+            columns = await reference_columns(gate, field, partition, lang) if field.type == "reference" else declared_columns(field, lang)
             # A pipeline total is a report: the report scope bounds it (and read's).
-            counts = {g.value: g.count for g in await gate.groups(entity.board_field, action="report")}
+            counts = {None if g.value is None else str(g.value): g.count
+                      for g in await gate.groups(entity.board_field, filters=filters, action="report")}
         except (NotFound, Refused):
             return None
-        field = entity.field(entity.board_field)
-        labels = tuple(c.label.get(lang) or c.label.get("en") for c in field.choices)
-        values = tuple(counts.get(c.value, 0) for c in field.choices)
+        labels = tuple(c.label for c in columns)
+        values = tuple(counts.get(c.value, 0) for c in columns)
         title = f"{entity.plural.get(lang) or entity.plural.get('en')}: {field.label_for(lang)}"
-        return {"chart": Chart("funnel", title, labels, (Series(_("Records"), values),)), "link": f"{entity.url}/board"}
+        if partition is not None:
+            title += " · " + dict(partition.options)[partition.value]
+        query = f"?{partition.field.name}={partition.value}" if partition else ""
+        return {"chart": Chart("funnel", title, labels, (Series(_("Records"), values),)), "link": f"{entity.url}/board{query}"}
 
     return load
 

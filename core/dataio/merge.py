@@ -211,6 +211,7 @@ class Merge:
                 rejected = rejected + await self._sql_rejections(prepared)
                 if not self.dry_run:
                     await self._write()
+                    await self._written()
             counts.rejections = rejected
             counts.rejected = len({r.line for r in rejected})
             await self._record_rejects(conn, rejected)
@@ -385,6 +386,18 @@ class Merge:
             names = ", ".join(self.plan.missing_required)
             return names, _("A new record needs {names}, which the file does not have.").format(names=names)
         return "", err
+
+    async def _written(self) -> None:
+        """Plugins' ``on_records_written`` for the batch's created and updated records, in
+        this transaction (a deal's stage log and derived status follow an import too)."""
+        from core.entities.ids import as_uuid
+        from core.hooks.contributions import WrittenRecord
+
+        rows = await self._sql(f'SELECT s."id" AS id, s."rid" AS rid, s."op" AS op FROM "{STAGE}" s '
+                               f'WHERE s."err" IS NULL AND s."op" IN (\'c\', \'u\')')
+        mapped = frozenset(self.natives) | frozenset(f.name for f in self.customs)
+        await self.gate.records_written([
+            WrittenRecord(as_uuid(r["id"] if r["op"] == "c" else r["rid"]), r["op"] == "c", mapped) for r in rows])
 
     async def _write(self) -> None:
         p = self.gate.principal

@@ -72,6 +72,7 @@ async def undo_run(kernel, run_id, principal) -> dict:
         await undo.check()
         created = await undo.trash_created()
         updated = await undo.put_back_updated()
+        await undo.announce_put_back()
         await ImportRun.update({ImportRun.undone_at: datetime.now(timezone.utc), ImportRun.status: "undone"}).where(
             ImportRun.id == run["id"])
     return {"created": created, "updated": updated}
@@ -89,6 +90,15 @@ class _Undo:
 
     def _touched(self, op: str) -> str:
         return f'SELECT u."record_id" FROM "{TOUCHED}" u WHERE u."run_id" = {{}} AND u."op" = \'{op}\''
+
+    async def announce_put_back(self) -> None:
+        """``on_records_written`` for the records given back their old values (a deal moved
+        back to its earlier stage logs that stage again), in the undo's transaction."""
+        from core.entities.ids import as_uuid
+        from core.hooks.contributions import WrittenRecord
+
+        rows = await self._sql(self._touched("u"), self.run_id)
+        await self.gate.records_written([WrittenRecord(as_uuid(r["record_id"]), False, frozenset()) for r in rows])
 
     async def check(self) -> None:
         """Refuse, naming what stands in the way, unless every record is as the run left it and the user may change it."""

@@ -135,9 +135,12 @@ class Entity:
     icon: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     # The kanban board (/<plugin>/<entity>/board, core.kanban): the choice field
-    # whose values are its columns, and a number field summed per column.
+    # whose values are its columns (or a reference field: the referenced rows, in
+    # their entity's order), a number field summed per column, and the field
+    # holding each row's currency (ISO code): the sums are then per currency.
     board_field: str | None = None
     board_sum: str | None = None
+    board_currency: str | None = None
     # The record page (docs/entities.md): its fields grouped in sections, and
     # the few facts its header shows (empty: see default_key_facts()).
     sections: tuple[Section, ...] = ()
@@ -164,8 +167,10 @@ class Entity:
             if item.lstrip("-") not in known:
                 raise ValueError(f"entity {self.key}: order names unknown field {item!r}")
         declared = {f.name: f for f in self.fields}
-        if self.board_field and getattr(declared.get(self.board_field), "type", None) != "choice":
-            raise ValueError(f"entity {self.key}: board_field {self.board_field!r} must name a declared choice field")
+        if self.board_field and getattr(declared.get(self.board_field), "type", None) not in ("choice", "reference"):
+            raise ValueError(f"entity {self.key}: board_field {self.board_field!r} must name a declared choice or reference field")
+        if self.board_currency and self.board_currency not in declared:
+            raise ValueError(f"entity {self.key}: board_currency {self.board_currency!r} must name a declared field")
         summed = declared.get(self.board_sum) if self.board_sum else None
         if self.board_sum and (getattr(summed, "type", None) not in ("integer", "decimal", "money") or not summed.summable):
             raise ValueError(f"entity {self.key}: board_sum {self.board_sum!r} must name a declared summable integer, decimal or money field")

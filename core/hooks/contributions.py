@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 PERMISSION_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 ACTIONS = ("read", "create", "write", "delete", "restore", "purge", "export", "import", "report", "assign", "manage")
@@ -300,6 +301,18 @@ class RecordAction:
 
     def label_for(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.key
+
+
+@dataclass(frozen=True)
+class WrittenRecord:
+    """One record a write just stored (``on_records_written``): its ``id``, whether the
+    write ``created`` it, and the names of the fields it set (``changed``: on an update
+    the fields whose value changed; on a create the fields given a value; on an import
+    the file's mapped fields)."""
+
+    id: Any
+    created: bool
+    changed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,23 @@ class KlientelaSpecs:
         """
 
     @hookspec
+    def on_records_written(self, kernel, entity, writes, principal):
+        """Records of ``entity`` were just created or changed: react inside the same transaction.
+
+        Called by the query gate after every create and update (forms, API,
+        board moves, bulk edits) and by the import after each batch it
+        applies, inside the write's own transaction and after the rows are
+        stored: what the hook writes commits or rolls back with them.
+        ``writes`` is a list of :class:`~core.hooks.contributions.WrittenRecord`
+        (the id, whether it was created, the names of the fields the write
+        set). Keep derived columns and bookkeeping rows in step here (the
+        sales plugin derives a deal's status from its stage and logs every
+        stage entered) with set-based SQL: an import passes thousands of ids
+        at once. Raising refuses the write (an ``Invalid`` shows per field).
+        Async allowed. Return value ignored.
+        """
+
+    @hookspec
     def record_warnings(self, kernel, entity, values, principal):
         """Return warnings (translated strings) about a record about to be created.
 

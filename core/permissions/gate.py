@@ -37,6 +37,7 @@ from core.entities.registry import all_fields
 from core.entities.spec import SYSTEM_FIELDS, Entity, Field
 from core.entities.sql import Filter, decode_cursor, encode_cursor, expression, join, quote
 from core.entities.ids import as_uuid
+from core.hooks.contributions import WrittenRecord
 from core.permissions.clauses import TEXT_TYPES, ReadClauses
 from core.permissions.errors import Conflict, Invalid, NotFound, Refused
 from core.permissions.grouping import Group, Grouping
@@ -356,10 +357,11 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         self._check_keys(data, creating=True)
         writable = [f for f in self.fields.values() if f.name not in SYSTEM_FIELDS and not f.readonly]
         clean, errors = validate(writable, data, partial=False)
-        errors = {**self._null_errors(clean), **errors}
         # Record checks see the values that passed their field's own check, so
-        # one refused form lists every problem at once.
-        clean = await self._record_checks(clean, None, errors)
+        # one refused form lists every problem at once; an empty value a NOT NULL
+        # column cannot hold is refused after them (a check may fill it: a deal's
+        # probability empty means its stage's default).
+        clean = await self._record_checks(clean, None, errors, nulls=True)
         await self._check_references(clean)
         from core.entities.base import new_id
 
@@ -389,6 +391,7 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
             await self._check_unique(clean, record_id)
             await self.engine.run_querystring(QueryString(sql, *row.values()))
             await record_changes(self.principal, self.entity.key, record_id, "create", {}, {**clean, self.entity.owner_field: native[self.entity.owner_field]})
+            await self.records_written([WrittenRecord(record_id, True, frozenset(k for k, v in clean.items() if v is not None))])
         return await self._written(record_id)
 
     async def _written(self, record_id: UUID, *, was_readable: bool = True) -> dict:
@@ -416,16 +419,15 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
             raise Refused({"version": "send the version you edited (optimistic locking)"})
         writable = [f for f in self.fields.values() if f.name in data]
         clean, errors = validate(writable, data, partial=True)
-        errors = {**self._null_errors(clean), **errors}
         if errors:
-            raise Invalid(errors)
+            raise Invalid({**self._null_errors(clean), **errors})
         await self._check_references(clean)
         owner = self.entity.owner_field
         async with self._transaction():
             current = await self._fetch(record_id, "write")
             if current["version"] != version:
                 raise Conflict(self._mask(current), self._changed_since(current, data, version))
-            clean = await self._record_checks(clean, current)
+            clean = await self._record_checks(clean, current, nulls=True)
             changes = {k: v for k, v in clean.items() if current.get(k) != v}
             if not changes:
                 return self._mask(current)
@@ -460,16 +462,30 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
                     raise NotFound(str(record_id))
                 raise Conflict(self._mask(latest), self._changed_since(latest, data, version))
             await record_changes(self.principal, self.entity.key, current["id"], "update", {k: current.get(k) for k in changes}, changes)
+            await self.records_written([WrittenRecord(current["id"], False, frozenset(changes))])
         return await self._written(current["id"], was_readable=was_readable)
+
+    async def records_written(self, writes: list[WrittenRecord]) -> None:
+        """Plugins' reactions to stored rows (the ``on_records_written`` hook), inside the
+        caller's transaction: derived columns and bookkeeping rows commit with the write."""
+        import inspect
+
+        if not writes:
+            return
+        for result in self.kernel.hook.on_records_written(kernel=self.kernel, entity=self.entity, writes=list(writes),
+                                                          principal=self.principal):
+            if inspect.isawaitable(result):
+                await result
 
     async def _exists(self, where: QueryString) -> bool:
         return bool(await self.engine.run_querystring(QueryString(f"SELECT 1 AS x FROM {quote(self.table)} WHERE {{}}", where)))
 
-    async def _record_checks(self, clean: dict, current: dict | None, errors: dict | None = None) -> dict:
+    async def _record_checks(self, clean: dict, current: dict | None, errors: dict | None = None, *, nulls: bool = False) -> dict:
         """Plugins' record-level checks (the ``record_checks`` hook): normalised values or a refusal.
 
         Only keys already being written may be replaced, so a hook can never
-        slip in a field the principal was not allowed to send."""
+        slip in a field the principal was not allowed to send. ``nulls``: also refuse
+        empty values NOT NULL columns cannot hold, as the hooks left them."""
         import inspect
 
         errors = dict(errors or {})
@@ -480,6 +496,8 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
                 continue
             errors.update({k: v for k, v in (result.get("errors") or {}).items() if k not in errors})
             clean.update({k: v for k, v in (result.get("values") or {}).items() if k in clean})
+        if nulls:
+            errors = {**self._null_errors(clean), **errors}
         if errors:
             raise Invalid(errors)
         return clean

@@ -136,7 +136,8 @@ STAGE = Entity(
     ),
     list_columns=("pipeline", "position", "name", "probability", "outcome", "norm"),
     search_fields=("name",),
-    order=("position",),
+    # Each pipeline's stages together, in their order (the pipeline's page lists its own).
+    order=("pipeline", "position"),
     title_field="name",
 )
 
@@ -164,10 +165,15 @@ DEAL = Entity(
         Field("lost_reason", "long_text", label("Reason lost", "Причина проигрыша"), max_length=4000),
         Field("next_step", "text", label("Next step", "Следующий шаг"), max_length=500),
     ),
-    list_columns=("name", "client", "stage", "amount", "expected_close", "probability", "owner_id"),
+    list_columns=("name", "client", "stage", "amount", "currency", "expected_close", "probability", "owner_id"),
     search_fields=("name",),
     order=("-created_at",),
     title_field="name",
+    # The board: a pipeline's stages as columns (core/kanban/columns.py: the stage's pipeline
+    # partitions it, one board per pipeline), amounts summed per currency.
+    board_field="stage",
+    board_sum="amount",
+    board_currency="currency",
     key_facts=("stage", "amount", "client", "expected_close", "owner_id"),
     sections=(
         Section("deal", label("Deal", "Сделка"),

@@ -13,18 +13,24 @@ REFERENCE_DATA = ("category", "product", "price_type", "price", "pipeline", "sta
 
 @hookimpl
 def register_routes(kernel):
-    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *funnel_wiring().routes(kernel)]
+    from plugins.sales.deals import wiring as deals
+
+    return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *deals.routes(kernel),
+            *funnel_wiring().routes(kernel)]
 
 
 @hookimpl
 def register_entities(kernel):
+    from plugins.sales.discounts import wiring as discounts
     from plugins.sales.entities import ENTITIES
 
-    return ENTITIES
+    return [*ENTITIES, *discounts.entities()]
 
 
 @hookimpl
 def register_permissions(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *entity_permissions("sales", "category"),
         *entity_permissions("sales", "product"),
@@ -33,6 +39,7 @@ def register_permissions(kernel):
         *entity_permissions("sales", "pipeline"),
         *entity_permissions("sales", "stage"),
         *entity_permissions("sales", "deal"),
+        *discounts.permissions(),
         *entity_permissions("sales", "quote"),
         *entity_permissions("sales", "invoice"),
         *entity_permissions("sales", "process", feature="sales.business_processes"),
@@ -42,11 +49,14 @@ def register_permissions(kernel):
 
 @hookimpl
 def register_default_grants(kernel):
+    from plugins.sales.discounts import wiring as discounts
+
     return [
         *role_grants("head_of_sales", NAME, **dict.fromkeys(
             ("read", "create", "write", "delete", "restore", "export", "import", "report", "assign"), "department")),
-        *role_grants("sales_manager", NAME, read="team", create="own", write="own", delete="own",
-                     restore="own", export="own", report="team"),
+        *discounts.except_discount_rules(role_grants("sales_manager", NAME, read="team", create="own", write="own",
+                                                     delete="own", restore="own", export="own", report="team"),
+                                         register_permissions(kernel)),
         *role_grants("marketer", NAME, read="all", report="all"),
         *role_grants("read_only", NAME, read="all"),
         # The catalogue and the pipelines are shared reference data: every seller reads all of
@@ -56,12 +66,17 @@ def register_default_grants(kernel):
             *role_grants("head_of_sales", NAME, entity, **dict.fromkeys(
                 ("read", "create", "write", "delete", "restore", "export", "import", "report"), "all")),
         )),
+        *discounts.grants(),
     ]
 
 
 @hookimpl
 def menu_items(kernel, request):
+    from plugins.sales.deals import wiring as deals
+    from plugins.sales.discounts import wiring as discounts
+
     return [
+        *discounts.menu(),
         MenuItem(
             key=NAME,
             label={"en": "Sales", "ru": "Продажи"},
@@ -69,8 +84,69 @@ def menu_items(kernel, request):
             order=20,
             permission="sales.product.read",
         ),
+        *deals.menu(kernel),
         *funnel_wiring().menu(kernel),
     ]
+
+
+@hookimpl
+async def record_checks(kernel, entity, values, current, principal):
+    # Each part checks its own entities; one hook here, so the results are merged.
+    from plugins.sales.catalog import wiring as catalog
+    from plugins.sales.deals import wiring as deals
+    from plugins.sales.discounts.checks import check_rule
+
+    merged = {"errors": {}, "values": {}}
+    for check in (catalog.record_checks, deals.record_checks, check_rule):
+        found = await check(kernel, entity, values, current, principal)
+        for key in merged:
+            merged[key].update((found or {}).get(key) or {})
+    return merged
+
+
+@hookimpl
+async def on_records_written(kernel, entity, writes, principal):
+    from plugins.sales.deals import wiring
+
+    await wiring.records_written(kernel, entity, writes, principal)
+
+
+@hookimpl
+async def record_panels(kernel, entity, record, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.panels(kernel, entity, record, principal)
+
+
+@hookimpl
+async def record_actions(kernel, entity, record, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.actions(kernel, entity, record, principal)
+
+
+@hookimpl
+async def timeline_entries(kernel, entity, record, principal):
+    from plugins.sales.deals import wiring
+
+    return await wiring.timeline(kernel, entity, record, principal)
+
+
+@hookimpl
+def register_template_globals(kernel):
+    from plugins.sales.deals import wiring
+
+    return wiring.template_globals(kernel)
+
+
+@hookimpl
+async def on_demo(kernel):
+    # The discount rules name products of the catalogue; the demo's deals get their discounts.
+    from plugins.sales.deals import wiring
+    from plugins.sales.discounts.demo import load
+
+    await load(kernel)
+    await wiring.demo(kernel)
 
 
 @hookimpl

@@ -1,0 +1,1 @@
+"""The catalogue's screens and rules: the category tree, properties per category, price analysis."""
