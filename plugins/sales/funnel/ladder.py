@@ -65,8 +65,8 @@ async def read_ladder(kernel, principal, pipeline_id: UUID) -> Ladder:
     return build_ladder(pipeline_id, page.rows)
 
 
-def build_ladder(pipeline_id: UUID, stages: list[dict]) -> Ladder:
-    ordered = stages  # the gate's order: position, then id
+def build_ladder(pipeline_id: UUID, ordered: list[dict]) -> Ladder:
+    """``ordered``: the pipeline's stages in the gate's order (position, then id)."""
     rungs = [Rung(i + 1, (s["id"],), s.get("name") or "", _norm(s.get("norm")))
              for i, s in enumerate(s for s in ordered if s.get("outcome") == "open")]
     won = [s for s in ordered if s.get("outcome") == "won"]
