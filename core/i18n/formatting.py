@@ -2,7 +2,7 @@
 
 Babel knows each locale's conventions (CLDR): ``1 234,5`` and ``22.11.2026`` in
 Russian, ``1,234.5`` and ``Nov 22, 2026`` in English. Templates use these as
-filters (``{{ value|number }}``, ``{{ when|datetime }}``, ``{{ amount|money("RUB") }}``);
+filters (``{{ value|number }}``, ``{{ share|percent }}``, ``{{ when|datetime }}``, ``{{ amount|money("RUB") }}``);
 Python code calls them directly. Each takes the current language unless told.
 Times are shown on the reader's wall clock: the current zone (the user's
 choice, else the instance's; :mod:`core.i18n.timezones`) unless told.
@@ -65,10 +65,14 @@ def format_time(value, format: str = "short", locale: str | None = None, tz: str
     return babel_dates.format_time(local, format=format, tzinfo=local.tzinfo, locale=_locale(locale))
 
 
-def format_number(value, locale: str | None = None, grouping: bool = True) -> str:
-    """``grouping=False`` writes the digits without thousands separators: a year reads 2023, not 2,023."""
+def format_number(value, locale: str | None = None, grouping: bool = True, places: int | None = None) -> str:
+    """``grouping=False`` writes the digits without thousands separators: a year reads 2023, not 2,023.
+    ``places`` writes exactly that many decimals (a column of figures: 5.0, -25.0)."""
     if value is None or value == "":
         return ""
+    if places is not None:
+        pattern = ("#,##0" if grouping else "0") + ("." + "0" * places if places else "")
+        return babel_numbers.format_decimal(_number(value), format=pattern, locale=_locale(locale))
     # decimal_quantization off: every stored digit is shown (CLDR's pattern would round to 3).
     return babel_numbers.format_decimal(_number(value), locale=_locale(locale), decimal_quantization=False,
                                         group_separator=grouping)
@@ -82,6 +86,19 @@ def format_money(value, currency: str | None = None, locale: str | None = None) 
     if currency:
         return babel_numbers.format_currency(amount, currency, locale=_locale(locale))
     return babel_numbers.format_decimal(amount, format="#,##0.00", locale=_locale(locale))
+
+
+def format_percent(value, places: int = 1, locale: str | None = None) -> str:
+    """A share given in percent (``95.5``), as the reader's language writes it — 95.5% or
+    95,5 % — with exactly ``places`` decimals."""
+    if value is None or value == "":
+        return ""
+    locale_ = _locale(locale)
+    pattern = locale_.percent_formats.get(None).pattern  # "#,##0%" in English, "#,##0 %" in Russian
+    if places:
+        head, tail = pattern.rsplit("0", 1)
+        pattern = f"{head}0.{'0' * places}{tail}"
+    return babel_numbers.format_percent(Decimal(str(value)) / 100, format=pattern, locale=locale_)
 
 
 def _number(value):
@@ -99,4 +116,5 @@ FILTERS = {
     "time": format_time,
     "number": format_number,
     "money": format_money,
+    "percent": format_percent,
 }

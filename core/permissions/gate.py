@@ -264,6 +264,29 @@ class Gate(ReadClauses, Grouping, WriteRules, TrashOperations):
         """
         return await self._groups(by, period=period, sums=sums, filters=filters, search=search, action=action, zone=zone)
 
+    def scoped_rows(self, fields: list[str] | tuple[str, ...], *, filters: list[Filter] = (), search: str = "",
+                    action: str = "report") -> QueryString:
+        """The rows ``action`` reaches (with ``filters`` and ``search``) as a sub-select of ``id`` and
+        ``fields``: the source of an aggregate :meth:`groups` cannot express — one that joins a
+        plugin's own bookkeeping table to the entity's rows (a deal's stage history), or adds
+        up a product of two fields::
+
+            rows = gate.scoped_rows(["owner_id", "stage"], filters=[Filter("pipeline", "eq", pid)])
+            sql = 'SELECT d."owner_id", count(*) FROM ({}) AS d JOIN "sales_deal_stage_log" AS l ON l."deal" = d."id" ...'
+            await engine.run_querystring(QueryString(sql, rows))
+
+        The scope lives inside the sub-select, so whatever the caller joins to it counts only
+        rows the principal's scope for ``action`` reaches (and read's). Each field, filter and
+        search is checked as a list's (unknown or unreadable: ``Refused``); a custom field is
+        selected by its expression under its own name. ``NotFound`` without any access."""
+        wanted = ["id", *[n for n in dict.fromkeys(fields) if n != "id"]]
+        specs = [self._field_for_query(name, "read it in a report") for name in wanted]
+        where = self._where(_reading(action), extra=self._filters(list(filters)) + self._search(search))
+        if where is None:
+            raise NotFound(self.entity.key)
+        columns = ", ".join(f"{expression(f, self.kind)} AS {quote(f.name)}" for f in specs)
+        return QueryString(f"SELECT {columns} FROM {quote(self.table)} WHERE {{}}", where)
+
     async def totals(self, group: str, total: str | None = None, filters: list[Filter] = (), search: str = "",
                      *, action: str = "read") -> dict[Any, tuple[int, Any]]:
         """:meth:`groups` as ``{value: (count, sum of total)}`` (the sum ``None`` without ``total``):

@@ -19,7 +19,7 @@ def register_routes(kernel):
     from plugins.sales.deals import wiring as deals
 
     return [overview_controller(NAME, tables=[Product], permission="sales.product.read"), *catalog.routes(kernel),
-            *deals.routes(kernel)]
+            *deals.routes(kernel), *funnel_wiring().routes(kernel)]
 
 
 @hookimpl
@@ -46,6 +46,7 @@ def register_permissions(kernel):
         *entity_permissions("sales", "quote"),
         *entity_permissions("sales", "invoice"),
         *entity_permissions("sales", "process", feature="sales.business_processes"),
+        *funnel_wiring().permissions(kernel),
     ]
 
 
@@ -91,6 +92,7 @@ def menu_items(kernel, request):
         *deals.menu(kernel),
         *catalog.menu(kernel),
         *discounts.menu(),
+        *funnel_wiring().menu(kernel),
     ]
 
 
@@ -173,3 +175,14 @@ async def inapplicable_fields(kernel, entity, values, principal):
     from plugins.sales.catalog import wiring as catalog
 
     return await catalog.inapplicable_fields(kernel, entity, values, principal)
+
+
+@hookimpl
+def dashboard_widgets(kernel, request):
+    return funnel_wiring().widgets(kernel)
+
+
+def funnel_wiring():
+    from plugins.sales.funnel import wiring
+
+    return wiring
