@@ -17,7 +17,7 @@ async def test_home_lists_menu_from_hook_in_order(client):
     response = await client.get("/")
     assert response.status_code == 200
     html = response.text
-    positions = [html.index(f'href="{url}"') for url in ("/contacts/client/", "/sales/", "/marketing/", "/service/", "/accounting_bridge/")]
+    positions = [html.index(f'href="{url}"') for url in ("/contacts/client/", "/sales/deal/", "/marketing/", "/service/", "/accounting_bridge/")]
     assert positions == sorted(positions)
     assert response.headers["content-security-policy"] == CSP
 

@@ -61,6 +61,8 @@ def register_default_grants(kernel):
         *(grant for entity in SELLING for grant in role_grants(
             "sales_manager", NAME, entity, read="team", create="own", write="own", delete="own",
             restore="own", export="own", report="team")),
+        # ... and the team's funnel (the funnel reads the deals the report scope reaches).
+        *role_grants("sales_manager", NAME, "funnel", report="team"),
         *role_grants("marketer", NAME, read="all", report="all"),
         *role_grants("read_only", NAME, read="all"),
         # The catalogue and the pipelines are shared reference data: every seller reads all of

@@ -113,6 +113,10 @@ def requests_for(app, kernel, b: dict):
                             values[name] = b["field"]
                         elif name in ("interaction_id", "task_id"):
                             values[name] = b["records"][f"contacts.{name[:-3]}"]
+                        elif name == "deal_id":
+                            values[name] = b["records"]["sales.deal"]
+                        elif name == "line_id":
+                            values[name] = uuid.uuid4()  # on B's deal: the deal is what must 404
                         elif name == "step_name":
                             values[name] = "accept"  # B's task: the step must not be taken
                         elif name == "token":

@@ -23,7 +23,7 @@ from litestar.response import Redirect, Response, Template
 from core.entities.spec import Field, label
 from core.permissions.errors import Invalid, NotFound, Refused
 from core.permissions.request import principal_of
-from plugins.sales.deals.lines import Line, delete_line, read_lines, save_line
+from plugins.sales.deals.lines import Line, delete_line, open_deal, read_lines, save_line
 from plugins.sales.vat import VAT_CHOICES
 
 READ, WRITE = "sales.deal.read", "sales.deal.write"
@@ -144,6 +144,7 @@ class LineApi(Controller):
 
     @post("/{deal_id:str}/lines", opt={"permission": WRITE}, name="sales:api-deal-line-add", status_code=201)
     async def add(self, request: Request, deal_id: str) -> Any:
+        await _writable(request, deal_id)
         try:
             return (await save_line(request.app.state.kernel, principal_of(request), deal_id, await _body(request))).as_json()
         except (Invalid, Refused) as exc:
@@ -151,6 +152,7 @@ class LineApi(Controller):
 
     @patch("/{deal_id:str}/lines/{line_id:str}", opt={"permission": WRITE}, name="sales:api-deal-line-save")
     async def save(self, request: Request, deal_id: str, line_id: str) -> Any:
+        await _writable(request, deal_id)
         try:
             return (await save_line(request.app.state.kernel, principal_of(request), deal_id, await _body(request), line_id)).as_json()
         except (Invalid, Refused) as exc:
@@ -159,6 +161,12 @@ class LineApi(Controller):
     @delete("/{deal_id:str}/lines/{line_id:str}", opt={"permission": WRITE}, name="sales:api-deal-line-delete", status_code=204)
     async def remove(self, request: Request, deal_id: str, line_id: str) -> None:
         await delete_line(request.app.state.kernel, principal_of(request), deal_id, line_id)
+
+
+async def _writable(request: Request, deal_id: str) -> None:
+    """404 before the body is read: a deal the user may not change answers as a missing one,
+    whatever was sent (a 400 for an unknown key would still be an answer about it)."""
+    await open_deal(request.app.state.kernel, principal_of(request), deal_id, "write")
 
 
 async def _body(request: Request) -> dict:

@@ -17,7 +17,11 @@ from plugins.sales.tests.deal_helpers import admin, client_row, deal, gate, mark
 
 @pytest.fixture
 async def kernel(app_factory):
-    return app_factory().state.kernel
+    # Rules are global: another test's active rule (a demo, a walk's sample) would change these amounts.
+    from plugins.sales.discounts.testing import only_new_rules
+
+    async with only_new_rules():
+        yield app_factory().state.kernel
 
 
 async def catalogue(kernel, *prices: str) -> tuple[dict, list[dict]]:
