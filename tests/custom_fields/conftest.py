@@ -19,7 +19,8 @@ async def wipe(kernel) -> None:
         for spec in await list_fields(key, include_retired=True):
             await indexes.drop_index(table, spec)
     await CustomField.delete(force=True)
-    for table in ("contacts_contact", "contacts_client"):
+    # Deals refer to clients (restricted): other suites' deals go first.
+    for table in ("sales_deal_stage_log", "sales_deal_line", "sales_deal", "contacts_contact", "contacts_client"):
         await engine.run_ddl(f"DELETE FROM {table}")
 
 

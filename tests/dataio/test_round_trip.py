@@ -126,7 +126,7 @@ async def test_export_then_import_gives_the_same_records(kernel, make_user, tmp_
 
     await ensure_custom_fields(kernel)
     engine = get_engine()
-    for table in ("contacts_interaction", "contacts_contact", "contacts_client"):
+    for table in ("sales_deal_stage_log", "sales_deal_line", "sales_deal", "contacts_interaction", "contacts_contact", "contacts_client"):
         await engine.run_ddl(f'DELETE FROM "{table}"')
     user = await make_user(f"rt-{uuid.uuid4().hex[:8]}@example.com")
     team = await org.team_by_name("Round trip", create=True)

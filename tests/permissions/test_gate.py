@@ -32,7 +32,8 @@ async def kernel(app_factory):
 
     app = app_factory()
     engine = get_engine()
-    for table in ("contacts_contact", "contacts_client", "core_audit_change"):
+    # Deals refer to clients (restricted): other suites' deals go first.
+    for table in ("sales_deal_stage_log", "sales_deal_line", "sales_deal", "contacts_contact", "contacts_client", "core_audit_change"):
         await engine.run_ddl(f"DELETE FROM {table}")
     return app.state.kernel
 

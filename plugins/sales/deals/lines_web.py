@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.openapi import ResponseSpec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.response import Redirect, Response, Template
 
@@ -125,16 +126,22 @@ def _problem(exc: Invalid | Refused) -> Response:
     return Response(content={"errors": exc.errors}, status_code=422 if isinstance(exc, Invalid) else 400)
 
 
+# Documented, so a client (and the schema check) expects it: a deal or line you may not reach.
+NOT_FOUND = {404: ResponseSpec(data_container=dict, description="No deal (or line) you may reach has this id"),
+             422: ResponseSpec(data_container=dict, description="A line value is refused (per field)"),
+             400: ResponseSpec(data_container=dict, description="A value is not valid")}
+
+
 class LineApi(Controller):
     path = "/sales/api/deals"
 
-    @get("/{deal_id:str}/lines", opt={"permission": READ}, name="sales:api-deal-lines")
+    @get("/{deal_id:str}/lines", opt={"permission": READ}, name="sales:api-deal-lines", responses=NOT_FOUND)
     async def lines(self, request: Request, deal_id: str) -> dict:
         deal, lines = await read_lines(request.app.state.kernel, principal_of(request), deal_id)
         return {"deal": str(deal["id"]), "amount": None if deal.get("amount") is None else str(deal["amount"]),
                 "currency": deal.get("currency"), "lines": [x.as_json() for x in lines]}
 
-    @get("/{deal_id:str}/lines/{line_id:str}", opt={"permission": READ}, name="sales:api-deal-line")
+    @get("/{deal_id:str}/lines/{line_id:str}", opt={"permission": READ}, name="sales:api-deal-line", responses=NOT_FOUND)
     async def line(self, request: Request, deal_id: str, line_id: str) -> dict:
         _deal, lines = await read_lines(request.app.state.kernel, principal_of(request), deal_id)
         found = next((x for x in lines if x.id == line_id), None)
@@ -142,7 +149,7 @@ class LineApi(Controller):
             raise NotFound(line_id)
         return found.as_json()
 
-    @post("/{deal_id:str}/lines", opt={"permission": WRITE}, name="sales:api-deal-line-add", status_code=201)
+    @post("/{deal_id:str}/lines", opt={"permission": WRITE}, name="sales:api-deal-line-add", responses=NOT_FOUND, status_code=201)
     async def add(self, request: Request, deal_id: str) -> Any:
         await _writable(request, deal_id)
         try:
@@ -150,7 +157,7 @@ class LineApi(Controller):
         except (Invalid, Refused) as exc:
             return _problem(exc)
 
-    @patch("/{deal_id:str}/lines/{line_id:str}", opt={"permission": WRITE}, name="sales:api-deal-line-save")
+    @patch("/{deal_id:str}/lines/{line_id:str}", opt={"permission": WRITE}, name="sales:api-deal-line-save", responses=NOT_FOUND)
     async def save(self, request: Request, deal_id: str, line_id: str) -> Any:
         await _writable(request, deal_id)
         try:
@@ -158,7 +165,7 @@ class LineApi(Controller):
         except (Invalid, Refused) as exc:
             return _problem(exc)
 
-    @delete("/{deal_id:str}/lines/{line_id:str}", opt={"permission": WRITE}, name="sales:api-deal-line-delete", status_code=204)
+    @delete("/{deal_id:str}/lines/{line_id:str}", opt={"permission": WRITE}, name="sales:api-deal-line-delete", responses=NOT_FOUND, status_code=204)
     async def remove(self, request: Request, deal_id: str, line_id: str) -> None:
         await delete_line(request.app.state.kernel, principal_of(request), deal_id, line_id)
 
