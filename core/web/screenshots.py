@@ -97,6 +97,11 @@ SCREENS: dict[str, str | Callable] = {
     "calendar": "/contacts/calendar/",
     "board": "/contacts/client/board",
     "map": "/contacts/map/",
+    "deals": "/sales/deal/",
+    "deal-board": "/sales/deal/board",
+    "funnel": "/sales/funnel/",
+    "products": "/sales/product/",
+    "price-analysis": "/sales/prices/analysis",
     "import": "/import/contacts/client/",
     "import-mapping": _import_mapping,  # sheet and header row guessed, matching, what a row that matches does
     "notifications": "/notifications",
