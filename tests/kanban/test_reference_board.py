@@ -41,8 +41,9 @@ async def test_columns_are_the_pipelines_stages_in_order_with_counts_and_sums_pe
     assert page.status_code == 200, page.text
     got = heads(page.text)
     assert [name for name, _, _ in got] == [s["name"] for s in stages]  # by position, only this pipeline's
-    assert got[1][1] == 2 and sorted(got[1][2]) == ["100.10 RUB", "5.00 USD"]
-    assert got[2][1] == 1 and got[2][2] == ["100.10 RUB"]
+    # Each currency's sum in the reader's money format (English: CLDR's "RUB100.10", "$5.00").
+    assert got[1][1] == 2 and sorted(got[1][2]) == ["$5.00", "RUB100.10"]
+    assert got[2][1] == 1 and got[2][2] == ["RUB100.10"]
     assert f'<option value="{pipe["id"]}" selected>' in page.text  # the pipeline chooser
     # The other pipeline's board: its own stages and deals.
     page = await client.get(f"{BOARD}?pipeline={other['id']}&client={who['id']}")
